@@ -1,0 +1,29 @@
+# One image for web, worker and beat; docker-compose.yml picks the command.
+FROM python:3.13-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    DJANGO_SETTINGS_MODULE=cmo_portal.settings.prod \
+    CMO_DATA_DIR=/app/data
+
+WORKDIR /app
+RUN useradd --create-home --uid 1000 cmo
+
+COPY pyproject.toml README.md ./
+COPY cmo_portal ./cmo_portal
+COPY pathways ./pathways
+COPY assessments ./assessments
+COPY mentors ./mentors
+RUN pip install --upgrade pip && pip install .
+
+COPY . .
+# collectstatic needs settings to import, not real secrets.
+RUN DJANGO_SECRET_KEY=build-only-key-build-only-key-build-only-key-0000 \
+    DJANGO_ALLOWED_HOSTS=build \
+    python manage.py collectstatic --noinput \
+ && mkdir -p /app/data && chown -R cmo:cmo /app/data
+
+USER cmo
+EXPOSE 8000
+CMD ["gunicorn", "cmo_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

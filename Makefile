@@ -1,0 +1,81 @@
+# The two commands a newcomer needs:  make run   and   make test
+# Both create .venv with a Python 3.12+ they find on the machine and install what they need.
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+SHELL  := /bin/bash
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# The first Python 3.12 or newer: a real python3.13 / python3.12 / python3 on the PATH
+# (pyenv shims for a version that is not selected fail when run, so they are passed over),
+# else the newest 3.12+ under pyenv's versions folder.
+define FIND_PYTHON
+for c in python3.13 python3.12 python3; do \
+  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    command -v $$c; exit 0; fi; \
+done; \
+root="$${PYENV_ROOT:-$$(pyenv root 2>/dev/null || echo "$$HOME/.pyenv")}"; \
+for p in $$(ls -d "$$root"/versions/3.1[2-9]* 2>/dev/null | sort -rV); do \
+  if "$$p/bin/python3" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    echo "$$p/bin/python3"; exit 0; fi; \
+done; exit 1
+endef
+
+.PHONY: run test check setup setup-dev browser lint format clean
+
+run: setup ## Set up and serve the site on the embedded default (SQLite, eager Celery, console email)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_accounts
+	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup-dev browser ## Set up and run the whole test suite
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: setup-dev ## Lint, migrations in step with models, deployment checks under production settings
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=cmo_portal.settings.prod \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_ALLOWED_HOSTS=cmo-pathways.example.org EMAIL_URL=smtp+tls://mailer@smtp.example.org:587 \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+setup: $(VENV)/.installed-run
+setup-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
+	@py="$$($(FIND_PYTHON))" || { echo "CMO Pathways needs Python 3.12 or newer and found none (tried python3.13, python3.12, python3 and pyenv's versions): install one and run this again."; exit 1; }; \
+	echo "Creating $(VENV) with $$py"; \
+	"$$py" -m venv $(VENV)
+
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@ $(VENV)/.installed-run
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work
+# everywhere). Installed when missing and we may; without it the browser tests are
+# skipped with a printed reason, except under CI=true where that is a failure.
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "No /usr/bin/chromium and no root to install it: browser tests will be skipped."; fi; \
+	fi
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+
+format: setup-dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) data/db.sqlite3 data/cache test-artifacts

@@ -1,0 +1,37 @@
+from django import forms
+
+from .models import Profile, time_zone_names
+
+
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [("", "Choose your time zone")] + [
+        (tz, tz.replace("_", " ")) for tz in time_zone_names()
+    ]
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=_time_zone_choices,
+        help_text="Reminders and digests arrive at your local time.",
+        # static/js/time-zone.js preselects the browser's zone while this is empty.
+        widget=forms.Select(attrs={"data-guess-time-zone": "true"}),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "full_name",
+            "career_stage",
+            "specialty",
+            "years_since_residency",
+            "current_role",
+            "organisation_type",
+            "country",
+            "time_zone",
+        ]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "years_since_residency": forms.NumberInput(attrs={"min": 0, "max": 60}),
+            "current_role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
+            "country": forms.Select(attrs={"autocomplete": "country-name"}),
+        }

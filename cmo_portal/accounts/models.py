@@ -1,0 +1,168 @@
+"""Users log in with their email address; everything about them as a physician lives
+on their Profile."""
+
+import zoneinfo
+from functools import cache
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        if not extra_fields["is_staff"] or not extra_fields["is_superuser"]:
+            raise ValueError("A superuser must have is_staff and is_superuser set.")
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """Everyone who signs up is a physician; staff is Django's flag; the mentor role is
+    granted by staff when they approve a mentor profile (the mentors app)."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField("email address", unique=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        profile = getattr(self, "profile", None)
+        return profile.full_name if profile and profile.full_name else self.email
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
+
+class CareerStage(models.TextChoices):
+    MEDICAL_STUDENT = "medical_student", "Medical student"
+    RESIDENT = "resident", "Resident"
+    FELLOW = "fellow", "Fellow"
+    PRACTISING = "practising", "Practising physician"
+    PHYSICIAN_LEADER = "physician_leader", "Physician leader"
+
+
+class OrganisationType(models.TextChoices):
+    HOSPITAL = "hospital", "Hospital or health system"
+    ACADEMIC = "academic", "Academic medical centre"
+    PRIVATE_PRACTICE = "private_practice", "Private or group practice"
+    PAYER = "payer", "Payer or health insurer"
+    PHARMA = "pharma", "Pharma or biotech"
+    MEDTECH = "medtech", "Medtech or device company"
+    DIGITAL_HEALTH = "digital_health", "Digital-health start-up"
+    CONSUMER_HEALTH = "consumer_health", "Consumer health company"
+    GOVERNMENT = "government", "Government or public health"
+    OTHER = "other", "Other"
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones this machine knows, sorted; computed once per process."""
+    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}))
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError("Choose a time zone from the list, for example Europe/London.")
+
+
+class Profile(models.Model):
+    """What a physician tells us about themselves after signing up. Created the first
+    time they save the profile form, so a user without one simply has not filled it in."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    full_name = models.CharField("full name", max_length=150)
+    career_stage = models.CharField(max_length=32, choices=CareerStage.choices)
+    specialty = models.CharField(
+        max_length=120, help_text="Your clinical specialty, or the one you intend to train in."
+    )
+    years_since_residency = models.PositiveSmallIntegerField(
+        "years of practice since residency",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(60)],
+        help_text="Leave empty if you have not finished residency.",
+    )
+    current_role = models.CharField(
+        max_length=150, blank=True, help_text="For example: hospitalist, medical director."
+    )
+    organisation_type = models.CharField(
+        "organisation type", max_length=32, choices=OrganisationType.choices, blank=True
+    )
+    country = CountryField()
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or str(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile-detail", kwargs={"user_id": self.user_id})
+
+    def clean(self) -> None:
+        super().clean()
+        in_training = self.career_stage in {
+            CareerStage.MEDICAL_STUDENT,
+            CareerStage.RESIDENT,
+        }
+        if in_training and self.years_since_residency:
+            raise ValidationError(
+                {
+                    "years_since_residency": "Students and residents have not finished "
+                    "residency yet: leave this empty or choose another career stage."
+                }
+            )
+        after_training = self.career_stage in {
+            CareerStage.PRACTISING,
+            CareerStage.PHYSICIAN_LEADER,
+        }
+        if after_training and self.years_since_residency is None:
+            raise ValidationError(
+                {
+                    "years_since_residency": "Say how many years you have practised since "
+                    "residency (0 if you finished this year)."
+                }
+            )

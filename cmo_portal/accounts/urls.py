@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("welcome/", views.after_login, name="after-login"),
+    path("profile/", views.profile_edit, name="profile-edit"),
+    path("people/<int:user_id>/", views.profile_detail, name="profile-detail"),
+]

@@ -1,0 +1,26 @@
+"""The operator's health check: is the database answering, and the broker if one is set."""
+
+from django.conf import settings
+from django.db import connection
+from kombu import Connection
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure means "not healthy", whatever raised it
+        return f"error: {exc.__class__.__name__}"
+    return "ok"
+
+
+def broker_status() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER or not settings.CELERY_BROKER_URL:
+        return "not configured (tasks run inline)"
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:  # any failure means "not healthy", whatever raised it
+        return f"error: {exc.__class__.__name__}"
+    return "ok"

@@ -1,0 +1,20 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin's own login page is replaced by allauth's, so rate limits, email
+# verification and two-factor authentication apply to staff too.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "CMO Pathways administration"
+admin.site.site_title = "CMO Pathways admin"
+admin.site.index_title = "Curriculum, people and mail"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("cmo_portal.accounts.urls")),
+    path("admin/", admin.site.urls),
+]

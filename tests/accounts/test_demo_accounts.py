@@ -1,0 +1,43 @@
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from cmo_portal.accounts.models import Profile, User
+from cmo_portal.accounts.services import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_accounts_load_twice_without_duplicates_and_print_passwords(capsys):
+    call_command("load_demo_accounts")
+    first = capsys.readouterr().out
+    user = User.objects.get(email="physician@example.com")
+    user.set_password("changed-by-someone")
+    user.save()
+
+    call_command("load_demo_accounts")
+    second = capsys.readouterr().out
+
+    assert User.objects.count() == len(DEMO_ACCOUNTS) == 4
+    assert Profile.objects.count() == 4
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 4
+    for account in DEMO_ACCOUNTS:
+        assert account.password in first
+        user = User.objects.get(email=account.email)
+        assert user.check_password(account.password)  # put back as shipped
+        assert user.is_staff == account.is_staff
+        assert user.is_superuser == account.is_superuser
+    assert "(created)" in first and "(created)" not in second
+
+
+def test_demo_accounts_are_refused_when_not_allowed(settings):
+    settings.ALLOW_DEMO_ACCOUNTS = False
+    with pytest.raises(CommandError, match="refused"):
+        call_command("load_demo_accounts")
+    assert not User.objects.exists()
+
+
+def test_demo_physician_can_log_in(client):
+    call_command("load_demo_accounts")
+    account = DEMO_ACCOUNTS[0]
+    assert client.login(email=account.email, password=account.password)

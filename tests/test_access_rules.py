@@ -1,0 +1,117 @@
+"""The access table: every URL that takes an object id (a pk, slug or token) has a row
+saying what each persona gets. A new such URL without a row fails the suite, so nobody
+ships a view that shows someone's data without deciding who may see it.
+
+Personas: the owner of the object, another physician, a mentor with no active
+mentorship with the owner, staff, and a logged-out visitor (302 = sent to log in)."""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+from allauth.account.utils import user_pk_to_url_str
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PERSONAS = ("owner", "physician", "mentor", "staff", "visitor")
+
+
+@dataclass(frozen=True)
+class Row:
+    kwargs: Callable  # owner -> the URL's keyword arguments
+    owner: int
+    physician: int
+    mentor: int
+    staff: int
+    visitor: int
+    why: str = ""
+
+
+def _confirm_email_key(owner) -> dict:
+    address = EmailAddress.objects.create(user=owner, email=f"new-{owner.pk}@example.com")
+    return {"key": EmailConfirmationHMAC(address).key}
+
+
+def _password_reset_key(owner) -> dict:
+    return {"uidb36": user_pk_to_url_str(owner), "key": default_token_generator.make_token(owner)}
+
+
+ACCESS_RULES: dict[str, Row] = {
+    "accounts:profile-detail": Row(
+        lambda owner: {"user_id": owner.pk},
+        owner=200,
+        physician=404,
+        mentor=404,
+        staff=200,
+        visitor=302,
+    ),
+    "account_confirm_email": Row(
+        _confirm_email_key,
+        owner=200,
+        physician=200,
+        mentor=200,
+        staff=200,
+        visitor=200,
+        why="the key in the emailed link is the credential: the page asks to confirm and "
+        "shows only the address the link was sent to",
+    ),
+    "account_reset_password_from_key": Row(
+        _password_reset_key,
+        owner=302,
+        physician=302,
+        mentor=302,
+        staff=302,
+        visitor=302,
+        why="the key is the credential; allauth moves it into the session and redirects "
+        "to a URL without it, so it never leaks through the Referer header",
+    ),
+}
+
+# Namespaces that guard themselves, and why they have no rows.
+SELF_GUARDED_NAMESPACES = {
+    "admin": "Django admin: staff only (tests/test_security.py), then per-model permissions",
+}
+
+
+def _routes(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else (pattern.name or "")
+            yield prefix + str(pattern.pattern), name
+
+
+def routes_with_object_ids() -> dict[str, str]:
+    return {
+        name: route
+        for route, name in _routes(get_resolver().url_patterns)
+        if ("<" in route or "(?P" in route) and name.split(":")[0] not in SELF_GUARDED_NAMESPACES
+    }
+
+
+def test_every_url_with_an_object_id_has_an_access_row():
+    missing = sorted(set(routes_with_object_ids()) - set(ACCESS_RULES))
+    assert not missing, f"add rows to ACCESS_RULES for: {missing}"
+
+
+def test_every_access_row_names_a_real_url():
+    stale = sorted(set(ACCESS_RULES) - set(routes_with_object_ids()))
+    assert not stale, f"these rows name no URL: {stale}"
+
+
+@pytest.mark.parametrize("url_name", sorted(ACCESS_RULES))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_access_rule(url_name, persona, physician, persona_clients):
+    row = ACCESS_RULES[url_name]
+    url = reverse(url_name, kwargs=row.kwargs(physician))
+    response = persona_clients[persona].get(url)
+    assert response.status_code == getattr(row, persona), (
+        f"{persona} on {url_name}: got {response.status_code}"
+    )
+    if response.status_code == 302 and persona == "visitor" and url_name.startswith("accounts:"):
+        assert response.url.startswith(reverse("account_login"))

@@ -1,0 +1,38 @@
+"""docker-compose.yml cannot be run here (no Docker engine), so its shape is checked."""
+
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_runs_web_worker_beat_postgres_and_redis_with_health_checks():
+    services = load_compose()["services"]
+    assert set(services) == {"web", "worker", "beat", "db", "redis"}
+    for name in ("web", "worker", "db", "redis"):
+        assert "healthcheck" in services[name], name
+    assert "gunicorn" in services["web"]["command"]
+    assert "worker" in services["worker"]["command"]
+    assert services["db"]["image"].startswith("postgres:15")
+
+
+def test_compose_has_exactly_one_beat():
+    services = load_compose()["services"]
+    beats = [name for name, spec in services.items() if " beat" in str(spec.get("command", ""))]
+    assert beats == ["beat"]
+    assert services["beat"]["deploy"]["replicas"] == 1
+
+
+def test_compose_keeps_data_in_volumes_and_refuses_to_start_without_secrets():
+    compose = load_compose()
+    assert {"postgres-data", "redis-data"} <= set(compose["volumes"])
+    web_env = compose["services"]["web"]["environment"]
+    assert ":?" in web_env["DJANGO_SECRET_KEY"]  # compose stops with a message if unset
+    assert web_env["DATABASE_URL"].startswith("postgres://")
+    assert web_env["CELERY_BROKER_URL"].startswith("redis://")
+    assert web_env["CACHE_URL"].startswith("rediscache://")
