@@ -200,3 +200,19 @@ def test_email_change_takes_effect_only_after_verification(
 
     physician.refresh_from_db()
     assert physician.email == "moved@example.com"
+
+
+def test_account_emails_are_multipart_and_speak_for_the_site(
+    client, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://cmo.example.org"
+    sign_up(client, django_capture_on_commit_callbacks)
+
+    message = mail.outbox[0]
+    assert message.subject.startswith("CMO Pathways: ")
+    assert "Hello from CMO Pathways" in message.body
+    assert "https://cmo.example.org" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    confirm_path = link_in(message)
+    assert f'href="http://testserver{confirm_path}"' in html  # the same link, clickable
