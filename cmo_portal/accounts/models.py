@@ -128,7 +128,7 @@ class Profile(models.Model):
     organisation_type = models.CharField(
         "organisation type", max_length=32, choices=OrganisationType.choices, blank=True
     )
-    country = CountryField()
+    country = CountryField(blank_label="Choose your country")
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
