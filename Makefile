@@ -26,6 +26,7 @@ endef
 
 run: setup ## Set up and serve the site on the embedded default (SQLite, eager Celery, console email)
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_curriculum
 	$(PY) manage.py load_demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)

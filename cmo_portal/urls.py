@@ -16,5 +16,6 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("", include("cmo_portal.accounts.urls")),
+    path("", include("pathways.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,3 +37,139 @@ class ProfileFactory(factory.django.DjangoModelFactory):
     organisation_type = OrganisationType.HOSPITAL
     country = "US"
     time_zone = "America/Chicago"
+
+
+# --- Curriculum ------------------------------------------------------------------------
+
+
+class SettingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.Setting"
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"setting-{n}")
+    name = factory.Sequence(lambda n: f"Setting {n}")
+
+
+class RoleKindFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.RoleKind"
+        django_get_or_create = ("slug",)
+
+    slug = "chief-officer"
+    name = "Chief officer"
+    summary = "A seat in the C-suite."
+    accountability = "Answers to the chief executive for medical affairs."
+    time_commitment = "Full time."
+    compensation = "Salary, bonus and often equity."
+
+
+class ProficiencyLevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.ProficiencyLevel"
+        django_get_or_create = ("number",)
+
+    number = 1
+    name = factory.LazyAttribute(
+        lambda o: ["Novice", "Developing", "Proficient", "Expert"][o.number - 1]
+    )
+    summary = "A step of the scale."
+
+
+def make_scale() -> None:
+    for number in (1, 2, 3, 4):
+        ProficiencyLevelFactory(number=number)
+
+
+class CompetencyDomainFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.CompetencyDomain"
+
+    slug = factory.Sequence(lambda n: f"domain-{n}")
+    name = factory.Sequence(lambda n: f"Domain {n}")
+
+
+class CompetencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.Competency"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"competency-{n}")
+    name = factory.Sequence(lambda n: f"Competency {n}")
+    description = "What it is."
+    domain = factory.SubFactory(CompetencyDomainFactory)
+
+    @factory.post_generation
+    def levels(self, create: bool, extracted, **kwargs) -> None:
+        if create:
+            from pathways.models import RubricLevel
+
+            RubricLevel.objects.bulk_create(
+                RubricLevel(competency=self, level=n, descriptor=f"Behaviour at level {n}.")
+                for n in (1, 2, 3, 4)
+            )
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.Pathway"
+
+    slug = factory.Sequence(lambda n: f"pathway-{n}")
+    title = factory.Sequence(lambda n: f"Chief Medical Officer {n}")
+    setting = factory.SubFactory(SettingFactory)
+    role_kind = factory.SubFactory(RoleKindFactory)
+    summary = "Leads medical affairs."
+    responsibilities = "Quality and safety\nPhysician relations"
+    years_clinical_min = 5
+    years_clinical_max = 10
+    compensation = "Salary and bonus."
+    earliest_stage = "practising"
+    latest_stage = "physician_leader"
+
+
+class PathwayCompetencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.PathwayCompetency"
+
+    pathway = factory.SubFactory(PathwayFactory)
+    competency = factory.SubFactory(CompetencyFactory)
+    target_level = 3
+    weight = 2
+
+
+class LearningModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.LearningModule"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"module-{n}")
+    title = factory.Sequence(lambda n: f"Module {n}")
+    objective = "Lead a quality programme."
+    description = "A module."
+    kind = "course"
+    format = "online"
+    effort_hours = 10
+
+    @factory.post_generation
+    def competencies(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.competencies.set(extracted)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.Opportunity"
+        skip_postgeneration_save = True
+
+    slug = factory.Sequence(lambda n: f"opportunity-{n}")
+    title = factory.Sequence(lambda n: f"Opportunity {n}")
+    kind = "fellowship"
+    organisation = "A health system"
+    description = "An opportunity."
+    format = "hybrid"
+    deadline = None
+
+    @factory.post_generation
+    def pathways(self, create: bool, extracted, **kwargs) -> None:
+        if create and extracted:
+            self.pathways.set(extracted)

@@ -37,7 +37,30 @@ def _password_reset_key(owner) -> dict:
     return {"uidb36": user_pk_to_url_str(owner), "key": default_token_generator.make_token(owner)}
 
 
+def _public(factory_name: str) -> Row:
+    """A curriculum page: the site's front door, the same for everyone."""
+
+    def kwargs(owner) -> dict:
+        from tests import factories
+
+        return {"slug": getattr(factories, factory_name)().slug}
+
+    return Row(
+        kwargs,
+        owner=200,
+        physician=200,
+        mentor=200,
+        staff=200,
+        visitor=200,
+        why="public curriculum, holds nobody's data",
+    )
+
+
 ACCESS_RULES: dict[str, Row] = {
+    "pathways:pathway-detail": _public("PathwayFactory"),
+    "pathways:competency-detail": _public("CompetencyFactory"),
+    "pathways:module-detail": _public("LearningModuleFactory"),
+    "pathways:opportunity-detail": _public("OpportunityFactory"),
     "accounts:profile-detail": Row(
         lambda owner: {"user_id": owner.pk},
         owner=200,

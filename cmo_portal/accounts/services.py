@@ -27,6 +27,7 @@ class DemoAccount:
     is_staff: bool
     is_superuser: bool
     profile: dict
+    curriculum_editor: bool = False
 
 
 DEMO_ACCOUNTS = (
@@ -70,6 +71,7 @@ DEMO_ACCOUNTS = (
         password="demo-editor-pass",  # noqa: S106
         is_staff=True,
         is_superuser=False,
+        curriculum_editor=True,
         profile={
             "full_name": "Priya Natarajan",
             "career_stage": CareerStage.PHYSICIAN_LEADER,
@@ -119,4 +121,9 @@ def demo_accounts_load() -> set[str]:
             user=user, email=account.email, defaults={"verified": True, "primary": True}
         )
         profile_save(user=user, data=account.profile)
+        if account.curriculum_editor:
+            # The editor is staff with only the curriculum's permissions, not a superuser.
+            from pathways.services import curriculum_editor_group_sync
+
+            user.groups.add(curriculum_editor_group_sync())
     return created

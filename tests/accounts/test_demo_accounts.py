@@ -41,3 +41,11 @@ def test_demo_physician_can_log_in(client):
     call_command("load_demo_accounts")
     account = DEMO_ACCOUNTS[0]
     assert client.login(email=account.email, password=account.password)
+
+
+def test_the_demo_editor_edits_the_curriculum_without_being_a_superuser():
+    call_command("load_demo_accounts")
+    editor = User.objects.get(email="editor@example.com")
+    assert editor.is_staff and not editor.is_superuser
+    assert editor.has_perm("pathways.change_pathway")
+    assert not editor.has_perm("accounts.change_user")

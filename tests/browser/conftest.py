@@ -63,9 +63,11 @@ class WatchedPage:
         page.on("pageerror", lambda exc: self.problems.append(f"page error: {exc}"))
         page.on(
             "request",
-            lambda req: urlsplit(req.url).scheme in {"http", "https"}
-            and urlsplit(req.url).netloc != origin
-            and self.problems.append(f"off-site request: {req.url}"),
+            lambda req: (
+                urlsplit(req.url).scheme in {"http", "https"}
+                and urlsplit(req.url).netloc != origin
+                and self.problems.append(f"off-site request: {req.url}")
+            ),
         )
 
     def _on_console(self, message) -> None:

@@ -23,9 +23,7 @@ def test_public_page_is_clean_and_served_from_the_site(watched_page, path, name,
 
     assert response.status == (404 if name == "not-found" else 200)
     assert heading.lower() in watched_page.page.locator("h1").first.inner_text().lower()
-    stylesheet = watched_page.page.evaluate(
-        "getComputedStyle(document.body).fontFamily"
-    )
+    stylesheet = watched_page.page.evaluate("getComputedStyle(document.body).fontFamily")
     assert stylesheet != "Times New Roman"  # the site's own CSS arrived
     watched_page.screenshot(name)
     watched_page.assert_clean()

@@ -1,0 +1,174 @@
+"""Django admin is the curriculum editors' tool."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import (
+    Competency,
+    CompetencyDomain,
+    LearningModule,
+    Opportunity,
+    Pathway,
+    PathwayCompetency,
+    PathwayEducation,
+    PathwayStep,
+    ProficiencyLevel,
+    RoleKind,
+    RubricLevel,
+    Setting,
+)
+
+
+class CurriculumAdmin(admin.ModelAdmin):
+    """Saving in admin marks the row as edited, so the shipped curriculum no longer
+    overwrites it (see CurriculumItem.edited_locally)."""
+
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ["created_at", "updated_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if "edited_locally" not in form.changed_data:
+            obj.edited_locally = True
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Setting)
+class SettingAdmin(CurriculumAdmin):
+    list_display = ["name", "order", "pathway_count", "edited_locally"]
+    list_editable = ["order"]
+    search_fields = ["name", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_pathways=Count("pathways"))
+
+    @admin.display(description="Pathways", ordering="_pathways")
+    def pathway_count(self, setting: Setting) -> int:
+        return setting._pathways
+
+
+@admin.register(RoleKind)
+class RoleKindAdmin(CurriculumAdmin):
+    list_display = ["name", "summary", "order", "edited_locally"]
+    list_editable = ["order"]
+    search_fields = ["name", "summary"]
+
+
+@admin.register(ProficiencyLevel)
+class ProficiencyLevelAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "summary"]
+    ordering = ["number"]
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = RubricLevel
+    extra = 0
+    min_num = 1
+    ordering = ["level"]
+
+
+@admin.register(CompetencyDomain)
+class CompetencyDomainAdmin(CurriculumAdmin):
+    list_display = ["name", "source", "order", "competency_count", "edited_locally"]
+    list_editable = ["order"]
+    search_fields = ["name", "description"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_competencies=Count("competencies"))
+
+    @admin.display(description="Competencies", ordering="_competencies")
+    def competency_count(self, domain: CompetencyDomain) -> int:
+        return domain._competencies
+
+
+@admin.register(Competency)
+class CompetencyAdmin(CurriculumAdmin):
+    list_display = ["name", "domain", "order", "level_count", "edited_locally"]
+    list_filter = ["domain", "edited_locally"]
+    list_select_related = ["domain"]
+    search_fields = ["name", "description", "levels__descriptor"]
+    inlines = [RubricLevelInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_levels=Count("levels"))
+
+    @admin.display(description="Rubric levels", ordering="_levels")
+    def level_count(self, competency: Competency) -> int:
+        return competency._levels
+
+
+class PathwayStepInline(admin.TabularInline):
+    model = PathwayStep
+    extra = 0
+    fields = ["order", "title", "years_min", "years_max", "description"]
+
+
+class PathwayEducationInline(admin.TabularInline):
+    model = PathwayEducation
+    extra = 0
+
+
+class PathwayCompetencyInline(admin.TabularInline):
+    model = PathwayCompetency
+    extra = 0
+    autocomplete_fields = ["competency"]
+    ordering = ["competency__domain__order", "competency__order"]
+
+
+@admin.register(Pathway)
+class PathwayAdmin(CurriculumAdmin):
+    prepopulated_fields = {"slug": ("title",)}
+    list_display = [
+        "title",
+        "setting",
+        "role_kind",
+        "years_clinical_min",
+        "years_clinical_max",
+        "earliest_stage",
+        "edited_locally",
+    ]
+    list_filter = ["setting", "role_kind", "earliest_stage", "edited_locally"]
+    list_select_related = ["setting", "role_kind"]
+    search_fields = ["title", "summary", "responsibilities"]
+    inlines = [PathwayStepInline, PathwayEducationInline, PathwayCompetencyInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "setting", "role_kind", "summary"]}),
+        ("The role", {"fields": ["responsibilities", "compensation"]}),
+        (
+            "Who it suits",
+            {
+                "fields": [
+                    ("years_clinical_min", "years_clinical_max"),
+                    ("earliest_stage", "latest_stage"),
+                    "education_note",
+                ]
+            },
+        ),
+        ("Curriculum", {"fields": ["edited_locally", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(LearningModule)
+class LearningModuleAdmin(CurriculumAdmin):
+    prepopulated_fields = {"slug": ("title",)}
+    list_display = ["title", "kind", "format", "effort_hours", "provider", "edited_locally"]
+    list_filter = ["kind", "format", "competencies__domain", "edited_locally"]
+    search_fields = ["title", "objective", "description", "provider"]
+    filter_horizontal = ["competencies"]
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(CurriculumAdmin):
+    prepopulated_fields = {"slug": ("title",)}
+    list_display = [
+        "title",
+        "kind",
+        "organisation",
+        "format",
+        "is_remote",
+        "deadline",
+        "edited_locally",
+    ]
+    list_filter = ["kind", "format", "is_remote", "edited_locally"]
+    search_fields = ["title", "organisation", "description", "location"]
+    date_hierarchy = "deadline"
+    filter_horizontal = ["pathways", "competencies"]

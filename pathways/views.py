@@ -1,0 +1,162 @@
+"""The curriculum's public pages: the site's front door, readable without an account."""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from . import selectors
+from .forms import ModuleFilterForm, OpportunityFilterForm, PathwayCompareForm, PathwayFilterForm
+from .models import (
+    Competency,
+    LearningModule,
+    Opportunity,
+    Pathway,
+    ProficiencyLevel,
+    RoleKind,
+)
+
+PAGE_SIZE = 20
+
+
+def _filters(form) -> dict:
+    """The valid filters of a bound form; invalid ones stay on the form as errors."""
+    form.is_valid()
+    return {name: value for name, value in form.cleaned_data.items() if value not in ("", None)}
+
+
+def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
+    """A page of `items`; a page number that is not a number, or past the end, gives
+    the first or the last page rather than an error."""
+    return Paginator(items, size).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _get_or_404(loader, slug: str):
+    try:
+        return loader(slug)
+    except (Pathway.DoesNotExist, Competency.DoesNotExist) as error:
+        raise Http404("Not in the curriculum.") from error
+
+
+@require_GET
+def pathway_list(request: HttpRequest) -> HttpResponse:
+    form = PathwayFilterForm(request.GET)
+    page = _page(request, selectors.pathway_list(**_filters(form)))
+    return render(
+        request,
+        "pathways/pathway_list.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+@require_GET
+def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    pathway = _get_or_404(selectors.pathway_with_details, slug)
+    return render(
+        request,
+        "pathways/pathway_detail.html",
+        {
+            "pathway": pathway,
+            "scale": selectors.scale_names(),
+            "modules": selectors.modules_for_pathway(pathway),
+            "opportunities": selectors.open_opportunities_for_pathway(pathway),
+        },
+    )
+
+
+@require_GET
+def pathway_compare(request: HttpRequest) -> HttpResponse:
+    form = PathwayCompareForm(request.GET or None)
+    pathways, rows = [], []
+    if form.is_valid():
+        pathways = list(
+            form.cleaned_data["pathways"]
+            .select_related("setting", "role_kind")
+            .prefetch_related("education")
+        )
+        rows = selectors.pathway_comparison(pathways)
+    return render(
+        request,
+        "pathways/pathway_compare.html",
+        {
+            "form": form,
+            "pathways": pathways,
+            "rows": rows,
+            "all_pathways": Pathway.objects.select_related("setting"),
+            "scale": selectors.scale_names(),
+        },
+    )
+
+
+@require_GET
+def role_kinds(request: HttpRequest) -> HttpResponse:
+    kinds = RoleKind.objects.prefetch_related("pathways")
+    return render(request, "pathways/role_kinds.html", {"role_kinds": kinds})
+
+
+@require_GET
+def competency_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "pathways/competency_list.html",
+        {"domains": selectors.competency_library(), "levels": ProficiencyLevel.objects.all()},
+    )
+
+
+@require_GET
+def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    competency = _get_or_404(selectors.competency_with_details, slug)
+    return render(
+        request,
+        "pathways/competency_detail.html",
+        {
+            "competency": competency,
+            "scale": selectors.scale_names(),
+            "modules": competency.modules.order_by("title"),
+            "opportunities": competency.opportunities.open().soonest_first()[:6],
+        },
+    )
+
+
+@require_GET
+def module_list(request: HttpRequest) -> HttpResponse:
+    form = ModuleFilterForm(request.GET)
+    page = _page(request, selectors.module_list(**_filters(form)))
+    return render(
+        request,
+        "pathways/module_list.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+@require_GET
+def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    module = get_object_or_404(
+        LearningModule.objects.prefetch_related("competencies__domain"), slug=slug
+    )
+    return render(request, "pathways/module_detail.html", {"module": module})
+
+
+@require_GET
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    form = OpportunityFilterForm(request.GET)
+    page = _page(request, selectors.opportunity_list(**_filters(form)))
+    return render(
+        request,
+        "pathways/opportunity_list.html",
+        {"form": form, "page": page, "query": _query_without_page(request)},
+    )
+
+
+@require_GET
+def opportunity_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    opportunity = get_object_or_404(
+        Opportunity.objects.prefetch_related("pathways", "competencies"), slug=slug
+    )
+    return render(request, "pathways/opportunity_detail.html", {"opportunity": opportunity})

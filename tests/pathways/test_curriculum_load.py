@@ -1,0 +1,184 @@
+"""The shipped curriculum: complete, loaded idempotently, and never overwriting what
+editors changed in admin."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from pathways.models import (
+    Competency,
+    CompetencyDomain,
+    LearningModule,
+    Opportunity,
+    OpportunityKind,
+    Pathway,
+    PathwayCompetency,
+    PathwayStep,
+    ProficiencyLevel,
+    RubricLevel,
+    Setting,
+)
+from pathways.services import CurriculumError, curriculum_load, next_occurrence
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    Setting,
+    ProficiencyLevel,
+    CompetencyDomain,
+    Competency,
+    RubricLevel,
+    Pathway,
+    PathwayStep,
+    PathwayCompetency,
+    LearningModule,
+    Opportunity,
+]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_the_shipped_curriculum_is_as_big_as_promised():
+    curriculum_load()
+
+    assert Setting.objects.count() >= 8
+    assert Pathway.objects.count() >= 8
+    assert CompetencyDomain.objects.count() >= 8
+    assert Competency.objects.count() >= 30
+    assert LearningModule.objects.count() >= 30
+    assert Opportunity.objects.count() >= 25
+    assert set(Opportunity.objects.values_list("kind", flat=True)) == set(OpportunityKind.values)
+
+
+def test_every_competency_has_a_descriptor_for_every_level_and_every_pathway_a_target():
+    curriculum_load()
+    scale = ProficiencyLevel.objects.count()
+    competencies = Competency.objects.count()
+
+    assert RubricLevel.objects.count() == competencies * scale
+    for pathway in Pathway.objects.all():
+        assert pathway.targets.count() == competencies, pathway.slug
+    assert not Competency.objects.filter(modules__isnull=True).exists()
+
+
+def test_loading_twice_leaves_the_same_row_counts():
+    curriculum_load()
+    first = counts()
+    report = curriculum_load()
+
+    assert counts() == first
+    assert sum(report.created.values()) == 0
+
+
+def test_an_admin_edit_survives_a_reload(admin_client):
+    curriculum_load()
+    competency = Competency.objects.first()
+    level = competency.levels.get(level=2)
+
+    admin_client.post(
+        f"/admin/pathways/competency/{competency.pk}/change/",
+        {
+            "slug": competency.slug,
+            "name": "Renamed by an editor",
+            "domain": competency.domain_id,
+            "description": competency.description,
+            "order": competency.order,
+            "levels-TOTAL_FORMS": 4,
+            "levels-INITIAL_FORMS": 4,
+            "levels-MIN_NUM_FORMS": 1,
+            "levels-MAX_NUM_FORMS": 1000,
+            **{
+                f"levels-{i}-{field}": value
+                for i, row in enumerate(competency.levels.order_by("level"))
+                for field, value in {
+                    "id": row.pk,
+                    "competency": competency.pk,
+                    "level": row.level,
+                    "descriptor": "Edited descriptor." if row.pk == level.pk else row.descriptor,
+                }.items()
+            },
+        },
+    )
+    competency.refresh_from_db()
+    assert competency.name == "Renamed by an editor"
+    assert competency.edited_locally
+
+    report = curriculum_load()
+
+    competency.refresh_from_db()
+    level.refresh_from_db()
+    assert competency.name == "Renamed by an editor"
+    assert level.descriptor == "Edited descriptor."
+    assert report.kept["competencies"] == 1
+
+
+def test_a_reload_keeps_rows_editors_added_and_deletes_nothing():
+    curriculum_load()
+    added = Opportunity.objects.create(
+        slug="editor-added",
+        title="Added in admin",
+        kind="job",
+        organisation="A clinic",
+        description="x",
+        format="online",
+        edited_locally=True,
+    )
+    before = counts()
+
+    curriculum_load()
+
+    assert Opportunity.objects.filter(pk=added.pk).exists()
+    assert counts() == before
+
+
+def test_a_reload_updates_rows_nobody_edited():
+    curriculum_load()
+    pathway = Pathway.objects.first()
+    shipped_title = pathway.title
+    Pathway.objects.filter(pk=pathway.pk).update(title="Stale title")
+
+    curriculum_load()
+
+    pathway.refresh_from_db()
+    assert pathway.title == shipped_title
+
+
+def test_shipped_deadlines_are_never_in_the_past():
+    today = datetime.date(2026, 11, 22)
+    curriculum_load(today=today)
+    assert not Opportunity.objects.filter(deadline__lt=today).exists()
+    assert Opportunity.objects.filter(deadline__isnull=True).exists()  # rolling ones
+
+
+@pytest.mark.parametrize(
+    ("month_day", "today", "expected"),
+    [
+        ("03-31", datetime.date(2026, 11, 22), datetime.date(2027, 3, 31)),
+        ("12-01", datetime.date(2026, 11, 22), datetime.date(2026, 12, 1)),
+        ("11-22", datetime.date(2026, 11, 22), datetime.date(2026, 11, 22)),
+        ("02-29", datetime.date(2026, 11, 22), datetime.date(2027, 2, 28)),
+    ],
+)
+def test_next_occurrence(month_day, today, expected):
+    assert next_occurrence(month_day, today) == expected
+
+
+def test_a_broken_reference_rolls_the_whole_load_back(tmp_path):
+    (tmp_path / "broken.toml").write_text(
+        '[[setting]]\nslug = "s"\nname = "S"\n\n'
+        '[[module]]\nslug = "m"\ntitle = "M"\nobjective = "o"\ndescription = "d"\n'
+        'kind = "course"\nformat = "online"\neffort_hours = 1\ncompetencies = ["nope"]\n'
+    )
+    with pytest.raises(CurriculumError, match="nope"):
+        curriculum_load(folder=tmp_path)
+    assert not Setting.objects.exists()
+
+
+def test_load_curriculum_command_reports_what_it_did(capsys):
+    call_command("load_curriculum")
+    out = capsys.readouterr().out
+    assert "Curriculum loaded" in out
+    assert "created" in out
