@@ -177,6 +177,12 @@ class Expectation(models.TextChoices):
     OPTIONAL = "optional", "Optional"
 
 
+class PathwayQuerySet(models.QuerySet):
+    def for_stage(self, stage: str) -> "PathwayQuerySet":
+        rank = stage_rank(stage)
+        return self.filter(earliest_stage_rank__lte=rank, latest_stage_rank__gte=rank)
+
+
 class Pathway(CurriculumItem):
     """A target role in a setting, e.g. CMO of a digital-health start-up."""
 
@@ -207,6 +213,8 @@ class Pathway(CurriculumItem):
     competencies = models.ManyToManyField(
         Competency, through="PathwayCompetency", related_name="pathways"
     )
+
+    objects = PathwayQuerySet.as_manager()
 
     class Meta:
         ordering = ["setting__order", "title"]
@@ -252,15 +260,6 @@ class Pathway(CurriculumItem):
         if self.earliest_stage == self.latest_stage:
             return self.get_earliest_stage_display()
         return f"{self.get_earliest_stage_display()} to {self.get_latest_stage_display().lower()}"
-
-
-class PathwayQuerySet(models.QuerySet):
-    def for_stage(self, stage: str) -> "PathwayQuerySet":
-        rank = stage_rank(stage)
-        return self.filter(earliest_stage_rank__lte=rank, latest_stage_rank__gte=rank)
-
-
-Pathway.add_to_class("objects", PathwayQuerySet.as_manager())
 
 
 class PathwayStep(models.Model):

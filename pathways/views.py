@@ -72,7 +72,12 @@ def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def pathway_compare(request: HttpRequest) -> HttpResponse:
-    form = PathwayCompareForm(request.GET or None)
+    chosen = request.GET.getlist("pathways")
+    if "compare" in request.GET or len(chosen) >= 2:
+        form = PathwayCompareForm(request.GET)
+    else:
+        # Arriving from a pathway's page with one ticked: a starting choice, not an error.
+        form = PathwayCompareForm(initial={"pathways": chosen})
     pathways, rows = [], []
     if form.is_valid():
         pathways = list(

@@ -172,10 +172,23 @@ def test_modules_filter_by_kind_and_competency(client):
 
 
 def test_compare_needs_two_or_three_pathways(client):
-    build_curriculum(4)
-    one = client.get("/pathways/compare/?pathways=pathway-0")
-    assert "Choose two or three pathways" in one.content.decode()
-    assert one.context["pathways"] == []
+    slugs = [pathway.slug for pathway in build_curriculum(4)["pathways"]]
+
+    one = client.get(f"/pathways/compare/?compare=1&pathways={slugs[0]}")
+    four = client.get("/pathways/compare/?" + "&".join(f"pathways={s}" for s in slugs))
+
+    for response in (one, four):
+        assert "Choose two or three pathways" in response.content.decode()
+        assert response.context["pathways"] == []
+
+
+def test_arriving_from_a_pathway_ticks_it_without_an_error(client):
+    pathway = build_curriculum(3)["pathway"]
+
+    response = client.get(f"/pathways/compare/?pathways={pathway.slug}")
+
+    assert not response.context["form"].errors
+    assert f'value="{pathway.slug}" id="id_pathways_0" checked' in response.content.decode()
 
 
 def test_compare_lines_up_each_pathways_target_per_competency(client):
