@@ -59,11 +59,7 @@ def modules_for_pathway(pathway: Pathway, *, limit: int = 8) -> QuerySet[Learnin
 
 
 def open_opportunities_for_pathway(pathway: Pathway, *, limit: int = 6):
-    return (
-        Opportunity.objects.open()
-        .filter(pathways=pathway)
-        .soonest_first()[:limit]
-    )
+    return Opportunity.objects.open().filter(pathways=pathway).soonest_first()[:limit]
 
 
 @dataclass

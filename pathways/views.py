@@ -44,14 +44,19 @@ def _get_or_404(loader, slug: str):
         raise Http404("Not in the curriculum.") from error
 
 
+def _filtered_list(request: HttpRequest, form_class, selector, template: str) -> HttpResponse:
+    """A list page: the filter form bound to the query string, one page of results."""
+    form = form_class(request.GET)
+    page = _page(request, selector(**_filters(form)))
+    return render(
+        request, template, {"form": form, "page": page, "query": _query_without_page(request)}
+    )
+
+
 @require_GET
 def pathway_list(request: HttpRequest) -> HttpResponse:
-    form = PathwayFilterForm(request.GET)
-    page = _page(request, selectors.pathway_list(**_filters(form)))
-    return render(
-        request,
-        "pathways/pathway_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+    return _filtered_list(
+        request, PathwayFilterForm, selectors.pathway_list, "pathways/pathway_list.html"
     )
 
 
@@ -131,12 +136,8 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def module_list(request: HttpRequest) -> HttpResponse:
-    form = ModuleFilterForm(request.GET)
-    page = _page(request, selectors.module_list(**_filters(form)))
-    return render(
-        request,
-        "pathways/module_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
+    return _filtered_list(
+        request, ModuleFilterForm, selectors.module_list, "pathways/module_list.html"
     )
 
 
@@ -150,12 +151,11 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def opportunity_list(request: HttpRequest) -> HttpResponse:
-    form = OpportunityFilterForm(request.GET)
-    page = _page(request, selectors.opportunity_list(**_filters(form)))
-    return render(
+    return _filtered_list(
         request,
+        OpportunityFilterForm,
+        selectors.opportunity_list,
         "pathways/opportunity_list.html",
-        {"form": form, "page": page, "query": _query_without_page(request)},
     )
 
 
