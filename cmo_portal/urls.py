@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("cmo_portal.accounts.urls")),
     path("", include("pathways.urls")),
+    path("", include("assessments.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -56,19 +56,45 @@ def _public(factory_name: str) -> Row:
     )
 
 
+def _assessment(owner) -> dict:
+    from assessments.services import assessment_start_or_resume
+
+    return {"pk": assessment_start_or_resume(user=owner).pk}
+
+
+def _assessment_step(owner) -> dict:
+    return {**_assessment(owner), "step": 1}
+
+
+def _rating_set(owner) -> dict:
+    from assessments.services import rating_draft_get_or_create, rating_set_submit
+    from tests.factories import CompetencyFactory, make_scale
+
+    make_scale()
+    draft = rating_draft_get_or_create(subject=owner, rater=owner, role="self")
+    draft.ratings.create(competency=CompetencyFactory(), level=2)
+    return {"pk": rating_set_submit(rating_set=draft).pk}
+
+
+# The owner's data: the owner and staff see it; anyone else gets a 404 that does not
+# even confirm it exists; a visitor is sent to log in.
+PRIVATE = {"owner": 200, "physician": 404, "mentor": 404, "staff": 200, "visitor": 302}
+
+
 ACCESS_RULES: dict[str, Row] = {
+    "assessments:detail": Row(_assessment, **PRIVATE),
+    "assessments:step": Row(
+        _assessment_step,
+        **{**PRIVATE, "staff": 404},
+        why="only the physician fills in their own assessment",
+    ),
+    "assessments:rating-set": Row(_rating_set, **PRIVATE),
+    "assessments:results-for": Row(lambda owner: {"user_id": owner.pk}, **PRIVATE),
     "pathways:pathway-detail": _public("PathwayFactory"),
     "pathways:competency-detail": _public("CompetencyFactory"),
     "pathways:module-detail": _public("LearningModuleFactory"),
     "pathways:opportunity-detail": _public("OpportunityFactory"),
-    "accounts:profile-detail": Row(
-        lambda owner: {"user_id": owner.pk},
-        owner=200,
-        physician=404,
-        mentor=404,
-        staff=200,
-        visitor=302,
-    ),
+    "accounts:profile-detail": Row(lambda owner: {"user_id": owner.pk}, **PRIVATE),
     "account_confirm_email": Row(
         _confirm_email_key,
         owner=200,
@@ -136,5 +162,5 @@ def test_access_rule(url_name, persona, physician, persona_clients):
     assert response.status_code == getattr(row, persona), (
         f"{persona} on {url_name}: got {response.status_code}"
     )
-    if response.status_code == 302 and persona == "visitor" and url_name.startswith("accounts:"):
+    if response.status_code == 302 and persona == "visitor" and ":" in url_name:
         assert response.url.startswith(reverse("account_login"))

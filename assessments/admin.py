@@ -1,0 +1,51 @@
+"""Assessments in admin are a record, read-only: submitted ratings never change."""
+
+from django.contrib import admin
+
+from .models import NeedsAssessment, Rating, RatingSet, TargetPathway
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class TargetPathwayInline(ReadOnlyInline):
+    model = TargetPathway
+
+
+@admin.register(NeedsAssessment)
+class NeedsAssessmentAdmin(ReadOnlyAdmin):
+    list_display = ["user", "started_at", "completed_at", "step_reached", "career_stage"]
+    list_filter = ["career_stage", ("completed_at", admin.EmptyFieldListFilter)]
+    search_fields = ["user__email", "specialty"]
+    list_select_related = ["user"]
+    inlines = [TargetPathwayInline]
+
+
+class RatingInline(ReadOnlyInline):
+    model = Rating
+    fields = ["competency", "level", "evidence"]
+
+
+@admin.register(RatingSet)
+class RatingSetAdmin(ReadOnlyAdmin):
+    list_display = ["subject", "rater", "rater_role", "submitted_at", "created_at"]
+    list_filter = ["rater_role", ("submitted_at", admin.EmptyFieldListFilter)]
+    search_fields = ["subject__email", "rater__email"]
+    list_select_related = ["subject", "rater"]
+    inlines = [RatingInline]

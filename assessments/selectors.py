@@ -1,0 +1,205 @@
+"""Reads for assessments and the gap analysis, with access checks. Every function here
+runs a fixed number of queries, whatever the number of competencies or rating sets."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.http import Http404
+
+from cmo_portal.accounts.models import User
+from cmo_portal.accounts.selectors import user_can_view_data_of
+from pathways.models import (
+    Competency,
+    LearningModule,
+    Opportunity,
+    Pathway,
+    PathwayCompetency,
+    ProficiencyLevel,
+)
+
+from . import scoring
+from .models import NeedsAssessment, RaterRole, Rating, RatingSet
+
+
+def assessment_get_for_viewer(*, viewer: User, pk: int) -> NeedsAssessment:
+    """404 unless the viewer may see the assessment's owner's data."""
+    assessment = NeedsAssessment.objects.select_related("user").filter(pk=pk).first()
+    if assessment is None or not user_can_view_data_of(viewer, assessment.user):
+        raise Http404("No such assessment.")
+    return assessment
+
+
+def assessment_get_for_owner(*, user: User, pk: int) -> NeedsAssessment:
+    """Only the physician fills in their own assessment: 404 for everyone else."""
+    assessment = NeedsAssessment.objects.filter(pk=pk, user=user).first()
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment
+
+
+def rating_set_get_for_viewer(*, viewer: User, pk: int) -> RatingSet:
+    rating_set = (
+        RatingSet.objects.submitted().select_related("subject", "rater").filter(pk=pk).first()
+    )
+    if rating_set is None or not user_can_view_data_of(viewer, rating_set.subject):
+        raise Http404("No such rating set.")
+    return rating_set
+
+
+def latest_completed_assessment(user: User) -> NeedsAssessment | None:
+    return (
+        user.needs_assessments.filter(completed_at__isnull=False)
+        .prefetch_related("targets__pathway")
+        .first()
+    )
+
+
+def competencies_to_rate(user: User, *, everything: bool) -> list[Competency]:
+    """The competencies that matter to the physician's target pathways (important or
+    essential in at least one), or all of them; with their rubric levels."""
+    competencies = Competency.objects.select_related("domain").prefetch_related("levels")
+    if not everything:
+        assessment = latest_completed_assessment(user) or user.needs_assessments.first()
+        if assessment is not None and assessment.targets.exists():
+            competencies = competencies.filter(
+                targets__pathway__in=assessment.targets.values("pathway"),
+                targets__weight__gte=2,
+            ).distinct()
+    return list(competencies.order_by("domain__order", "order", "name"))
+
+
+@dataclass
+class PathwayFit:
+    pathway: Pathway
+    readiness: float | None
+    coverage: float
+
+
+@dataclass
+class Results:
+    subject: User
+    assessment: NeedsAssessment | None
+    target_pathways: list[Pathway]
+    pathway: Pathway | None
+    gaps: list[scoring.CompetencyGap] = field(default_factory=list)
+    competencies: dict[int, Competency] = field(default_factory=dict)
+    readiness: float | None = None
+    coverage: float = 0.0
+    top_gaps: list[scoring.CompetencyGap] = field(default_factory=list)
+    unrated: list[scoring.CompetencyGap] = field(default_factory=list)
+    disagreements: list[scoring.CompetencyGap] = field(default_factory=list)
+    fits: list[PathwayFit] = field(default_factory=list)
+    history: list[tuple[datetime, dict[int, float | None]]] = field(default_factory=list)
+    modules: list[LearningModule] = field(default_factory=list)
+    opportunities: list[Opportunity] = field(default_factory=list)
+    self_set: RatingSet | None = None
+    mentor_set: RatingSet | None = None
+    scale: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def has_ratings(self) -> bool:
+        return self.self_set is not None
+
+
+def _gaps_for(
+    targets: list[PathwayCompetency], current: dict[int, int], mentor: dict[int, int]
+) -> list[scoring.CompetencyGap]:
+    return [
+        scoring.CompetencyGap(
+            competency_id=t.competency_id,
+            name=t.competency.name,
+            target=t.target_level,
+            weight=t.weight,
+            current=current.get(t.competency_id),
+            mentor=mentor.get(t.competency_id),
+        )
+        for t in targets
+    ]
+
+
+def results_for(*, subject: User, pathway_slug: str | None = None) -> Results:
+    """The gap analysis of `subject` against their target pathways."""
+    assessment = latest_completed_assessment(subject)
+    targets_ranked = assessment.ranked_pathways() if assessment else []
+    pathway = next((p for p in targets_ranked if p.slug == pathway_slug), None)
+    pathway = pathway or (targets_ranked[0] if targets_ranked else None)
+    results = Results(
+        subject=subject,
+        assessment=assessment,
+        target_pathways=targets_ranked,
+        pathway=pathway,
+        scale=dict(ProficiencyLevel.objects.values_list("number", "name")),
+    )
+
+    sets = list(RatingSet.objects.submitted().filter(subject=subject).order_by("submitted_at"))
+    ratings_by_set: dict[int, dict[int, int]] = defaultdict(dict)
+    for set_id, competency_id, level in Rating.objects.filter(
+        rating_set__in=[s.pk for s in sets]
+    ).values_list("rating_set_id", "competency_id", "level"):
+        ratings_by_set[set_id][competency_id] = level
+    self_sets = [s for s in sets if s.rater_role == RaterRole.SELF]
+    mentor_sets = [s for s in sets if s.rater_role == RaterRole.MENTOR]
+    results.self_set = self_sets[-1] if self_sets else None
+    results.mentor_set = mentor_sets[-1] if mentor_sets else None
+    current = ratings_by_set[results.self_set.pk] if results.self_set else {}
+    mentor = ratings_by_set[results.mentor_set.pk] if results.mentor_set else {}
+
+    targets_by_pathway: dict[int, list[PathwayCompetency]] = defaultdict(list)
+    pathways: dict[int, Pathway] = {}
+    for target in PathwayCompetency.objects.select_related(
+        "pathway", "competency__domain"
+    ).order_by("competency__domain__order", "competency__order"):
+        targets_by_pathway[target.pathway_id].append(target)
+        pathways[target.pathway_id] = target.pathway
+        results.competencies[target.competency_id] = target.competency
+
+    if current:
+        results.fits = sorted(
+            (
+                PathwayFit(p, scoring.readiness(g), scoring.coverage(g))
+                for p, g in (
+                    (pathways[pid], _gaps_for(ts, current, {}))
+                    for pid, ts in targets_by_pathway.items()
+                )
+            ),
+            key=lambda fit: (-(fit.readiness or 0), -fit.coverage, fit.pathway.title),
+        )
+    for rating_set in self_sets:
+        levels = ratings_by_set[rating_set.pk]
+        results.history.append(
+            (
+                rating_set.submitted_at,
+                {
+                    p.pk: scoring.readiness(_gaps_for(targets_by_pathway[p.pk], levels, {}))
+                    for p in targets_ranked
+                },
+            )
+        )
+
+    if pathway is None:
+        return results
+    results.gaps = _gaps_for(targets_by_pathway[pathway.pk], current, mentor)
+    results.readiness = scoring.readiness(results.gaps)
+    results.coverage = scoring.coverage(results.gaps)
+    results.top_gaps = scoring.top_gaps(results.gaps)
+    results.unrated = [g for g in results.gaps if not g.is_rated]
+    results.disagreements = [g for g in results.gaps if g.mentor_disagrees]
+    priorities = scoring.gap_priorities(results.top_gaps)
+    results.modules = _ranked_by_gaps(
+        LearningModule.objects.filter(competencies__in=priorities), priorities, limit=6
+    )
+    results.opportunities = _ranked_by_gaps(
+        Opportunity.objects.open().filter(competencies__in=priorities), priorities, limit=6
+    )
+    return results
+
+
+def _ranked_by_gaps(queryset, priorities: dict[int, int], *, limit: int) -> list:
+    """What builds the most weighted gap first: each item scores the sum of the
+    weighted gaps of the competencies it builds."""
+    items = list(queryset.distinct().prefetch_related("competencies"))
+    for item in items:
+        item.closes = [c for c in item.competencies.all() if c.pk in priorities]
+        item.relevance = scoring.relevance((c.pk for c in item.closes), priorities)
+    return sorted(items, key=lambda item: (-item.relevance, str(item)))[:limit]

@@ -1,0 +1,191 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cmo_portal.accounts.models import User
+from cmo_portal.accounts.selectors import user_can_view_data_of
+from pathways.models import ProficiencyLevel
+
+from . import charts, scoring, selectors, services
+from .forms import STEP_FORMS, RubricForm
+from .models import NeedsAssessment, RaterRole, RatingSet
+
+
+@login_required
+@require_GET
+def start(request: HttpRequest) -> HttpResponse:
+    """Resume the assessment in progress at the step reached, or start one."""
+    assessment = services.assessment_start_or_resume(user=request.user)
+    return redirect("assessments:step", pk=assessment.pk, step=assessment.step_reached)
+
+
+@login_required
+@require_POST
+def retake(request: HttpRequest) -> HttpResponse:
+    assessment = services.assessment_start_or_resume(user=request.user)
+    messages.info(request, "A new assessment, filled in with your last answers to review.")
+    return redirect("assessments:step", pk=assessment.pk, step=1)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_owner(user=request.user, pk=pk)
+    if not 1 <= step <= assessment.step_count:
+        raise Http404("No such step.")
+    if assessment.is_complete:
+        messages.info(request, "This assessment is finished. Retake it to change your answers.")
+        return redirect(assessment)
+    if step > assessment.step_reached:
+        messages.warning(request, "Please finish this step first.")
+        return redirect("assessments:step", pk=pk, step=assessment.step_reached)
+
+    form_class = STEP_FORMS.get(step)
+    form = form_class(request.POST or None, instance=assessment) if form_class else None
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        if form is None:  # the review step: finish
+            try:
+                services.assessment_complete(assessment=assessment)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return redirect("assessments:step", pk=pk, step=2)
+            messages.success(request, "Assessment finished. Next: rate your competencies.")
+            return redirect("assessments:rubric")
+        if form.is_valid():
+            services.assessment_save_step(assessment=assessment, step=step, data=form.cleaned_data)
+            if action == "back":
+                return redirect("assessments:step", pk=pk, step=max(step - 1, 1))
+            if action == "save":
+                messages.success(request, "Saved. You can come back and carry on at any time.")
+                return redirect("home")
+            return redirect("assessments:step", pk=pk, step=step + 1)
+        messages.error(request, "This step was not saved: please correct the fields marked below.")
+    return render(
+        request,
+        "assessments/step.html",
+        {
+            "assessment": assessment,
+            "form": form,
+            "step": step,
+            "step_name": NeedsAssessment.STEPS[step - 1],
+            "steps": list(enumerate(NeedsAssessment.STEPS, start=1)),
+            "progress": round(100 * (step - 1) / assessment.step_count),
+        },
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = selectors.assessment_get_for_viewer(viewer=request.user, pk=pk)
+    return render(
+        request,
+        "assessments/detail.html",
+        {"assessment": assessment, "is_own": assessment.user_id == request.user.pk},
+    )
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "assessments/history.html",
+        {
+            "assessments": request.user.needs_assessments.all(),
+            "rating_sets": RatingSet.objects.submitted()
+            .filter(subject=request.user)
+            .select_related("rater"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rubric(request: HttpRequest) -> HttpResponse:
+    everything = request.GET.get("scope") == "all"
+    competencies = selectors.competencies_to_rate(request.user, everything=everything)
+    draft = services.rating_draft_get_or_create(
+        subject=request.user, rater=request.user, role=RaterRole.SELF
+    )
+    saved = {r.competency_id: r for r in draft.ratings.all()}
+    initial = {}
+    for competency_id, rating in saved.items():
+        initial[f"level_{competency_id}"] = str(rating.level)
+        initial[f"evidence_{competency_id}"] = rating.evidence
+    scale = list(ProficiencyLevel.objects.values_list("number", flat=True))
+    form = RubricForm(request.POST or None, initial=initial, competencies=competencies, scale=scale)
+    if request.method == "POST":
+        if form.is_valid():
+            services.rating_draft_save(rating_set=draft, ratings=form.ratings())
+            if request.POST.get("action") == "submit":
+                try:
+                    services.rating_set_submit(rating_set=draft)
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                    return redirect(request.get_full_path())
+                messages.success(request, "Ratings submitted. Here is where you stand.")
+                return redirect("assessments:results")
+            messages.success(request, "Draft saved. Nothing is final until you submit.")
+            return redirect(request.get_full_path())
+        messages.error(request, "Your ratings were not saved: please correct what is marked below.")
+    return render(
+        request,
+        "assessments/rubric.html",
+        {
+            "form": form,
+            "draft": draft,
+            "everything": everything,
+            "rated": sum(1 for c in competencies if c.pk in saved),
+            "total": len(competencies),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def rating_set(request: HttpRequest, pk: int) -> HttpResponse:
+    rating_set = selectors.rating_set_get_for_viewer(viewer=request.user, pk=pk)
+    ratings = rating_set.ratings.select_related("competency__domain")
+    return render(
+        request, "assessments/rating_set.html", {"rating_set": rating_set, "ratings": ratings}
+    )
+
+
+def _results_page(request: HttpRequest, subject: User) -> HttpResponse:
+    results = selectors.results_for(subject=subject, pathway_slug=request.GET.get("pathway"))
+    top_level = max(results.scale, default=4)
+    return render(
+        request,
+        "assessments/results.html",
+        {
+            "results": results,
+            "is_own": subject.pk == request.user.pk,
+            "rules": scoring.RULES_IN_WORDS,
+            "radar": charts.radar(results.gaps, top_level),
+            "history_chart": charts.readiness_over_time(
+                results.history, {p.pk: p.title for p in results.target_pathways}
+            ),
+        },
+    )
+
+
+@login_required
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    return _results_page(request, request.user)
+
+
+@login_required
+@require_GET
+def results_for(request: HttpRequest, user_id: int) -> HttpResponse:
+    subject = User.objects.filter(pk=user_id).first()
+    if subject is None or not user_can_view_data_of(request.user, subject):
+        raise Http404("No such results.")
+    return _results_page(request, subject)

@@ -1,0 +1,118 @@
+"""Rating competencies: drafts save, submitting makes a dated set that never changes,
+reassessing makes a new one, and bad input is refused without losing the draft."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Rating, RatingSet
+from assessments.services import rating_draft_save
+from tests.assessments.conftest import complete_assessment, submit_ratings
+
+pytestmark = pytest.mark.django_db
+URL = reverse("assessments:rubric")
+
+
+@pytest.fixture
+def rater(client, physician, curriculum):
+    complete_assessment(physician, curriculum["pharma"])
+    client.force_login(physician)
+    return client
+
+
+def field(competency, kind: str = "level") -> str:
+    return f"{kind}_{competency.pk}"
+
+
+def test_the_rubric_shows_the_competencies_that_matter_to_the_targets(rater, curriculum):
+    page = rater.get(URL)
+    shown = {c.name for c in page.context["form"].competencies}
+    # Quality and safety is only "useful" (weight 1) for a pharma CMO.
+    assert shown == {"Clinical trial design", "Finance", "Negotiation"}
+    everything = rater.get(URL + "?scope=all").context["form"].competencies
+    assert len(everything) == 4
+
+
+def test_a_draft_saves_and_comes_back(rater, physician, curriculum):
+    trials = curriculum["competencies"]["Clinical trial design"]
+    response = rater.post(URL, {field(trials): "2", field(trials, "evidence"): "Ran one trial"})
+
+    assert response.status_code == 302
+    draft = RatingSet.objects.get(subject=physician)
+    assert not draft.is_submitted
+    assert draft.ratings.get().level == 2
+    page = rater.get(URL).content.decode()
+    assert "Ran one trial" in page
+
+
+def test_submitting_creates_a_dated_set_that_never_changes(rater, physician, curriculum):
+    trials = curriculum["competencies"]["Clinical trial design"]
+    response = rater.post(URL, {field(trials): "2", "action": "submit"})
+
+    assert response.url == reverse("assessments:results")
+    submitted = RatingSet.objects.submitted().get(subject=physician)
+    assert submitted.submitted_at is not None
+    with pytest.raises(Exception, match="submitted"):
+        rating_draft_save(rating_set=submitted, ratings={trials.pk: (4, "")})
+    assert submitted.ratings.get().level == 2
+
+
+def test_a_reassessment_creates_a_new_set_and_keeps_the_old(rater, physician, curriculum):
+    trials = curriculum["competencies"]["Clinical trial design"]
+    rater.post(URL, {field(trials): "2", "action": "submit"})
+    page = rater.get(URL)
+    assert page.context["form"].initial[field(trials)] == "2"  # starts from last time
+
+    rater.post(URL, {field(trials): "3", "action": "submit"})
+
+    sets = RatingSet.objects.submitted().filter(subject=physician).order_by("submitted_at")
+    assert [s.ratings.get().level for s in sets] == [2, 3]
+
+
+def test_submitting_with_nothing_rated_is_refused(rater, physician):
+    response = rater.post(URL, {"action": "submit"}, follow=True)
+    assert "Rate at least one competency" in response.content.decode()
+    assert not RatingSet.objects.submitted().filter(subject=physician).exists()
+
+
+@pytest.mark.parametrize("level", ["7", "0", "expert", "-1"])
+def test_a_level_not_on_the_scale_is_refused_and_the_draft_kept(
+    rater, physician, curriculum, level
+):
+    trials = curriculum["competencies"]["Clinical trial design"]
+    finance = curriculum["competencies"]["Finance"]
+    rater.post(URL, {field(trials): "2"})
+
+    response = rater.post(URL, {field(trials): level, field(finance): "3", "action": "submit"})
+
+    assert response.status_code == 400
+    assert "not on the rubric scale" in response.content.decode()
+    draft = RatingSet.objects.get(subject=physician)
+    assert not draft.is_submitted
+    assert list(draft.ratings.values_list("level", flat=True)) == [2]
+
+
+def test_a_rating_for_a_competency_not_in_the_curriculum_is_refused(rater, physician, curriculum):
+    trials = curriculum["competencies"]["Clinical trial design"]
+    response = rater.post(URL, {field(trials): "2", "level_999999": "3", "action": "submit"})
+
+    assert response.status_code == 400
+    assert "not in the curriculum" in response.content.decode()
+    assert not Rating.objects.exists()
+
+
+def test_evidence_without_a_level_asks_for_the_level(rater, curriculum):
+    trials = curriculum["competencies"]["Clinical trial design"]
+    response = rater.post(URL, {field(trials, "evidence"): "Led the P&T committee"})
+    assert response.status_code == 400
+    assert "Pick the level your evidence supports" in response.content.decode()
+    assert "Led the P&amp;T committee" in response.content.decode()
+
+
+def test_a_submitted_set_is_seen_by_its_owner_and_staff_only(
+    client, physician, other_physician, mentor, staff, curriculum
+):
+    rating_set = submit_ratings(physician, {curriculum["competencies"]["Finance"]: 2})
+    url = reverse("assessments:rating-set", args=[rating_set.pk])
+    for user, status in ((physician, 200), (staff, 200), (other_physician, 404), (mentor, 404)):
+        client.force_login(user)
+        assert client.get(url).status_code == status
