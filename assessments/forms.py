@@ -131,6 +131,10 @@ class RubricForm(forms.Form):
                 required=False,
                 empty_value=None,
                 widget=forms.RadioSelect,
+                error_messages={
+                    "invalid_choice": "Level %(value)s is not on the rubric scale: choose "
+                    "one of the levels shown."
+                },
             )
             self.fields[f"evidence_{competency.pk}"] = forms.CharField(
                 label=f"Evidence for {competency.name} (optional)",
