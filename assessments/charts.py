@@ -84,6 +84,8 @@ class Series:
 class LineChart:
     width: int
     height: int
+    plot_left: float
+    plot_right: float
     series: list[Series]
     x_labels: list[tuple[float, str]]
     y_ticks: list[tuple[float, int]]
@@ -121,6 +123,8 @@ def readiness_over_time(
     return LineChart(
         width=width,
         height=height,
+        plot_left=left,
+        plot_right=width - right,
         series=series,
         x_labels=[(x_at(i), f"{when:%d %b %Y}") for i, (when, _) in enumerate(history)],
         y_ticks=[(y_at(v), v) for v in (0, 25, 50, 75, 100)],

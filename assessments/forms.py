@@ -122,7 +122,8 @@ class RubricForm(forms.Form):
     def __init__(self, *args, competencies, scale: list[int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.competencies = competencies
-        choices = [(str(number), str(number)) for number in scale]
+        # The last choice clears a level picked earlier, without JavaScript.
+        choices = [(str(number), str(number)) for number in scale] + [("", "Not rated yet")]
         for competency in competencies:
             self.fields[f"level_{competency.pk}"] = forms.TypedChoiceField(
                 label=competency.name,

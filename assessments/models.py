@@ -50,6 +50,11 @@ def _validate_list_of(values: list, choices: type[models.TextChoices]) -> None:
         raise ValidationError("Choose only from the options listed.", code="invalid_choice")
 
 
+def _labels(values: list, choices: type[models.TextChoices]) -> list[str]:
+    names = dict(choices.choices)
+    return [names.get(value, value) for value in values]
+
+
 def validate_degrees(values: list) -> None:
     _validate_list_of(values, Degree)
 
@@ -106,7 +111,9 @@ class NeedsAssessment(models.Model):
     target_pathways = models.ManyToManyField(
         Pathway, through="TargetPathway", related_name="+", blank=True
     )
-    time_horizon = models.CharField(max_length=4, choices=TimeHorizon.choices, blank=True)
+    time_horizon = models.CharField(
+        "when you aim to get there", max_length=4, choices=TimeHorizon.choices, blank=True
+    )
     hours_per_week = models.PositiveSmallIntegerField(
         "hours a week for your development",
         null=True,
@@ -126,7 +133,10 @@ class NeedsAssessment(models.Model):
         default=list, blank=True, validators=[validate_mentoring_formats]
     )
     mentoring_frequency = models.CharField(
-        max_length=20, choices=MentoringFrequency.choices, blank=True
+        "how often you would like to meet a mentor",
+        max_length=20,
+        choices=MentoringFrequency.choices,
+        blank=True,
     )
 
     class Meta:
@@ -153,6 +163,15 @@ class NeedsAssessment(models.Model):
     @property
     def step_count(self) -> int:
         return len(self.STEPS)
+
+    def degrees_held_labels(self) -> list[str]:
+        return _labels(self.degrees_held, Degree)
+
+    def degrees_planned_labels(self) -> list[str]:
+        return _labels(self.degrees_planned, Degree)
+
+    def mentoring_format_labels(self) -> list[str]:
+        return _labels(self.mentoring_formats, MentoringFormat)
 
     def ranked_pathways(self) -> list[Pathway]:
         return [target.pathway for target in self.targets.all()]

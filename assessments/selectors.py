@@ -40,7 +40,10 @@ def assessment_get_for_owner(*, user: User, pk: int) -> NeedsAssessment:
 
 def rating_set_get_for_viewer(*, viewer: User, pk: int) -> RatingSet:
     rating_set = (
-        RatingSet.objects.submitted().select_related("subject", "rater").filter(pk=pk).first()
+        RatingSet.objects.submitted()
+        .select_related("subject__profile", "rater__profile")
+        .filter(pk=pk)
+        .first()
     )
     if rating_set is None or not user_can_view_data_of(viewer, rating_set.subject):
         raise Http404("No such rating set.")
@@ -55,9 +58,10 @@ def latest_completed_assessment(user: User) -> NeedsAssessment | None:
     )
 
 
-def competencies_to_rate(user: User, *, everything: bool) -> list[Competency]:
+def competencies_to_rate(user: User, *, everything: bool) -> tuple[list[Competency], bool]:
     """The competencies that matter to the physician's target pathways (important or
-    essential in at least one), or all of them; with their rubric levels."""
+    essential in at least one), or all of them, with their rubric levels; and whether
+    that is all of them (always so for a physician who has no target pathway yet)."""
     competencies = Competency.objects.select_related("domain").prefetch_related("levels")
     if not everything:
         assessment = latest_completed_assessment(user) or user.needs_assessments.first()
@@ -66,7 +70,9 @@ def competencies_to_rate(user: User, *, everything: bool) -> list[Competency]:
                 targets__pathway__in=assessment.targets.values("pathway"),
                 targets__weight__gte=2,
             ).distinct()
-    return list(competencies.order_by("domain__order", "order", "name"))
+        else:
+            everything = True
+    return list(competencies.order_by("domain__order", "order", "name")), everything
 
 
 @dataclass

@@ -26,6 +26,9 @@ def start(request: HttpRequest) -> HttpResponse:
 @require_POST
 def retake(request: HttpRequest) -> HttpResponse:
     assessment = services.assessment_start_or_resume(user=request.user)
+    if assessment.step_reached > 1:
+        messages.info(request, "You already have an assessment in progress: carry on here.")
+        return redirect("assessments:step", pk=assessment.pk, step=assessment.step_reached)
     messages.info(request, "A new assessment, filled in with your last answers to review.")
     return redirect("assessments:step", pk=assessment.pk, step=1)
 
@@ -100,7 +103,7 @@ def history(request: HttpRequest) -> HttpResponse:
             "assessments": request.user.needs_assessments.all(),
             "rating_sets": RatingSet.objects.submitted()
             .filter(subject=request.user)
-            .select_related("rater"),
+            .select_related("rater__profile"),
         },
     )
 
@@ -109,12 +112,12 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def rubric(request: HttpRequest) -> HttpResponse:
     everything = request.GET.get("scope") == "all"
-    competencies = selectors.competencies_to_rate(request.user, everything=everything)
+    competencies, everything = selectors.competencies_to_rate(request.user, everything=everything)
     draft = services.rating_draft_get_or_create(
         subject=request.user, rater=request.user, role=RaterRole.SELF
     )
     saved = {r.competency_id: r for r in draft.ratings.all()}
-    initial = {}
+    initial = {f"level_{c.pk}": "" for c in competencies}  # "Not rated yet"
     for competency_id, rating in saved.items():
         initial[f"level_{competency_id}"] = str(rating.level)
         initial[f"evidence_{competency_id}"] = rating.evidence
@@ -185,7 +188,7 @@ def results(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def results_for(request: HttpRequest, user_id: int) -> HttpResponse:
-    subject = User.objects.filter(pk=user_id).first()
+    subject = User.objects.select_related("profile").filter(pk=user_id).first()
     if subject is None or not user_can_view_data_of(request.user, subject):
         raise Http404("No such results.")
     return _results_page(request, subject)

@@ -116,3 +116,13 @@ def test_a_submitted_set_is_seen_by_its_owner_and_staff_only(
     for user, status in ((physician, 200), (staff, 200), (other_physician, 404), (mentor, 404)):
         client.force_login(user)
         assert client.get(url).status_code == status
+
+
+def test_a_level_picked_earlier_can_be_cleared(rater, physician, curriculum):
+    trials = curriculum["competencies"]["Clinical trial design"]
+    rater.post(URL, {field(trials): "2"})
+    assert RatingSet.objects.get(subject=physician).ratings.count() == 1
+
+    rater.post(URL, {field(trials): ""})  # "Not rated yet"
+
+    assert RatingSet.objects.get(subject=physician).ratings.count() == 0
