@@ -126,3 +126,18 @@ def test_a_level_picked_earlier_can_be_cleared(rater, physician, curriculum):
     rater.post(URL, {field(trials): ""})  # "Not rated yet"
 
     assert RatingSet.objects.get(subject=physician).ratings.count() == 0
+
+
+@pytest.mark.parametrize("extra", [0, 40])
+def test_the_rubric_costs_the_same_queries_however_many_competencies(
+    rater, physician, curriculum, extra, django_assert_max_num_queries
+):
+    from tests.factories import CompetencyFactory
+
+    for competency in CompetencyFactory.create_batch(extra):
+        curriculum["pharma"].targets.create(competency=competency, target_level=3, weight=3)
+    rater.get(URL)  # the first visit starts the draft
+    with django_assert_max_num_queries(12):
+        assert rater.get(URL).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert rater.get(URL + "?scope=all").status_code == 200
