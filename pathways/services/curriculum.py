@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from .models import (
+from pathways.models import (
     Competency,
     CompetencyDomain,
     CurriculumItem,
@@ -27,7 +27,7 @@ from .models import (
     Setting,
 )
 
-CURRICULUM_DIR = Path(__file__).resolve().parent / "curriculum"
+CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "curriculum"
 CURRICULUM_EDITOR_GROUP = "Curriculum editor"
 
 
