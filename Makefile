@@ -22,16 +22,16 @@ for p in $$(ls -d "$$root"/versions/3.1[2-9]* 2>/dev/null | sort -rV); do \
 done; exit 1
 endef
 
-.PHONY: run test check setup setup-dev browser lint format clean
+.PHONY: run test check setup setup-dev browser pdf-deps lint format clean
 
-run: setup ## Set up and serve the site on the embedded default (SQLite, eager Celery, console email)
+run: setup pdf-deps ## Set up and serve the site on the embedded default (SQLite, eager Celery, console email)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_curriculum
 	$(PY) manage.py load_demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: setup-dev browser ## Set up and run the whole test suite
+test: setup-dev browser pdf-deps ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 check: setup-dev ## Lint, migrations in step with models, deployment checks under production settings
@@ -69,6 +69,20 @@ browser:
 	    echo "Installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "No /usr/bin/chromium and no root to install it: browser tests will be skipped."; fi; \
+	fi
+
+# The plan's PDF export (WeasyPrint) needs Pango and a font with Arial's metrics from the
+# system: installed the same way, for the site (make run) and the tests alike; without
+# them the PDF tests are skipped, or fail in CI.
+PDF_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation
+pdf-deps:
+	@missing="$$(for p in $(PDF_DEBS); do \
+	  [ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || echo $$p; done)"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Pango and fonts for the PDF export:" $$missing; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "Missing" $$missing "and no root to install them: PDF exports will fail, their tests are skipped."; fi; \
 	fi
 
 lint: setup-dev

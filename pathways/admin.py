@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from .models import (
+    CareerPlan,
     Competency,
     CompetencyDomain,
     LearningModule,
@@ -12,6 +13,7 @@ from .models import (
     PathwayCompetency,
     PathwayEducation,
     PathwayStep,
+    PlanGoal,
     ProficiencyLevel,
     RoleKind,
     RubricLevel,
@@ -172,3 +174,31 @@ class OpportunityAdmin(CurriculumAdmin):
     search_fields = ["title", "organisation", "description", "location"]
     date_hierarchy = "deadline"
     filter_horizontal = ["pathways", "competencies"]
+
+
+# --- Career plans: the physicians' own, shown to staff as a record ---------------------
+
+
+class PlanGoalInline(admin.TabularInline):
+    model = PlanGoal
+    extra = 0
+    can_delete = False
+    fields = ["section", "title", "status", "due_date", "target_level", "edited"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(CareerPlan)
+class CareerPlanAdmin(admin.ModelAdmin):
+    list_display = ["owner", "pathway", "status", "generated_at", "updated_at"]
+    list_filter = ["status", "pathway"]
+    search_fields = ["owner__email", "pathway__title"]
+    list_select_related = ["owner", "pathway"]
+    readonly_fields = ["owner", "pathway", "generated_at", "created_at", "updated_at"]
+    exclude = ["calendar_token", "dismissed_keys"]
+    inlines = [PlanGoalInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False

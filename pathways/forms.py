@@ -5,7 +5,19 @@ from django import forms
 
 from cmo_portal.accounts.models import CareerStage
 
-from .models import Competency, DeliveryFormat, ModuleKind, OpportunityKind, Pathway, Setting
+from .models import (
+    CareerPlan,
+    Competency,
+    DeliveryFormat,
+    ModuleKind,
+    OpportunityKind,
+    Pathway,
+    PlanAction,
+    PlanGoal,
+    PlanStatus,
+    Setting,
+    validate_on_scale,
+)
 
 
 def _any(label: str, choices) -> list[tuple[str, str]]:
@@ -70,3 +82,85 @@ class OpportunityFilterForm(SearchForm):
     format = forms.ChoiceField(choices=_any("Any format", DeliveryFormat.choices), required=False)
     deadline = forms.ChoiceField(choices=DeadlineWindow.CHOICES, required=False)
     remote = forms.BooleanField(label="Remote only", required=False)
+
+
+# --- The career plan -------------------------------------------------------------------
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the editor started from, so a save can tell that someone
+    else (another tab, another device) saved first."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+        if not self.instance.pk:
+            self.fields["version"].required = False
+
+
+class GoalForm(VersionedForm):
+    class Meta:
+        model = PlanGoal
+        fields = ["title", "section", "status", "due_date", "target_level", "notes"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 4}),
+            "target_level": forms.NumberInput(attrs={"min": 1, "max": 4}),
+        }
+        labels = {"target_level": "Measure of done: rubric level to reach"}
+        error_messages = {
+            "due_date": {"invalid": "Enter the due date as a date, for example 2027-03-31."}
+        }
+
+    def clean_target_level(self):
+        level = self.cleaned_data.get("target_level")
+        if level is not None:
+            validate_on_scale(level)
+        return level
+
+
+class ActionForm(VersionedForm):
+    """The goal field lists only the goals of the same plan: an action cannot be moved
+    into someone else's plan, whatever is posted."""
+
+    class Meta:
+        model = PlanAction
+        fields = ["title", "goal", "status", "due_date", "effort_hours", "notes", "evidence"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+            "effort_hours": forms.NumberInput(attrs={"min": 1, "max": 2000}),
+        }
+        labels = {"goal": "Goal it serves", "effort_hours": "Effort (hours)"}
+        error_messages = {
+            "due_date": {"invalid": "Enter the due date as a date, for example 2027-03-31."},
+            "goal": {"invalid_choice": "Choose one of the goals of this plan."},
+        }
+
+    def __init__(self, *args, plan: CareerPlan, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = plan.goals.order_by("section", "order")
+        self.fields["goal"].empty_label = None
+
+
+class PlanStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=PlanStatus.choices,
+        error_messages={"invalid_choice": "That is not a plan status."},
+    )
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+
+class PlanCreateForm(forms.Form):
+    pathway = forms.ModelChoiceField(
+        queryset=Pathway.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "Choose one of the pathways in the catalogue."},
+    )

@@ -4,14 +4,20 @@ whose number of queries does not grow with the amount of curriculum."""
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+
+from cmo_portal.accounts.selectors import user_can_view_data_of
 
 from .models import (
+    CareerPlan,
     Competency,
     CompetencyDomain,
     LearningModule,
     Opportunity,
     Pathway,
     PathwayCompetency,
+    PlanAction,
+    PlanGoal,
     ProficiencyLevel,
     RubricLevel,
 )
@@ -154,3 +160,50 @@ def opportunity_list(
         opportunities = opportunities.filter(is_remote=True)
     # Dated ones soonest first, then the rolling ones.
     return opportunities.soonest_first()
+
+
+# --- The career plan -------------------------------------------------------------------
+
+
+def plan_get_for_viewer(*, viewer, pk: int) -> CareerPlan:
+    """The plan, for its owner, staff or (once mentorships exist) an active mentor of
+    the owner; a 404 for anyone else, which does not even confirm the plan exists."""
+    plan = CareerPlan.objects.select_related("owner__profile", "pathway").filter(pk=pk).first()
+    if plan is None or not user_can_view_data_of(viewer, plan.owner):
+        raise Http404("No such plan.")
+    return plan
+
+
+def plan_get_for_owner(*, user, pk: int) -> CareerPlan:
+    """Only the owner changes their plan: a 404 for everyone else."""
+    plan = CareerPlan.objects.select_related("pathway").filter(pk=pk, owner=user).first()
+    if plan is None:
+        raise Http404("No such plan.")
+    return plan
+
+
+def plan_with_items(plan: CareerPlan) -> CareerPlan:
+    """The plan with its goals and their actions (with module and opportunity) loaded in
+    a fixed number of queries, however many there are."""
+    return (
+        CareerPlan.objects.select_related("owner__profile", "pathway")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=PlanGoal.objects.select_related("competency").prefetch_related(
+                    Prefetch(
+                        "actions",
+                        queryset=PlanAction.objects.select_related("module", "opportunity"),
+                    )
+                ),
+            )
+        )
+        .get(pk=plan.pk)
+    )
+
+
+def plan_get_by_calendar_token(token: str) -> CareerPlan:
+    plan = CareerPlan.objects.select_related("pathway").filter(calendar_token=token).first()
+    if plan is None or not token:
+        raise Http404("No such calendar.")
+    return plan

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views
+from .urls_exports import urlpatterns as export_urlpatterns
+from .views import curriculum as views
+from .views import plan
 
 app_name = "pathways"
 
@@ -15,4 +17,23 @@ urlpatterns = [
     path("modules/<slug:slug>/", views.module_detail, name="module-detail"),
     path("opportunities/", views.opportunity_list, name="opportunity-list"),
     path("opportunities/<slug:slug>/", views.opportunity_detail, name="opportunity-detail"),
+    # The physician's career plan.
+    path("plans/", plan.plan_list, name="plan-list"),
+    path("plans/new/", plan.plan_create, name="plan-create"),
+    path("plans/<int:pk>/", plan.plan_detail, name="plan-detail"),
+    path("plans/<int:pk>/regenerate/", plan.plan_regenerate, name="plan-regenerate"),
+    path("plans/<int:pk>/status/", plan.plan_status, name="plan-status"),
+    path("plans/<int:pk>/history/", plan.plan_history, name="plan-history"),
+    path("plans/<int:pk>/calendar/reset/", plan.plan_calendar_reset, name="plan-calendar-reset"),
+    path("plans/<int:pk>/goals/new/", plan.goal_add, name="goal-add"),
+    path("plans/goals/<int:pk>/edit/", plan.goal_edit, name="goal-edit"),
+    path("plans/goals/<int:pk>/delete/", plan.goal_delete, name="goal-delete"),
+    path("plans/goals/<int:pk>/move/", plan.goal_move, name="goal-move"),
+    path("plans/goals/<int:pk>/actions/new/", plan.action_add, name="action-add"),
+    path("plans/actions/<int:pk>/edit/", plan.action_edit, name="action-edit"),
+    path("plans/actions/<int:pk>/delete/", plan.action_delete, name="action-delete"),
+    path("plans/actions/<int:pk>/move/", plan.action_move, name="action-move"),
 ]
+
+# The exports (print, PDF, JSON, CSV, calendar) live in their own module.
+urlpatterns += export_urlpatterns

@@ -26,6 +26,8 @@ class Row:
     staff: int
     visitor: int
     why: str = ""
+    method: str = "get"
+    data: dict | None = None
 
 
 def _confirm_email_key(owner) -> dict:
@@ -76,12 +78,71 @@ def _rating_set(owner) -> dict:
     return {"pk": rating_set_submit(rating_set=draft).pk}
 
 
+def _plan_parts(owner) -> dict:
+    """A plan of the owner's with one goal holding one action."""
+    from pathways.models import CareerPlan, PlanAction, PlanGoal
+    from tests.factories import PathwayFactory
+
+    plan = CareerPlan.objects.create(owner=owner, pathway=PathwayFactory())
+    goal = PlanGoal.objects.create(plan=plan, title="Goal", section="mentors")
+    action = PlanAction.objects.create(goal=goal, title="Action")
+    return {"plan": plan, "goal": goal, "action": action}
+
+
+def _plan(owner) -> dict:
+    return {"pk": _plan_parts(owner)["plan"].pk}
+
+
+def _goal(owner) -> dict:
+    return {"pk": _plan_parts(owner)["goal"].pk}
+
+
+def _action(owner) -> dict:
+    return {"pk": _plan_parts(owner)["action"].pk}
+
+
+def _calendar(owner) -> dict:
+    return {"token": _plan_parts(owner)["plan"].calendar_token}
+
+
 # The owner's data: the owner and staff see it; anyone else gets a 404 that does not
 # even confirm it exists; a visitor is sent to log in.
 PRIVATE = {"owner": 200, "physician": 404, "mentor": 404, "staff": 200, "visitor": 302}
 
 
+# Changing the owner's data: the owner only; staff read in admin or on the pages above.
+OWNER_ONLY = {**PRIVATE, "staff": 404}
+OWNER_POST = {**OWNER_ONLY, "owner": 302, "method": "post"}
+
+
 ACCESS_RULES: dict[str, Row] = {
+    "pathways:plan-detail": Row(_plan, **PRIVATE),
+    "pathways:plan-history": Row(_plan, **PRIVATE),
+    "pathways:plan-print": Row(_plan, **PRIVATE),
+    "pathways:plan-pdf": Row(_plan, **PRIVATE),
+    "pathways:plan-json": Row(_plan, **PRIVATE),
+    "pathways:plan-csv": Row(_plan, **PRIVATE),
+    "pathways:plan-calendar": Row(
+        _calendar,
+        owner=200,
+        physician=200,
+        mentor=200,
+        staff=200,
+        visitor=200,
+        why="calendar applications cannot log in: the secret token in the link is the "
+        "credential, and the owner can reset it (tests/pathways/test_plan_exports.py)",
+    ),
+    "pathways:plan-regenerate": Row(_plan, **OWNER_POST),
+    "pathways:plan-status": Row(_plan, **OWNER_POST, data={"status": "active"}),
+    "pathways:plan-calendar-reset": Row(_plan, **OWNER_POST),
+    "pathways:goal-add": Row(_plan, **OWNER_ONLY),
+    "pathways:goal-edit": Row(_goal, **OWNER_ONLY),
+    "pathways:goal-delete": Row(_goal, **OWNER_POST),
+    "pathways:goal-move": Row(_goal, **OWNER_POST, data={"direction": "up"}),
+    "pathways:action-add": Row(_goal, **OWNER_ONLY),
+    "pathways:action-edit": Row(_action, **OWNER_ONLY),
+    "pathways:action-delete": Row(_action, **OWNER_POST),
+    "pathways:action-move": Row(_action, **OWNER_POST, data={"direction": "up"}),
     "assessments:detail": Row(_assessment, **PRIVATE),
     "assessments:step": Row(
         _assessment_step,
@@ -158,7 +219,8 @@ def test_every_access_row_names_a_real_url():
 def test_access_rule(url_name, persona, physician, persona_clients):
     row = ACCESS_RULES[url_name]
     url = reverse(url_name, kwargs=row.kwargs(physician))
-    response = persona_clients[persona].get(url)
+    client = persona_clients[persona]
+    response = client.post(url, row.data or {}) if row.method == "post" else client.get(url)
     assert response.status_code == getattr(row, persona), (
         f"{persona} on {url_name}: got {response.status_code}"
     )

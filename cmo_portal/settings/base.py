@@ -203,4 +203,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # site.css is written for browsers: WeasyPrint (the plan's PDF) would warn about
+        # each screen-only rule it skips, about a hundred per PDF. Its errors still show.
+        "weasyprint": {"level": "ERROR"},
+    },
 }

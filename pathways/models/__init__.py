@@ -1,6 +1,7 @@
 """The curriculum (curriculum.py) and the physician's career plan (plan.py)."""
 
 from .curriculum import (
+    CURRICULUM_MODELS,
     STAGE_ORDER,
     Competency,
     CompetencyDomain,
@@ -26,15 +27,30 @@ from .curriculum import (
     stage_rank,
     validate_on_scale,
 )
+from .plan import (
+    PLAN_TRANSITIONS,
+    CareerPlan,
+    ItemStatus,
+    PlanAction,
+    PlanChange,
+    PlanGoal,
+    PlanSection,
+    PlanStatus,
+    new_calendar_token,
+)
 
 __all__ = [
+    "CURRICULUM_MODELS",
+    "PLAN_TRANSITIONS",
     "STAGE_ORDER",
+    "CareerPlan",
     "Competency",
     "CompetencyDomain",
     "CurriculumItem",
     "Degree",
     "DeliveryFormat",
     "Expectation",
+    "ItemStatus",
     "LearningModule",
     "ModuleKind",
     "Opportunity",
@@ -45,11 +61,17 @@ __all__ = [
     "PathwayEducation",
     "PathwayQuerySet",
     "PathwayStep",
+    "PlanAction",
+    "PlanChange",
+    "PlanGoal",
+    "PlanSection",
+    "PlanStatus",
     "ProficiencyLevel",
     "RoleKind",
     "RubricLevel",
     "Setting",
     "Weight",
+    "new_calendar_token",
     "stage_rank",
     "validate_on_scale",
 ]

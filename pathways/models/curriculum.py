@@ -435,3 +435,20 @@ class Opportunity(CurriculumItem):
                     "a deadline today or later, or none if it is rolling."
                 }
             )
+
+
+# What curriculum editors edit, and nothing else of this app (plans are physicians' own).
+CURRICULUM_MODELS = (
+    Setting,
+    RoleKind,
+    ProficiencyLevel,
+    CompetencyDomain,
+    Competency,
+    RubricLevel,
+    Pathway,
+    PathwayStep,
+    PathwayEducation,
+    PathwayCompetency,
+    LearningModule,
+    Opportunity,
+)

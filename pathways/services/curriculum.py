@@ -6,12 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
 from pathways.models import (
+    CURRICULUM_MODELS,
     Competency,
     CompetencyDomain,
     CurriculumItem,
@@ -315,12 +315,12 @@ def curriculum_load(
 
 def curriculum_editor_group_sync() -> Group:
     """The "Curriculum editor" group: every permission on the curriculum's models and
-    none elsewhere, so editors need not be superusers."""
+    none elsewhere (not on people, not on physicians' plans), so editors need not be
+    superusers."""
     group, _ = Group.objects.get_or_create(name=CURRICULUM_EDITOR_GROUP)
-    models = apps.get_app_config("pathways").get_models()
     permissions = Permission.objects.filter(
         content_type__app_label="pathways",
-        content_type__model__in=[model._meta.model_name for model in models],
+        content_type__model__in=[model._meta.model_name for model in CURRICULUM_MODELS],
     )
     group.permissions.set(permissions)
     return group

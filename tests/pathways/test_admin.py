@@ -4,11 +4,10 @@ Curriculum editor group that can do exactly the curriculum work."""
 import datetime
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.models import Opportunity, PathwayCompetency
+from pathways.models import CURRICULUM_MODELS, Opportunity, PathwayCompetency
 from pathways.services import CURRICULUM_EDITOR_GROUP, curriculum_editor_group_sync
 from tests.admin_forms import admin_form_data
 from tests.factories import (
@@ -100,11 +99,15 @@ def test_an_existing_opportunity_whose_deadline_passed_can_still_be_edited(edito
 
 def test_the_editor_group_holds_every_curriculum_permission_and_nothing_else():
     group = curriculum_editor_group_sync()
-    codenames = set(group.permissions.values_list("content_type__app_label", flat=True))
-    assert codenames == {"pathways"}
-    expected = Permission.objects.filter(content_type__app_label="pathways").count()
-    assert group.permissions.count() == expected
+    models = set(group.permissions.values_list("content_type__model", flat=True))
+    assert models == {model._meta.model_name for model in CURRICULUM_MODELS}
+    assert group.permissions.count() == 4 * len(CURRICULUM_MODELS)  # add, change, delete, view
+    assert not group.permissions.filter(content_type__model__in=["careerplan", "plangoal"]).exists()
     assert group.name == CURRICULUM_EDITOR_GROUP
+
+
+def test_an_editor_cannot_see_physicians_plans(editor_client):
+    assert editor_client.get(reverse("admin:pathways_careerplan_changelist")).status_code == 403
 
 
 def test_an_editor_who_is_not_a_superuser_edits_the_curriculum(editor_client, editor):

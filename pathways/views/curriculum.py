@@ -5,9 +5,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from . import selectors
-from .forms import ModuleFilterForm, OpportunityFilterForm, PathwayCompareForm, PathwayFilterForm
-from .models import (
+from pathways import selectors
+from pathways.forms import (
+    ModuleFilterForm,
+    OpportunityFilterForm,
+    PathwayCompareForm,
+    PathwayFilterForm,
+)
+from pathways.models import (
     Competency,
     LearningModule,
     Opportunity,

@@ -1,0 +1,208 @@
+"""The physician's career development plan: goals in the sections of an executive's
+development plan, each with actions, generated from the gaps and then owned by the
+physician."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .curriculum import Competency, LearningModule, Opportunity, Pathway
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class PlanSection(models.TextChoices):
+    LEARNING_OBJECTIVES = "learning_objectives", "Learning objectives"
+    EDUCATION = "education", "Education and training"
+    MENTORS = "mentors", "Mentors"
+    NETWORKS = "networks", "Networks"
+    EXPERIENTIAL = "experiential", "Experiential learning"
+    EXCHANGE = "exchange", "International knowledge exchange"
+    JOB_SEARCH = "job_search", "Job search"
+    FIRST_90_DAYS = "first_90_days", "The first 90 days in the role"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    WAITING_FOR_REVIEW = "waiting_for_review", "Waiting for review"
+    IN_REVIEW = "in_review", "In review"
+    ACTIVE = "active", "Active"
+    COMPLETE = "complete", "Complete"
+
+
+# Which status may follow which, and who moves it: the physician asks for a review and
+# completes or reopens; the mentor (mentors app) starts, passes or returns a review.
+PLAN_TRANSITIONS: dict[str, set[str]] = {
+    PlanStatus.DRAFT: {PlanStatus.WAITING_FOR_REVIEW, PlanStatus.ACTIVE},
+    PlanStatus.WAITING_FOR_REVIEW: {PlanStatus.IN_REVIEW, PlanStatus.DRAFT},
+    PlanStatus.IN_REVIEW: {PlanStatus.ACTIVE, PlanStatus.DRAFT},
+    PlanStatus.ACTIVE: {PlanStatus.WAITING_FOR_REVIEW, PlanStatus.COMPLETE},
+    PlanStatus.COMPLETE: {PlanStatus.ACTIVE},
+}
+
+
+class ItemStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    BLOCKED = "blocked", "Blocked"
+
+
+class CareerPlan(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="career_plans"
+    )
+    pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=24, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    # Keys of generated suggestions the physician removed: regeneration leaves them out.
+    dismissed_keys = models.JSONField(default=list, blank=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "pathway"], name="one_plan_per_pathway")
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan of {self.owner} for {self.pathway}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("pathways:plan-detail", kwargs={"pk": self.pk})
+
+    def can_move_to(self, status: str) -> bool:
+        return status in PLAN_TRANSITIONS.get(self.status, set())
+
+    def next_statuses(self) -> list[tuple[str, str]]:
+        allowed = PLAN_TRANSITIONS.get(self.status, set())
+        return [(value, label) for value, label in PlanStatus.choices if value in allowed]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == PlanStatus.COMPLETE
+
+    def progress(self) -> int:
+        """Per cent of the plan done: every action counts once, and so does each goal
+        that has no actions. Uses prefetched goals and actions."""
+        done = total = 0
+        for goal in self.goals.all():
+            actions = list(goal.actions.all())
+            if actions:
+                total += len(actions)
+                done += sum(action.status == ItemStatus.DONE for action in actions)
+            else:
+                total += 1
+                done += goal.status == ItemStatus.DONE
+        return round(100 * done / total) if total else 0
+
+
+class PlanItem(models.Model):
+    """What goals and actions share: an order, a status, a due date, notes, and a
+    version that tells a save whether someone else saved first."""
+
+    title = models.CharField(max_length=200)
+    notes = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED
+    )
+    due_date = models.DateField(null=True, blank=True)
+    order = models.PositiveIntegerField(default=0)
+    # "competency:12" or "module:7" for generated items, empty for the physician's own.
+    generated_key = models.CharField(max_length=40, blank=True)
+    # Set the first time the physician changes the item: regeneration then leaves it.
+    edited = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_generated(self) -> bool:
+        return bool(self.generated_key)
+
+
+class PlanGoal(PlanItem):
+    plan = models.ForeignKey(CareerPlan, on_delete=models.CASCADE, related_name="goals")
+    section = models.CharField(max_length=24, choices=PlanSection.choices)
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    target_level = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The measure of done: the rubric level to reach."
+    )
+
+    class Meta:
+        ordering = ["plan", "section", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "generated_key"],
+                condition=~models.Q(generated_key=""),
+                name="one_goal_per_suggestion",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def progress(self) -> int:
+        """Per cent done: a done goal is 100, else the share of its actions done.
+        Uses prefetched actions."""
+        if self.status == ItemStatus.DONE:
+            return 100
+        actions = list(self.actions.all())
+        if not actions:
+            return 0
+        return round(100 * sum(a.status == ItemStatus.DONE for a in actions) / len(actions))
+
+
+class PlanAction(PlanItem):
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
+    evidence = models.TextField(blank=True, help_text="What shows it is done.")
+    effort_hours = models.PositiveSmallIntegerField(null=True, blank=True)
+    module = models.ForeignKey(
+        LearningModule, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    opportunity = models.ForeignKey(
+        Opportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["goal", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "generated_key"],
+                condition=~models.Q(generated_key=""),
+                name="one_action_per_suggestion",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanChange(models.Model):
+    """One line of the plan's history: what changed, when, by whom."""
+
+    plan = models.ForeignKey(CareerPlan, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    summary = models.CharField(max_length=300)
+    # {"field": [before, after]} for edits, so the owner sees exactly what moved.
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary

@@ -1,0 +1,1 @@
+"""Views: the public curriculum (curriculum.py), the career plan (plan.py) and its exports (exports.py)."""

@@ -1,0 +1,343 @@
+"""The career plan's pages: owned and edited by the physician, read by staff and (once
+mentorships exist) the physician's active mentors."""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from assessments.selectors import latest_completed_assessment
+from pathways import selectors
+from pathways.forms import ActionForm, GoalForm, MoveForm, PlanCreateForm, PlanStatusForm
+from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanSection
+from pathways.services import plan as services
+
+
+def _editable(request: HttpRequest, plan: CareerPlan) -> bool:
+    """A complete plan is kept as it was; the owner reopens it to change it."""
+    if plan.is_complete:
+        messages.warning(request, "This plan is complete. Reopen it to make changes.")
+        return False
+    return True
+
+
+def _goal_for_owner(user, pk: int) -> PlanGoal:
+    goal = PlanGoal.objects.select_related("plan__pathway").filter(pk=pk, plan__owner=user).first()
+    if goal is None:
+        raise Http404("No such goal.")
+    return goal
+
+
+def _action_for_owner(user, pk: int) -> PlanAction:
+    action = (
+        PlanAction.objects.select_related("goal__plan__pathway")
+        .filter(pk=pk, goal__plan__owner=user)
+        .first()
+    )
+    if action is None:
+        raise Http404("No such action.")
+    return action
+
+
+@login_required
+@require_GET
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = list(
+        CareerPlan.objects.filter(owner=request.user)
+        .select_related("pathway")
+        .prefetch_related("goals__actions")
+    )
+    assessment = latest_completed_assessment(request.user)
+    planned = {plan.pathway_id for plan in plans}
+    unplanned = [
+        p for p in (assessment.ranked_pathways() if assessment else []) if p.pk not in planned
+    ]
+    return render(
+        request,
+        "pathways/plan_list.html",
+        {"plans": plans, "unplanned": unplanned, "assessment": assessment},
+    )
+
+
+@login_required
+@require_POST
+def plan_create(request: HttpRequest) -> HttpResponse:
+    form = PlanCreateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("pathways:plan-list")
+    plan = services.plan_generate(
+        owner=request.user, pathway=form.cleaned_data["pathway"], actor=request.user
+    )
+    if not plan.goals.exists():
+        messages.info(
+            request,
+            "Your plan is ready for your own goals. Rate your competencies to get goals "
+            "suggested from your gaps.",
+        )
+    else:
+        messages.success(request, "Here is your plan, built from your largest gaps.")
+    return redirect(plan)
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_with_items(selectors.plan_get_for_viewer(viewer=request.user, pk=pk))
+    goals = sorted(
+        plan.goals.all(), key=lambda g: (list(PlanSection.values).index(g.section), g.order, g.pk)
+    )
+    by_section = {
+        section: list(items) for section, items in groupby(goals, key=lambda g: g.section)
+    }
+    sections = [(value, label, by_section.get(value, [])) for value, label in PlanSection.choices]
+    return render(
+        request,
+        "pathways/plan_detail.html",
+        {
+            "plan": plan,
+            "sections": sections,
+            "is_owner": plan.owner_id == request.user.pk,
+            "progress": plan.progress(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
+    if _editable(request, plan):
+        services.plan_generate(owner=request.user, pathway=plan.pathway, actor=request.user)
+        messages.success(
+            request, "Suggestions updated from your latest ratings. Your own changes are kept."
+        )
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
+    form = PlanStatusForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors["status"])
+        services.plan_set_status(plan=plan, actor=request.user, status=form.cleaned_data["status"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The plan is now {plan.get_status_display().lower()}.")
+    return redirect(plan)
+
+
+def _item_form_page(request, *, template: str, form, plan, item=None, conflict=None, status=200):
+    return render(
+        request,
+        template,
+        {"form": form, "plan": plan, "item": item, "conflict": conflict},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
+    if not _editable(request, plan):
+        return redirect(plan)
+    initial = (
+        {"section": request.GET.get("section")}
+        if request.GET.get("section") in PlanSection.values
+        else {}
+    )
+    form = GoalForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        goal = services.goal_create(plan=plan, actor=request.user, data=data)
+        messages.success(request, f"Goal added to {goal.get_section_display()}.")
+        return redirect(f"{plan.get_absolute_url()}#goal-{goal.pk}")
+    return _item_form_page(
+        request,
+        template="pathways/plan_goal_form.html",
+        form=form,
+        plan=plan,
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _goal_for_owner(request.user, pk)
+    plan = goal.plan
+    if not _editable(request, plan):
+        return redirect(plan)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.goal_update(
+                goal=goal, actor=request.user, data=data, version=form.cleaned_data["version"]
+            )
+        except services.PlanConflict as conflict:
+            messages.error(
+                request,
+                "This goal was changed elsewhere after you opened it. Nothing was saved: compare and save again.",
+            )
+            form = GoalForm(request.POST, instance=conflict.current)
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+            return _item_form_page(
+                request,
+                template="pathways/plan_goal_form.html",
+                form=form,
+                plan=plan,
+                item=conflict.current,
+                conflict=conflict.current,
+                status=409,
+            )
+        messages.success(request, "Goal saved.")
+        return redirect(f"{plan.get_absolute_url()}#goal-{goal.pk}")
+    return _item_form_page(
+        request,
+        template="pathways/plan_goal_form.html",
+        form=form,
+        plan=plan,
+        item=goal,
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _goal_for_owner(request.user, pk)
+    if _editable(request, goal.plan):
+        services.goal_delete(goal=goal, actor=request.user)
+        messages.success(request, f"Removed “{goal.title}”.")
+    return redirect(goal.plan)
+
+
+@login_required
+@require_POST
+def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _goal_for_owner(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid() and _editable(request, goal.plan):
+        services.item_move(item=goal, actor=request.user, direction=form.cleaned_data["direction"])
+    return redirect(f"{goal.plan.get_absolute_url()}#goal-{goal.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _goal_for_owner(request.user, pk)
+    plan = goal.plan
+    if not _editable(request, plan):
+        return redirect(plan)
+    form = ActionForm(request.POST or None, plan=plan, initial={"goal": goal})
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "goal")}
+        action = services.action_create(
+            goal=form.cleaned_data["goal"], actor=request.user, data=data
+        )
+        messages.success(request, "Action added.")
+        return redirect(f"{plan.get_absolute_url()}#action-{action.pk}")
+    return _item_form_page(
+        request,
+        template="pathways/plan_action_form.html",
+        form=form,
+        plan=plan,
+        item=None,
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_for_owner(request.user, pk)
+    plan = action.goal.plan
+    if not _editable(request, plan):
+        return redirect(plan)
+    form = ActionForm(request.POST or None, instance=action, plan=plan)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.action_update(
+                action=action, actor=request.user, data=data, version=form.cleaned_data["version"]
+            )
+        except services.PlanConflict as conflict:
+            messages.error(
+                request,
+                "This action was changed elsewhere after you opened it. Nothing was saved: compare and save again.",
+            )
+            form = ActionForm(request.POST, instance=conflict.current, plan=plan)
+            form.data = form.data.copy()
+            form.data["version"] = conflict.current.version
+            return _item_form_page(
+                request,
+                template="pathways/plan_action_form.html",
+                form=form,
+                plan=plan,
+                item=conflict.current,
+                conflict=conflict.current,
+                status=409,
+            )
+        messages.success(request, "Action saved.")
+        return redirect(f"{plan.get_absolute_url()}#action-{action.pk}")
+    return _item_form_page(
+        request,
+        template="pathways/plan_action_form.html",
+        form=form,
+        plan=plan,
+        item=action,
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_for_owner(request.user, pk)
+    plan = action.goal.plan
+    if _editable(request, plan):
+        services.action_delete(action=action, actor=request.user)
+        messages.success(request, f"Removed “{action.title}”.")
+    return redirect(plan)
+
+
+@login_required
+@require_POST
+def action_move(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_for_owner(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid() and _editable(request, action.goal.plan):
+        services.item_move(
+            item=action, actor=request.user, direction=form.cleaned_data["direction"]
+        )
+    return redirect(f"{action.goal.plan.get_absolute_url()}#action-{action.pk}")
+
+
+@login_required
+@require_GET
+def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_viewer(viewer=request.user, pk=pk)
+    changes = plan.changes.select_related("actor__profile")[:500]
+    return render(request, "pathways/plan_history.html", {"plan": plan, "changes": changes})
+
+
+@login_required
+@require_POST
+def plan_calendar_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
+    services.plan_calendar_token_reset(plan=plan, actor=request.user)
+    messages.success(
+        request, "New calendar link made. Subscribe again with it; the old one stopped working."
+    )
+    return redirect(plan)

@@ -1,0 +1,1 @@
+from tests.assessments.conftest import curriculum  # noqa: F401 - shared fixture

@@ -1,0 +1,437 @@
+"""The career plan out of the site: print page, PDF, JSON, CSV and the calendar feed.
+Complete, safe to open in a spreadsheet, private to the plan's viewers, and as cheap
+with sixty goals as with six."""
+
+import csv
+import datetime
+import io
+import json
+import re
+import shutil
+import subprocess
+import zlib
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from icalendar import Calendar
+
+from pathways import exports
+from pathways.models import ItemStatus, PlanAction, PlanGoal, PlanSection
+from pathways.services import plan as services
+from tests.assessments.conftest import complete_assessment, submit_ratings
+from tests.conftest import needs_service
+from tests.factories import LearningModuleFactory, OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date(2026, 11, 23)
+DOWNLOADS = ["plan-print", "plan-pdf", "plan-json", "plan-csv"]
+
+
+@pytest.fixture
+def plan(physician, curriculum):
+    """A generated pharma plan (two goals with modules and a fellowship), one action
+    done, plus the physician's own goal in Mentors with no action and no date."""
+    c = curriculum["competencies"]
+    complete_assessment(physician, curriculum["pharma"])
+    submit_ratings(
+        physician,
+        {
+            c["Clinical trial design"]: 1,
+            c["Finance"]: 2,
+            c["Negotiation"]: 3,
+            c["Quality and safety"]: 2,
+        },
+    )
+    LearningModuleFactory(
+        title="Trial design course",
+        competencies=[c["Clinical trial design"]],
+        url="https://learn.example.org/trials",
+    )
+    LearningModuleFactory(title="Finance for physicians", competencies=[c["Finance"]])
+    fellowship = OpportunityFactory(
+        title="Trials fellowship", deadline=TODAY + datetime.timedelta(days=10)
+    )
+    fellowship.competencies.set([c["Clinical trial design"]])
+    plan = services.plan_generate(
+        owner=physician, pathway=curriculum["pharma"], actor=physician, today=TODAY
+    )
+    first = PlanAction.objects.filter(goal__plan=plan).order_by("pk").first()
+    PlanAction.objects.filter(pk=first.pk).update(
+        status=ItemStatus.DONE, evidence="Certificate, filed with the CV."
+    )
+    services.goal_create(
+        plan=plan,
+        actor=physician,
+        data={"section": PlanSection.MENTORS, "title": "Find a mentor in pharma"},
+    )
+    return plan
+
+
+def url(name: str, plan) -> str:
+    return reverse(f"pathways:{name}", kwargs={"pk": plan.pk})
+
+
+def calendar_url(token: str) -> str:
+    return reverse("pathways:plan-calendar", kwargs={"token": token})
+
+
+def all_items(plan):
+    goals = list(PlanGoal.objects.filter(plan=plan))
+    actions = list(PlanAction.objects.filter(goal__plan=plan))
+    return goals, actions
+
+
+def add_goals(plan, n: int) -> None:
+    """n more goals, each with three dated actions."""
+    goals = PlanGoal.objects.bulk_create(
+        PlanGoal(
+            plan=plan,
+            section=PlanSection.EXPERIENTIAL,
+            title=f"Extra goal {i}",
+            order=100 + i,
+            due_date=TODAY + datetime.timedelta(days=i),
+        )
+        for i in range(n)
+    )
+    PlanAction.objects.bulk_create(
+        PlanAction(
+            goal=goal,
+            title=f"Step {j} of {goal.title}",
+            order=j,
+            due_date=TODAY + datetime.timedelta(days=j),
+        )
+        for goal in goals
+        for j in range(3)
+    )
+
+
+# --- Progress -------------------------------------------------------------------------
+
+
+def test_progress_counts_actions_and_goals_without_actions(plan):
+    from pathways.selectors import plan_with_items
+
+    loaded = plan_with_items(plan)
+    goals = sorted(loaded.goals.all(), key=lambda g: g.pk)
+    trials = next(g for g in goals if g.competency and g.competency.name.startswith("Clinical"))
+    # Trials: course (done) and the fellowship application: 1 of 2.
+    assert exports.goal_progress(trials) == 50
+    own = next(g for g in goals if g.section == PlanSection.MENTORS)
+    assert exports.goal_progress(own) == 0
+    PlanGoal.objects.filter(pk=own.pk).update(status=ItemStatus.DONE)
+
+    loaded = plan_with_items(plan)
+    own = next(g for g in loaded.goals.all() if g.pk == own.pk)
+    assert exports.goal_progress(own) == 100
+    # Items: trials 2 actions, finance 1 action, own goal 1: 2 of 4 done.
+    assert exports.plan_progress(loaded) == 50
+
+
+# --- JSON -----------------------------------------------------------------------------
+
+
+def test_json_has_every_goal_and_action_with_their_details(client, physician, plan):
+    client.force_login(physician)
+
+    response = client.get(url("plan-json", plan))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/json"
+    assert response["Content-Disposition"] == 'attachment; filename="career-plan-pharma-cmo.json"'
+    assert "no-store" in response["Cache-Control"]
+    data = json.loads(response.content)
+    assert data["pathway"]["title"] == "Pharma CMO"
+    assert data["owner"] == "Dr Ada Owner"
+    assert data["status"] == "draft"
+    assert data["url"] == f"http://testserver/plans/{plan.pk}/"
+    assert [s["key"] for s in data["sections"]] == list(PlanSection.values)
+    goals = [goal for section in data["sections"] for goal in section["goals"]]
+    actions = [action for goal in goals for action in goal["actions"]]
+    db_goals, db_actions = all_items(plan)
+    assert {g["id"] for g in goals} == {g.pk for g in db_goals}
+    assert {a["id"] for a in actions} == {a.pk for a in db_actions}
+
+    trials = next(g for g in goals if g["competency"] and g["competency"]["name"].startswith("Cl"))
+    assert trials["target_level"] == 4
+    assert trials["status"] == "not_started"
+    assert trials["due_date"] == max(a["due_date"] for a in trials["actions"])
+    assert trials["progress"] == 50
+    course, fellowship = trials["actions"]
+    assert course["module"]["title"] == "Trial design course"
+    assert course["module"]["external_url"] == "https://learn.example.org/trials"
+    assert course["module"]["url"].startswith("http://testserver/modules/")
+    assert course["evidence"] == "Certificate, filed with the CV."
+    assert course["status"] == "done"
+    assert course["effort_hours"] == 10
+    assert fellowship["opportunity"]["title"] == "Trials fellowship"
+    assert fellowship["opportunity"]["deadline"] == str(TODAY + datetime.timedelta(days=10))
+    own = data["sections"][2]["goals"]
+    assert [g["title"] for g in own] == ["Find a mentor in pharma"]
+    assert own[0]["actions"] == []
+    assert own[0]["due_date"] is None
+
+
+# --- CSV ------------------------------------------------------------------------------
+
+
+def read_csv(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_csv_has_a_header_a_row_per_action_and_one_per_goal_without_actions(
+    client, physician, plan
+):
+    client.force_login(physician)
+
+    response = client.get(url("plan-csv", plan))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="career-plan-pharma-cmo.csv"'
+    header, *rows = read_csv(response)
+    assert header == exports.CSV_COLUMNS
+    goals, actions = all_items(plan)
+    without_actions = [g for g in goals if not any(a.goal_id == g.pk for a in actions)]
+    assert len(rows) == len(actions) + len(without_actions) == 4
+    assert all(len(row) == len(header) for row in rows)
+    by_action = {row[5]: dict(zip(header, row, strict=True)) for row in rows}
+    course = by_action["Trial design course"]
+    assert course["section"] == "Learning objectives"
+    assert course["action status"] == "Done"
+    assert course["module"] == "Trial design course"
+    assert course["effort hours"] == "10"
+    assert course["target level"] == "4"
+    assert by_action["Apply: Trials fellowship"]["opportunity"] == "Trials fellowship"
+    own = by_action[""]
+    assert own["goal"] == "Find a mentor in pharma"
+    assert own["section"] == "Mentors"
+
+
+def test_csv_neutralises_formulas_in_any_cell(client, physician, plan):
+    goal = plan.goals.get(section=PlanSection.MENTORS)
+    services.goal_update(
+        goal=goal,
+        actor=physician,
+        data={"title": '=HYPERLINK("https://evil.example","Click")', "notes": "@SUM(A1)"},
+        version=goal.version,
+    )
+    action = PlanAction.objects.get(title="Trial design course")
+    services.action_update(
+        action=action,
+        actor=physician,
+        data={"title": "+1+1", "evidence": "-2+3"},
+        version=action.version,
+    )
+    client.force_login(physician)
+
+    rows = read_csv(client.get(url("plan-csv", plan)))[1:]
+
+    cells = [cell for row in rows for cell in row]
+    assert '\'=HYPERLINK("https://evil.example","Click")' in cells
+    assert "'@SUM(A1)" in cells
+    assert "'+1+1" in cells
+    assert "'-2+3" in cells
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")]
+
+
+# --- Calendar feed --------------------------------------------------------------------
+
+
+def test_calendar_feed_has_one_event_per_dated_item_and_links_to_the_plan(client, plan):
+    response = client.get(calendar_url(plan.calendar_token))  # no login: calendar apps
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    assert "noindex" in response["X-Robots-Tag"]
+    calendar = Calendar.from_ical(response.content)
+    assert str(calendar["X-WR-CALNAME"]) == "CMO Pathways: Pharma CMO"
+    events = calendar.walk("VEVENT")
+    goals, actions = all_items(plan)
+    dated = [g for g in goals if g.due_date] + [a for a in actions if a.due_date]
+    assert len(events) == len(dated) == 5
+    uids = {str(event["UID"]) for event in events}
+    assert uids == {f"plan-{plan.pk}-goal-{g.pk}@cmo-pathways" for g in goals if g.due_date} | {
+        f"plan-{plan.pk}-action-{a.pk}@cmo-pathways" for a in actions if a.due_date
+    }
+    link = f"http://testserver/plans/{plan.pk}/"
+    for event in events:
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert type(start) is datetime.date
+        assert end - start == datetime.timedelta(days=1)
+        assert link in str(event["DESCRIPTION"])
+        assert str(event["SUMMARY"])
+    course = next(e for e in events if str(e["SUMMARY"]).startswith("Trial design course"))
+    assert str(course["SUMMARY"]) == "Trial design course (done)"
+    assert course.decoded("DTSTART") == PlanAction.objects.get(title="Trial design course").due_date
+
+
+def test_calendar_feed_is_404_for_unknown_overlong_and_reset_tokens(client, physician, plan):
+    old = plan.calendar_token
+    assert client.get(calendar_url("not-a-token")).status_code == 404
+    assert client.get(calendar_url(old + "x" * 30)).status_code == 404
+
+    services.plan_calendar_token_reset(plan=plan, actor=physician)
+    plan.refresh_from_db()
+
+    assert client.get(calendar_url(old)).status_code == 404
+    assert client.get(calendar_url(plan.calendar_token)).status_code == 200
+
+
+# --- Print page and PDF ---------------------------------------------------------------
+
+
+def test_print_page_shows_the_whole_plan_and_links_to_every_download(client, physician, plan):
+    PlanAction.objects.filter(title="Finance for physicians").update(
+        due_date=datetime.date(2020, 1, 31)
+    )
+    client.force_login(physician)
+
+    response = client.get(url("plan-print", plan))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Pharma CMO" in html
+    for goal in PlanGoal.objects.filter(plan=plan):
+        assert goal.title in html
+    for action in PlanAction.objects.filter(goal__plan=plan):
+        assert action.title in html
+    assert "Use your browser's Print command" in html
+    assert html.count('class="plan-overdue">overdue<') == 1
+    for name in ("plan-pdf", "plan-json", "plan-csv"):
+        assert f'href="{url(name, plan)}"' in html
+    assert re.search(r'<link rel="stylesheet" href="/static/css/print.css" media="print">', html)
+    # The Content Security Policy allows no inline style or script.
+    assert "style=" not in html
+    assert "<style" not in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def pdf_objects(pdf: bytes) -> bytes:
+    """WeasyPrint compresses its objects: inflate every stream to look inside."""
+    inflated = []
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            inflated.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"\n".join(inflated)
+
+
+@pytest.fixture
+def weasyprint():
+    try:
+        import weasyprint
+    except OSError as error:  # Pango missing: `make test` installs it
+        needs_service(f"WeasyPrint cannot load Pango ({error})")
+    return weasyprint
+
+
+def test_pdf_is_the_print_page_with_the_sites_look(client, physician, plan, weasyprint):
+    client.force_login(physician)
+
+    response = client.get(url("plan-pdf", plan))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="career-plan-pharma-cmo.pdf"'
+    assert "no-store" in response["Cache-Control"]
+    pdf = response.content
+    assert pdf.startswith(b"%PDF")
+    objects = pdf_objects(pdf)
+    assert objects.count(b"/Type /Page") - objects.count(b"/Type /Pages") >= 1
+    # The headings become the PDF's bookmarks.
+    assert b"/Title (Pharma CMO)" in objects
+    assert b"/Title (Learning objectives)" in objects
+    # site.css was loaded from disk: headings are in the navy of the site.
+    assert b"0.078431 0.196078 0.290196 rg" in objects
+    if pdftotext := shutil.which("pdftotext"):  # poppler-utils, where installed
+        text = subprocess.run(
+            [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        assert "Pharma CMO" in text
+        assert "Trial design course" in text
+        assert "Page 1 of" in text  # print.css's page footer
+        assert "Use your browser" not in text
+        assert "Sign out" not in text
+
+
+def test_pdf_fetches_only_the_sites_static_files_from_disk(weasyprint):
+    fetcher = exports._static_fetcher("http://testserver/")
+
+    response = fetcher.fetch("http://testserver/static/css/print.css")
+    assert b"@page" in response.read()
+    assert response.content_type == "text/css"
+    for refused in (
+        "http://other.example/static/css/print.css",
+        "http://testserver/plans/1/",
+        "http://testserver/static/../../cmo_portal/settings/base.py",
+        "file:///etc/passwd",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(refused)
+
+
+# --- Who may download -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", DOWNLOADS)
+def test_only_the_owner_and_staff_get_the_plans_downloads(name, persona_clients, plan, request):
+    if name == "plan-pdf":
+        request.getfixturevalue("weasyprint")
+    target = url(name, plan)
+
+    assert persona_clients["owner"].get(target).status_code == 200
+    assert persona_clients["staff"].get(target).status_code == 200
+    assert persona_clients["physician"].get(target).status_code == 404
+    assert persona_clients["mentor"].get(target).status_code == 404
+    visitor = persona_clients["visitor"].get(target)
+    assert visitor.status_code == 302
+    assert visitor["Location"].startswith(reverse("account_login"))
+
+
+def test_a_missing_plan_is_404_for_everyone(persona_clients):
+    for name in DOWNLOADS:
+        assert (
+            persona_clients["staff"].get(reverse(f"pathways:{name}", args=[999])).status_code == 404
+        )
+
+
+# --- Queries --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["plan-print", "plan-json", "plan-csv"])
+def test_exports_cost_the_same_queries_with_many_goals(
+    name, client, physician, plan, django_assert_max_num_queries
+):
+    client.force_login(physician)
+    target = url(name, plan)
+    client.get(target)  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(target).status_code == 200
+
+    add_goals(plan, 20)
+
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(target)
+    assert response.status_code == 200
+    assert b"Step 2 of Extra goal 19" in response.content
+
+
+def test_calendar_feed_costs_the_same_queries_with_many_goals(
+    client, plan, django_assert_max_num_queries
+):
+    target = calendar_url(plan.calendar_token)
+    with CaptureQueriesContext(connection) as small:
+        client.get(target)
+
+    add_goals(plan, 20)
+
+    with django_assert_max_num_queries(len(small)):
+        response = client.get(target)
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 5 + 20 * 4
