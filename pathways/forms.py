@@ -2,6 +2,7 @@
 form and ignored, so a tampered URL still gets a normal page."""
 
 from django import forms
+from django.db.models import Case, When
 
 from cmo_portal.accounts.models import CareerStage
 
@@ -14,6 +15,7 @@ from .models import (
     Pathway,
     PlanAction,
     PlanGoal,
+    PlanSection,
     PlanStatus,
     Setting,
     validate_on_scale,
@@ -106,11 +108,16 @@ class GoalForm(VersionedForm):
         model = PlanGoal
         fields = ["title", "section", "status", "due_date", "target_level", "notes"]
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}),
+            # A date input reads and sends ISO dates, whatever the site's language.
+            "due_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 4}),
             "target_level": forms.NumberInput(attrs={"min": 1, "max": 4}),
         }
-        labels = {"target_level": "Measure of done: rubric level to reach"}
+        labels = {"target_level": "Level to reach"}
+        help_texts = {
+            "target_level": "The measure of done: the goal is met when a new rating of the "
+            "competency reaches this level."
+        }
         error_messages = {
             "due_date": {"invalid": "Enter the due date as a date, for example 2027-03-31."}
         }
@@ -130,7 +137,7 @@ class ActionForm(VersionedForm):
         model = PlanAction
         fields = ["title", "goal", "status", "due_date", "effort_hours", "notes", "evidence"]
         widgets = {
-            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "due_date": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "evidence": forms.Textarea(attrs={"rows": 3}),
             "effort_hours": forms.NumberInput(attrs={"min": 1, "max": 2000}),
@@ -143,7 +150,10 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, plan: CareerPlan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = plan.goals.order_by("section", "order")
+        section_order = Case(
+            *(When(section=value, then=index) for index, value in enumerate(PlanSection.values))
+        )
+        self.fields["goal"].queryset = plan.goals.order_by(section_order, "order", "pk")
         self.fields["goal"].empty_label = None
 
 

@@ -28,6 +28,7 @@ from .curriculum import (
     validate_on_scale,
 )
 from .plan import (
+    MENTOR_TRANSITIONS,
     PLAN_TRANSITIONS,
     CareerPlan,
     ItemStatus,
@@ -41,6 +42,7 @@ from .plan import (
 
 __all__ = [
     "CURRICULUM_MODELS",
+    "MENTOR_TRANSITIONS",
     "PLAN_TRANSITIONS",
     "STAGE_ORDER",
     "CareerPlan",

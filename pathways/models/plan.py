@@ -34,14 +34,20 @@ class PlanStatus(models.TextChoices):
     COMPLETE = "complete", "Complete"
 
 
-# Which status may follow which, and who moves it: the physician asks for a review and
-# completes or reopens; the mentor (mentors app) starts, passes or returns a review.
+# Which status may follow which. The physician asks for a review (or withdraws the
+# request), starts, completes and reopens the plan.
 PLAN_TRANSITIONS: dict[str, set[str]] = {
     PlanStatus.DRAFT: {PlanStatus.WAITING_FOR_REVIEW, PlanStatus.ACTIVE},
-    PlanStatus.WAITING_FOR_REVIEW: {PlanStatus.IN_REVIEW, PlanStatus.DRAFT},
-    PlanStatus.IN_REVIEW: {PlanStatus.ACTIVE, PlanStatus.DRAFT},
+    PlanStatus.WAITING_FOR_REVIEW: {PlanStatus.DRAFT},
+    PlanStatus.IN_REVIEW: set(),
     PlanStatus.ACTIVE: {PlanStatus.WAITING_FOR_REVIEW, PlanStatus.COMPLETE},
     PlanStatus.COMPLETE: {PlanStatus.ACTIVE},
+}
+# A reviewing mentor (the mentors app) starts the review, then passes the plan (active)
+# or sends it back with comments (draft).
+MENTOR_TRANSITIONS: dict[str, set[str]] = {
+    PlanStatus.WAITING_FOR_REVIEW: {PlanStatus.IN_REVIEW},
+    PlanStatus.IN_REVIEW: {PlanStatus.ACTIVE, PlanStatus.DRAFT},
 }
 
 
@@ -77,10 +83,12 @@ class CareerPlan(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("pathways:plan-detail", kwargs={"pk": self.pk})
 
-    def can_move_to(self, status: str) -> bool:
-        return status in PLAN_TRANSITIONS.get(self.status, set())
+    def can_move_to(self, status: str, *, as_mentor: bool = False) -> bool:
+        transitions = MENTOR_TRANSITIONS if as_mentor else PLAN_TRANSITIONS
+        return status in transitions.get(self.status, set())
 
     def next_statuses(self) -> list[tuple[str, str]]:
+        """The owner's possible next statuses, in the order of the list."""
         allowed = PLAN_TRANSITIONS.get(self.status, set())
         return [(value, label) for value, label in PlanStatus.choices if value in allowed]
 

@@ -105,19 +105,24 @@ def plan_suggestions(
         .soonest_first()
     )
 
-    suggestions = []
+    suggestions, used = [], set()  # a module or opening serves one goal, the largest gap
     for gap in gaps:
         competency = competencies[gap.competency_id]
         goal = GoalSuggestion(
             key=f"competency:{competency.pk}",
-            title=f"Reach level {gap.target} in {competency.name.lower()}",
+            title=f"Reach level {gap.target} in {competency.name}",
             competency=competency,
             target_level=gap.target,
             notes=f"Today you rate yourself at level {gap.current}; the pathway needs "
             f"level {gap.target}. Done when a new rating reaches it.",
         )
-        builds = [m for m in modules if competency in m.competencies.all()]
+        builds = [
+            m
+            for m in modules
+            if competency in m.competencies.all() and ("module", m.pk) not in used
+        ]
         for module in builds[:MODULES_PER_GOAL]:
+            used.add(("module", module.pk))
             goal.actions.append(
                 ActionSuggestion(
                     key=f"module:{module.pk}",
@@ -126,8 +131,16 @@ def plan_suggestions(
                     module=module,
                 )
             )
-        opening = next((o for o in opportunities if competency in o.competencies.all()), None)
+        opening = next(
+            (
+                o
+                for o in opportunities
+                if competency in o.competencies.all() and ("opportunity", o.pk) not in used
+            ),
+            None,
+        )
         if opening is not None:
+            used.add(("opportunity", opening.pk))
             goal.actions.append(
                 ActionSuggestion(
                     key=f"opportunity:{opening.pk}",
@@ -274,6 +287,8 @@ def goal_create(*, plan: CareerPlan, actor: User, data: dict) -> PlanGoal:
 
 @transaction.atomic
 def goal_update(*, goal: PlanGoal, actor: User, data: dict, version: int) -> None:
+    # Compare with the row as stored: a bound form may already have changed `goal`.
+    goal = PlanGoal.objects.select_related("plan").get(pk=goal.pk)
     changes = _changes(goal, data, GOAL_FIELDS)
     _save_versioned(PlanGoal, goal, data, version)
     if changes:
@@ -302,6 +317,8 @@ def action_create(*, goal: PlanGoal, actor: User, data: dict) -> PlanAction:
 @transaction.atomic
 def action_update(*, action: PlanAction, actor: User, data: dict, version: int) -> None:
     """`data["goal"]` may move the action, but only to a goal of the same plan."""
+    # Compare with the row as stored: a bound form may already have changed `action`.
+    action = PlanAction.objects.select_related("goal__plan").get(pk=action.pk)
     target = data.get("goal", action.goal)
     if target.plan_id != action.goal.plan_id:
         raise ValidationError("An action can only move to another goal of the same plan.")
@@ -351,8 +368,10 @@ def item_move(*, item, actor: User, direction: str) -> None:
 
 
 @transaction.atomic
-def plan_set_status(*, plan: CareerPlan, actor: User, status: str) -> None:
-    if status not in PlanStatus.values or not plan.can_move_to(status):
+def plan_set_status(*, plan: CareerPlan, actor: User, status: str, as_mentor: bool = False) -> None:
+    """Move the plan on. The owner asks for review, starts, completes and reopens; a
+    reviewing mentor (the mentors app) starts, passes or returns a review."""
+    if status not in PlanStatus.values or not plan.can_move_to(status, as_mentor=as_mentor):
         raise ValidationError(
             f"A plan that is {plan.get_status_display().lower()} cannot move to that status."
         )

@@ -164,7 +164,7 @@ def test_regeneration_refreshes_suggestions_nobody_touched(physician, gapped):
     generate(physician, gapped)
 
     trials.refresh_from_db()
-    assert trials.title == "Reach level 4 in clinical trial design"
+    assert trials.title == "Reach level 4 in Clinical trial design"
     assert "level 3" in trials.notes
 
 
@@ -357,3 +357,52 @@ def test_the_plan_page_costs_the_same_queries_however_big_the_plan(
         assert client.get(reverse("pathways:plan-detail", args=[plan.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("pathways:plan-list")).status_code == 200
+
+
+def test_an_edit_through_the_site_keeps_the_due_date_and_is_in_the_history(client, physician, plan):
+    goal = plan.goals.first()
+    due = goal.due_date
+    client.force_login(physician)
+    url = reverse("pathways:goal-edit", args=[goal.pk])
+
+    page = client.get(url).content.decode()
+    assert f'value="{due.isoformat()}"' in page  # a date input can read it
+
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["title"] = "Clearer words"
+    assert client.post(url, data).status_code == 302
+
+    goal.refresh_from_db()
+    assert goal.due_date == due
+    change = plan.changes.first()
+    assert change.actor == physician
+    assert change.details == {
+        "title": [goal.generated_key and change.details["title"][0], "Clearer words"]
+    }
+
+
+def test_the_owner_cannot_make_the_mentors_moves(client, physician, plan, mentor):
+    client.force_login(physician)
+    url = reverse("pathways:plan-status", args=[plan.pk])
+    client.post(url, {"status": "waiting_for_review"})
+    client.post(url, {"status": "in_review"})  # the mentor's move
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.WAITING_FOR_REVIEW
+
+    services.plan_set_status(plan=plan, actor=mentor, status="in_review", as_mentor=True)
+    services.plan_set_status(plan=plan, actor=mentor, status="draft", as_mentor=True)
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.DRAFT  # sent back with comments
+
+
+def test_an_opening_that_builds_two_gaps_is_suggested_once(physician, gapped):
+    c = gapped["competencies"]
+    both = OpportunityFactory(
+        title="Pharma finance fellowship", deadline=TODAY + datetime.timedelta(days=60)
+    )
+    both.competencies.set([c["Finance"], c["Clinical trial design"]])
+
+    plan = generate(physician, gapped)
+
+    assert PlanAction.objects.filter(goal__plan=plan, opportunity=both).count() <= 1
