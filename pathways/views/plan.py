@@ -170,46 +170,57 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_for_owner(request.user, pk)
-    plan = goal.plan
+def _edit_item(request: HttpRequest, *, item, plan: CareerPlan, kind: str, make_form, update):
+    """The edit page of a goal or an action, with the version check: when someone saved
+    first, nothing is saved and the page shows their version beside what was typed."""
     if not _editable(request, plan):
         return redirect(plan)
-    form = GoalForm(request.POST or None, instance=goal)
+    template = f"pathways/plan_{kind}_form.html"
+    form = make_form(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.goal_update(
-                goal=goal, actor=request.user, data=data, version=form.cleaned_data["version"]
-            )
+            update(data=data, version=form.cleaned_data["version"])
         except services.PlanConflict as conflict:
-            messages.error(
-                request,
-                "This goal was changed elsewhere after you opened it. Nothing was saved: compare and save again.",
-            )
-            form = GoalForm(request.POST, instance=conflict.current)
+            # The form binds to a copy of its own, so the saved values shown beside it
+            # stay the saved ones; it carries the new version for a deliberate re-save.
+            form = make_form(request.POST, instance=type(item).objects.get(pk=item.pk))
             form.data = form.data.copy()
             form.data["version"] = conflict.current.version
             return _item_form_page(
                 request,
-                template="pathways/plan_goal_form.html",
+                template=template,
                 form=form,
                 plan=plan,
                 item=conflict.current,
                 conflict=conflict.current,
                 status=409,
             )
-        messages.success(request, "Goal saved.")
-        return redirect(f"{plan.get_absolute_url()}#goal-{goal.pk}")
+        messages.success(request, f"{kind.capitalize()} saved.")
+        return redirect(f"{plan.get_absolute_url()}#{kind}-{item.pk}")
     return _item_form_page(
         request,
-        template="pathways/plan_goal_form.html",
+        template=template,
         form=form,
         plan=plan,
-        item=goal,
+        item=item,
         status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    goal = _goal_for_owner(request.user, pk)
+    return _edit_item(
+        request,
+        item=goal,
+        plan=goal.plan,
+        kind="goal",
+        make_form=GoalForm,
+        update=lambda data, version: services.goal_update(
+            goal=goal, actor=request.user, data=data, version=version
+        ),
     )
 
 
@@ -263,41 +274,15 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_for_owner(request.user, pk)
     plan = action.goal.plan
-    if not _editable(request, plan):
-        return redirect(plan)
-    form = ActionForm(request.POST or None, instance=action, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.action_update(
-                action=action, actor=request.user, data=data, version=form.cleaned_data["version"]
-            )
-        except services.PlanConflict as conflict:
-            messages.error(
-                request,
-                "This action was changed elsewhere after you opened it. Nothing was saved: compare and save again.",
-            )
-            form = ActionForm(request.POST, instance=conflict.current, plan=plan)
-            form.data = form.data.copy()
-            form.data["version"] = conflict.current.version
-            return _item_form_page(
-                request,
-                template="pathways/plan_action_form.html",
-                form=form,
-                plan=plan,
-                item=conflict.current,
-                conflict=conflict.current,
-                status=409,
-            )
-        messages.success(request, "Action saved.")
-        return redirect(f"{plan.get_absolute_url()}#action-{action.pk}")
-    return _item_form_page(
+    return _edit_item(
         request,
-        template="pathways/plan_action_form.html",
-        form=form,
-        plan=plan,
         item=action,
-        status=400 if form.errors else 200,
+        plan=plan,
+        kind="action",
+        make_form=lambda *args, **kwargs: ActionForm(*args, plan=plan, **kwargs),
+        update=lambda data, version: services.action_update(
+            action=action, actor=request.user, data=data, version=version
+        ),
     )
 
 

@@ -193,6 +193,9 @@ def test_the_second_of_two_tabs_is_told_of_the_conflict_and_shown_both(client, p
     assert response.status_code == 409
     page = response.content.decode()
     assert "Saved in tab one" in page and "Typed in tab two" in page
+    # Rendering what was typed must not overwrite the saved version shown beside it.
+    assert response.context["conflict"].title == "Saved in tab one"
+    assert response.context["form"]["title"].value() == "Typed in tab two"
     goal.refresh_from_db()
     assert goal.title == "Saved in tab one"
     # Saving again from the conflict page, with the version it shows, goes through.
