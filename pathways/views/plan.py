@@ -135,11 +135,12 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(plan)
 
 
-def _item_form_page(request, *, template: str, form, plan, item=None, conflict=None, status=200):
+def _item_form_page(request, *, kind: str, form, plan, item=None, conflict=None, status=200):
+    """The add or edit page of a goal or an action (`kind`)."""
     return render(
         request,
-        template,
-        {"form": form, "plan": plan, "item": item, "conflict": conflict},
+        "pathways/plan_item_form.html",
+        {"kind": kind, "form": form, "plan": plan, "item": item, "conflict": conflict},
         status=status,
     )
 
@@ -163,7 +164,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{plan.get_absolute_url()}#goal-{goal.pk}")
     return _item_form_page(
         request,
-        template="pathways/plan_goal_form.html",
+        kind="goal",
         form=form,
         plan=plan,
         status=400 if form.errors else 200,
@@ -175,7 +176,6 @@ def _edit_item(request: HttpRequest, *, item, plan: CareerPlan, kind: str, make_
     first, nothing is saved and the page shows their version beside what was typed."""
     if not _editable(request, plan):
         return redirect(plan)
-    template = f"pathways/plan_{kind}_form.html"
     form = make_form(request.POST or None, instance=item)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -189,7 +189,7 @@ def _edit_item(request: HttpRequest, *, item, plan: CareerPlan, kind: str, make_
             form.data["version"] = conflict.current.version
             return _item_form_page(
                 request,
-                template=template,
+                kind=kind,
                 form=form,
                 plan=plan,
                 item=conflict.current,
@@ -200,7 +200,7 @@ def _edit_item(request: HttpRequest, *, item, plan: CareerPlan, kind: str, make_
         return redirect(f"{plan.get_absolute_url()}#{kind}-{item.pk}")
     return _item_form_page(
         request,
-        template=template,
+        kind=kind,
         form=form,
         plan=plan,
         item=item,
@@ -261,7 +261,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(f"{plan.get_absolute_url()}#action-{action.pk}")
     return _item_form_page(
         request,
-        template="pathways/plan_action_form.html",
+        kind="action",
         form=form,
         plan=plan,
         item=None,
