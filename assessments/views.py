@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmo_portal.accounts.models import User
@@ -111,11 +112,22 @@ def history(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rubric(request: HttpRequest) -> HttpResponse:
-    everything = request.GET.get("scope") == "all"
-    competencies, everything = selectors.competencies_to_rate(request.user, everything=everything)
-    draft = services.rating_draft_get_or_create(
-        subject=request.user, rater=request.user, role=RaterRole.SELF
+    return rubric_page(
+        request,
+        subject=request.user,
+        role=RaterRole.SELF,
+        submitted_url=reverse("assessments:results"),
     )
+
+
+def rubric_page(
+    request: HttpRequest, *, subject: User, role: str, submitted_url: str
+) -> HttpResponse:
+    """The rubric form for `request.user` rating `subject`: the physician themselves, or
+    (from the mentors app) an active mentor rating their mentee. The caller checks access."""
+    everything = request.GET.get("scope") == "all"
+    competencies, everything = selectors.competencies_to_rate(subject, everything=everything)
+    draft = services.rating_draft_get_or_create(subject=subject, rater=request.user, role=role)
     saved = {r.competency_id: r for r in draft.ratings.all()}
     initial = {f"level_{c.pk}": "" for c in competencies}  # "Not rated yet"
     for competency_id, rating in saved.items():
@@ -132,8 +144,13 @@ def rubric(request: HttpRequest) -> HttpResponse:
                 except ValidationError as error:
                     messages.error(request, " ".join(error.messages))
                     return redirect(request.get_full_path())
-                messages.success(request, "Ratings submitted. Here is where you stand.")
-                return redirect("assessments:results")
+                messages.success(
+                    request,
+                    "Ratings submitted. Here is where you stand."
+                    if role == RaterRole.SELF
+                    else "Ratings submitted. They now show beside your mentee's own.",
+                )
+                return redirect(submitted_url)
             messages.success(request, "Draft saved. Nothing is final until you submit.")
             return redirect(request.get_full_path())
         messages.error(request, "Your ratings were not saved: please correct what is marked below.")
@@ -146,6 +163,8 @@ def rubric(request: HttpRequest) -> HttpResponse:
             "everything": everything,
             "rated": sum(1 for c in competencies if c.pk in saved),
             "total": len(competencies),
+            "subject": subject,
+            "is_own": role == RaterRole.SELF,
         },
         status=400 if form.errors else 200,
     )

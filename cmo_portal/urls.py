@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("cmo_portal.accounts.urls")),
     path("", include("pathways.urls")),
     path("", include("assessments.urls")),
+    path("", include("mentors.urls")),
     path("admin/", admin.site.urls),
 ]

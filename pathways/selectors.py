@@ -166,7 +166,7 @@ def opportunity_list(
 
 
 def plan_get_for_viewer(*, viewer, pk: int) -> CareerPlan:
-    """The plan, for its owner, staff or (once mentorships exist) an active mentor of
+    """The plan, for its owner, staff or an active mentor of
     the owner; a 404 for anyone else, which does not even confirm the plan exists."""
     plan = CareerPlan.objects.select_related("owner__profile", "pathway").filter(pk=pk).first()
     if plan is None or not user_can_view_data_of(viewer, plan.owner):

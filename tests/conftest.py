@@ -1,5 +1,6 @@
-"""Personas every view test can use: the owner of the data, another physician, a mentor
-with no active mentorship with the owner, staff, and a logged-out visitor."""
+"""Personas every view test can use: the owner of the data, another physician, an
+approved mentor with no mentorship with the owner, the owner's active mentor, staff, and
+a logged-out visitor."""
 
 import os
 
@@ -7,7 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import MentorProfileFactory, MentorshipFactory, ProfileFactory, UserFactory
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -39,8 +40,18 @@ def other_physician(db):
 
 @pytest.fixture
 def mentor(db):
-    """A practising CMO with no mentorship with `physician`."""
-    return ProfileFactory(full_name="Dr Cy Mentor", career_stage="physician_leader").user
+    """An approved mentor, a practising CMO, with no mentorship with `physician`."""
+    user = ProfileFactory(full_name="Dr Cy Mentor", career_stage="physician_leader").user
+    MentorProfileFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def active_mentor(physician):
+    """An approved mentor whose mentorship with `physician` is active."""
+    user = ProfileFactory(full_name="Dr Di Active", career_stage="physician_leader").user
+    MentorshipFactory(mentee=physician, mentor=MentorProfileFactory(user=user), status="active")
+    return user
 
 
 @pytest.fixture
@@ -56,11 +67,12 @@ def client_for(user) -> Client:
 
 
 @pytest.fixture
-def persona_clients(physician, other_physician, mentor, staff):
+def persona_clients(physician, other_physician, mentor, active_mentor, staff):
     return {
         "owner": client_for(physician),
         "physician": client_for(other_physician),
         "mentor": client_for(mentor),
+        "active_mentor": client_for(active_mentor),
         "staff": client_for(staff),
         "visitor": client_for(None),
     }

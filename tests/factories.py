@@ -1,5 +1,8 @@
+import datetime
+
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 
 from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, User
 
@@ -173,3 +176,47 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     def pathways(self, create: bool, extracted, **kwargs) -> None:
         if create and extracted:
             self.pathways.set(extracted)
+
+
+# --- Mentors ---------------------------------------------------------------------------
+
+
+class MentorProfileFactory(factory.django.DjangoModelFactory):
+    """An approved mentor with two free places, in New York, on video calls."""
+
+    class Meta:
+        model = "mentors.MentorProfile"
+        skip_postgeneration_save = True
+
+    user = factory.LazyFunction(
+        lambda: ProfileFactory(career_stage=CareerStage.PHYSICIAN_LEADER).user
+    )
+    status = "approved"
+    headline = "Chief Medical Officer"
+    bio = "Twenty years in hospital leadership."
+    current_role = "Chief Medical Officer"
+    capacity = 2
+    time_zone = "America/New_York"
+    languages = factory.LazyFunction(lambda: ["en"])
+
+    @factory.post_generation
+    def teaches(self, create: bool, extracted: dict | None, **kwargs) -> None:
+        """teaches={Competency: level}"""
+        if create and extracted:
+            from mentors.models import TeachableCompetency
+
+            TeachableCompetency.objects.bulk_create(
+                TeachableCompetency(mentor=self, competency=c, level=level)
+                for c, level in extracted.items()
+            )
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentors.Mentorship"
+
+    mentee = factory.LazyFunction(lambda: ProfileFactory().user)
+    mentor = factory.SubFactory(MentorProfileFactory)
+    status = "requested"
+    message = "I would value your advice on moving into a CMO role."
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))

@@ -2,8 +2,10 @@
 saying what each persona gets. A new such URL without a row fails the suite, so nobody
 ships a view that shows someone's data without deciding who may see it.
 
-Personas: the owner of the object, another physician, a mentor with no active
-mentorship with the owner, staff, and a logged-out visitor (302 = sent to log in)."""
+Personas: the owner of the object, another physician, an approved mentor with no
+mentorship with the owner, the owner's active mentor, staff, and a logged-out visitor
+(302 = sent to log in). tests/mentors/test_mentor_access.py adds the mentors whose
+request is pending, declined, withdrawn, expired or ended."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PERSONAS = ("owner", "physician", "mentor", "staff", "visitor")
+PERSONAS = ("owner", "physician", "mentor", "active_mentor", "staff", "visitor")
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,7 @@ class Row:
     owner: int
     physician: int
     mentor: int
+    active_mentor: int
     staff: int
     visitor: int
     why: str = ""
@@ -52,6 +55,7 @@ def _public(factory_name: str) -> Row:
         owner=200,
         physician=200,
         mentor=200,
+        active_mentor=200,
         staff=200,
         visitor=200,
         why="public curriculum, holds nobody's data",
@@ -101,18 +105,57 @@ def _action(owner) -> dict:
     return {"pk": _plan_parts(owner)["action"].pk}
 
 
+def _approved_mentor(owner) -> dict:
+    from tests.factories import MentorProfileFactory
+
+    return {"pk": MentorProfileFactory().pk}
+
+
+def _active_mentorship(owner) -> dict:
+    """The owner's mentorship with the active_mentor persona."""
+    from mentors.models import Mentorship
+
+    return {"pk": Mentorship.objects.active().get(mentee=owner).pk}
+
+
 def _calendar(owner) -> dict:
     return {"token": _plan_parts(owner)["plan"].calendar_token}
 
 
-# The owner's data: the owner and staff see it; anyone else gets a 404 that does not
-# even confirm it exists; a visitor is sent to log in.
-PRIVATE = {"owner": 200, "physician": 404, "mentor": 404, "staff": 200, "visitor": 302}
+# The owner's data: the owner, their active mentor and staff see it; anyone else gets a
+# 404 that does not even confirm it exists; a visitor is sent to log in.
+PRIVATE = {
+    "owner": 200,
+    "physician": 404,
+    "mentor": 404,
+    "active_mentor": 200,
+    "staff": 200,
+    "visitor": 302,
+}
 
 
-# Changing the owner's data: the owner only; staff read in admin or on the pages above.
-OWNER_ONLY = {**PRIVATE, "staff": 404}
+# Changing the owner's data: the owner only; staff read in admin or on the pages above,
+# and a mentor comments and reviews (the mentors rows below).
+OWNER_ONLY = {**PRIVATE, "active_mentor": 404, "staff": 404}
 OWNER_POST = {**OWNER_ONLY, "owner": 302, "method": "post"}
+
+# A mentorship: its mentee (the owner), its mentor and staff see it.
+MENTORSHIP = {**PRIVATE}
+# An answer only the mentor gives: the mentee is refused (403), as is staff, who may read
+# the mentorship but not act in it; a POST on a mentorship that is not open is turned
+# back with a message (302).
+MENTOR_ANSWER = {
+    **MENTORSHIP,
+    "owner": 403,
+    "active_mentor": 302,
+    "staff": 403,
+    "method": "post",
+}
+# A step either side takes: staff are refused.
+EITHER_SIDE = {**MENTORSHIP, "owner": 302, "active_mentor": 302, "staff": 403, "method": "post"}
+MENTEE_STEP = {**EITHER_SIDE, "active_mentor": 403}
+# Work only the active mentor does on the mentee's data.
+ACTIVE_MENTOR_ONLY = {**OWNER_ONLY, "owner": 404, "active_mentor": 200}
 
 
 ACCESS_RULES: dict[str, Row] = {
@@ -127,6 +170,7 @@ ACCESS_RULES: dict[str, Row] = {
         owner=200,
         physician=200,
         mentor=200,
+        active_mentor=200,
         staff=200,
         visitor=200,
         why="calendar applications cannot log in: the secret token in the link is the "
@@ -146,11 +190,36 @@ ACCESS_RULES: dict[str, Row] = {
     "assessments:detail": Row(_assessment, **PRIVATE),
     "assessments:step": Row(
         _assessment_step,
-        **{**PRIVATE, "staff": 404},
+        **OWNER_ONLY,
         why="only the physician fills in their own assessment",
     ),
     "assessments:rating-set": Row(_rating_set, **PRIVATE),
     "assessments:results-for": Row(lambda owner: {"user_id": owner.pk}, **PRIVATE),
+    "mentors:detail": Row(
+        _approved_mentor,
+        **{**PRIVATE, "physician": 200, "mentor": 200},
+        why="an approved mentor's page is for every signed-in user "
+        "(applications that are not approved: tests/mentors/test_views.py)",
+    ),
+    "mentors:request": Row(
+        _approved_mentor,
+        **{**PRIVATE, "physician": 200, "mentor": 200},
+        why="any signed-in user may ask an approved mentor; the service refuses bad requests",
+    ),
+    "mentors:mentorship": Row(_active_mentorship, **MENTORSHIP),
+    "mentors:accept": Row(_active_mentorship, **MENTOR_ANSWER),
+    "mentors:decline": Row(_active_mentorship, **MENTOR_ANSWER),
+    "mentors:ask": Row(_active_mentorship, **MENTOR_ANSWER, data={"question": "Why?"}),
+    "mentors:answer": Row(
+        _active_mentorship, **{**MENTEE_STEP, "owner": 302}, data={"answer": "Because."}
+    ),
+    "mentors:withdraw": Row(_active_mentorship, **MENTEE_STEP),
+    "mentors:end": Row(_active_mentorship, **EITHER_SIDE),
+    "mentors:mentee-rubric": Row(_active_mentorship, **ACTIVE_MENTOR_ONLY),
+    "mentors:comment-add": Row(
+        _plan, **{**OWNER_POST, "active_mentor": 302}, data={"body": "Good start."}
+    ),
+    "mentors:plan-review": Row(_plan, **ACTIVE_MENTOR_ONLY),
     "pathways:pathway-detail": _public("PathwayFactory"),
     "pathways:competency-detail": _public("CompetencyFactory"),
     "pathways:module-detail": _public("LearningModuleFactory"),
@@ -161,6 +230,7 @@ ACCESS_RULES: dict[str, Row] = {
         owner=200,
         physician=200,
         mentor=200,
+        active_mentor=200,
         staff=200,
         visitor=200,
         why="the key in the emailed link is the credential: the page asks to confirm and "
@@ -171,6 +241,7 @@ ACCESS_RULES: dict[str, Row] = {
         owner=302,
         physician=302,
         mentor=302,
+        active_mentor=302,
         staff=302,
         visitor=302,
         why="the key is the credential; allauth moves it into the session and redirects "

@@ -6,11 +6,15 @@ from .models import Profile, User
 
 
 def user_can_view_data_of(viewer: User, owner: User) -> bool:
-    """A physician's data is seen by the physician, by staff, and (once the mentors app
-    adds mentorships) by a mentor while their mentorship with the physician is active."""
+    """A physician's data is seen by the physician, by staff, and by a mentor while their
+    mentorship with the physician is active: the moment it ends, so does the access."""
     if not viewer.is_authenticated or not viewer.is_active:
         return False
-    return viewer.pk == owner.pk or viewer.is_staff
+    if viewer.pk == owner.pk or viewer.is_staff:
+        return True
+    from mentors.selectors import is_active_mentor_of
+
+    return is_active_mentor_of(viewer, owner)
 
 
 def profile_get_for_viewer(*, viewer: User, user_id: int) -> Profile:

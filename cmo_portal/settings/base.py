@@ -153,8 +153,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
-# Every periodic job, in one place (issue 7 fills it), each with a line saying why.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Every periodic job, in one place, each with a line saying why.
+CELERY_BEAT_SCHEDULE: dict = {
+    # A mentorship request the mentor has not answered in 3 days expires; the physician
+    # is told and offered the next suggestion. Every 15 minutes, so none waits long.
+    "expire-mentorship-requests": {
+        "task": "mentors.tasks.mentorship_requests_expire",
+        "schedule": 15 * 60,
+    },
+}
 
 # --- Internationalisation ----------------------------------------------------------
 

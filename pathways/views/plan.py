@@ -1,5 +1,5 @@
-"""The career plan's pages: owned and edited by the physician, read by staff and (once
-mentorships exist) the physician's active mentors."""
+"""The career plan's pages: owned and edited by the physician, read by staff and the
+physician's active mentors, who also comment and review (mentors/views/reviews.py)."""
 
 from itertools import groupby
 
@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.selectors import latest_completed_assessment
+from mentors.forms import CommentForm
+from mentors.selectors import active_mentorship, plan_feedback
 from pathways import selectors
 from pathways.forms import ActionForm, GoalForm, MoveForm, PlanCreateForm, PlanStatusForm
 from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanSection
@@ -95,13 +97,21 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         section: list(items) for section, items in groupby(goals, key=lambda g: g.section)
     }
     sections = [(value, label, by_section.get(value, [])) for value, label in PlanSection.choices]
+    is_owner = plan.owner_id == request.user.pk
+    mentorship = (
+        None if is_owner else active_mentorship(mentor_user=request.user, mentee=plan.owner)
+    )
     return render(
         request,
         "pathways/plan_detail.html",
         {
             "plan": plan,
             "sections": sections,
-            "is_owner": plan.owner_id == request.user.pk,
+            "is_owner": is_owner,
+            "mentorship": mentorship,  # set when the viewer is an active mentor
+            "can_comment": is_owner or mentorship is not None,
+            "comment_form": CommentForm(initial={"body": request.session.pop("comment_draft", "")}),
+            "feedback": plan_feedback(plan),
             "progress": plan.progress(),
         },
     )

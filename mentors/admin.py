@@ -1,0 +1,134 @@
+"""Staff review mentor applications here, and can see mentorships, comments and reviews."""
+
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+
+from . import services
+from .models import (
+    ApplicationStatus,
+    MentorProfile,
+    Mentorship,
+    MentorshipStatus,
+    PlanComment,
+    PlanReview,
+    TeachableCompetency,
+)
+
+
+class TeachableCompetencyInline(admin.TabularInline):
+    model = TeachableCompetency
+    extra = 0
+    autocomplete_fields = ["competency"]
+
+
+@admin.register(MentorProfile)
+class MentorProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "headline",
+        "status",
+        "capacity",
+        "active_mentees",
+        "accepting_requests",
+        "usual_response_hours",
+        "created_at",
+    ]
+    list_filter = ["status", "accepting_requests", "settings_known", "offers_in_person"]
+    search_fields = ["user__email", "user__profile__full_name", "headline", "current_role"]
+    list_select_related = ["user__profile"]
+    filter_horizontal = ["settings_known", "pathways_known"]
+    readonly_fields = ["user", "usual_response_hours", "reviewed_at", "reviewed_by", "created_at"]
+    inlines = [TeachableCompetencyInline]
+    actions = ["approve", "reject"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _active=Count("mentorships", filter=Q(mentorships__status=MentorshipStatus.ACTIVE))
+            )
+        )
+
+    @admin.display(description="Active mentees", ordering="_active")
+    def active_mentees(self, profile: MentorProfile) -> int:
+        return profile._active
+
+    def has_add_permission(self, request) -> bool:
+        return False  # people apply on the site, from their own account
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Approving or rejecting on the change form records who did it and emails the
+        applicant, as the list actions do."""
+        super().save_model(request, obj, form, change)
+        if change and "status" in form.changed_data and obj.status != ApplicationStatus.PENDING:
+            services.mentor_application_review(
+                profile=obj,
+                reviewer=request.user,
+                approve=obj.status == ApplicationStatus.APPROVED,
+                note=obj.review_note,
+            )
+
+    @admin.action(description="Approve the selected applications (the applicants are emailed)")
+    def approve(self, request, queryset):
+        count = 0
+        for profile in queryset.exclude(status=ApplicationStatus.APPROVED):
+            services.mentor_application_review(profile=profile, reviewer=request.user, approve=True)
+            count += 1
+        self.message_user(request, f"Approved {count} application(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Reject the selected applications (write the reason in each review "
+        "note first; the applicants are emailed)"
+    )
+    def reject(self, request, queryset):
+        count = 0
+        for profile in queryset.exclude(status=ApplicationStatus.REJECTED):
+            services.mentor_application_review(
+                profile=profile, reviewer=request.user, approve=False, note=profile.review_note
+            )
+            count += 1
+        self.message_user(request, f"Rejected {count} application(s).", messages.SUCCESS)
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(admin.ModelAdmin):
+    """Read-only: mentorships change only through their own pages, which check and email."""
+
+    list_display = ["mentee", "mentor", "status", "requested_at", "responded_at", "ended_at"]
+    list_filter = ["status"]
+    search_fields = ["mentee__email", "mentor__user__email", "mentor__user__profile__full_name"]
+    list_select_related = ["mentee", "mentor__user__profile"]
+    date_hierarchy = "requested_at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PlanComment)
+class PlanCommentAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "author", "created_at"]
+    search_fields = ["body", "author__email"]
+    list_select_related = ["plan__owner", "plan__pathway", "author"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PlanReview)
+class PlanReviewAdmin(admin.ModelAdmin):
+    list_display = ["plan", "outcome", "created_at"]
+    list_filter = ["outcome"]
+    list_select_related = ["plan__owner", "plan__pathway"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

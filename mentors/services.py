@@ -1,0 +1,419 @@
+"""Writes for mentors: applications, requests and mentorships, comments and reviews.
+
+Every function checks who may do what and raises ValidationError (a clear message for
+the page) or PermissionDenied, and changes nothing when it refuses. Emails go out from
+Celery tasks queued once the transaction has committed."""
+
+import datetime
+import statistics
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cmo_portal.accounts.models import User
+from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanStatus
+from pathways.services.plan import plan_set_status
+
+from . import tasks
+from .models import (
+    DECLINE_COOL_OFF,
+    MAX_OPEN_REQUESTS,
+    OPEN_STATUSES,
+    REQUEST_EXPIRES_AFTER,
+    ApplicationStatus,
+    MentorProfile,
+    Mentorship,
+    MentorshipStatus,
+    PlanComment,
+    PlanReview,
+    ReviewOutcome,
+    TeachableCompetency,
+)
+
+# The usual response time is the median of this many of the mentor's latest answers.
+RESPONSE_TIME_SAMPLE = 10
+
+
+def _notify(event: str, mentorship: Mentorship) -> None:
+    transaction.on_commit(lambda: tasks.mentorship_notify.delay(mentorship.pk, event))
+
+
+# --- Mentor profiles -------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "headline",
+    "bio",
+    "current_role",
+    "past_roles",
+    "capacity",
+    "time_zone",
+    "offers_video",
+    "offers_in_person",
+    "offers_async",
+    "languages",
+    "accepting_requests",
+    "pause_note",
+)
+
+
+@transaction.atomic
+def mentor_profile_save(
+    *, user: User, data: dict, teaches: dict[int, int]
+) -> tuple[MentorProfile, bool]:
+    """Apply to mentor, or update the profile. `teaches`: competency id -> level.
+    A profile that was not approved goes back to staff as a new application.
+    Returns the profile and whether it was created."""
+    profile = MentorProfile.objects.select_for_update().filter(user=user).first()
+    created = profile is None
+    profile = profile or MentorProfile(user=user)
+    for name in PROFILE_FIELDS:
+        if name in data:
+            setattr(profile, name, data[name])
+    if profile.status == ApplicationStatus.REJECTED:
+        profile.status = ApplicationStatus.PENDING
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    if "settings_known" in data:
+        profile.settings_known.set(data["settings_known"])
+    if "pathways_known" in data:
+        profile.pathways_known.set(data["pathways_known"])
+    profile.teaches.exclude(competency_id__in=teaches).delete()
+    existing = {t.competency_id: t for t in profile.teaches.all()}
+    for competency_id, level in teaches.items():
+        row = existing.get(competency_id)
+        if row is None:
+            TeachableCompetency.objects.create(
+                mentor=profile, competency_id=competency_id, level=level
+            )
+        elif row.level != level:
+            row.level = level
+            row.save(update_fields=["level"])
+    return profile, created
+
+
+@transaction.atomic
+def mentor_application_review(
+    *, profile: MentorProfile, reviewer: User, approve: bool, note: str = ""
+) -> None:
+    """Staff approve or reject an application; the applicant is told by email."""
+    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    profile.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
+    profile.review_note = "" if approve else note
+    profile.reviewed_at = timezone.now()
+    profile.reviewed_by = reviewer
+    profile.save(
+        update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "updated_at"]
+    )
+    transaction.on_commit(lambda: tasks.mentor_application_notify.delay(profile.pk))
+
+
+@transaction.atomic
+def mentor_requests_pause(*, profile: MentorProfile, accepting: bool, note: str = "") -> None:
+    """Pause or resume new requests; current mentorships go on either way."""
+    profile.accepting_requests = accepting
+    profile.pause_note = "" if accepting else note[:160]
+    profile.save(update_fields=["accepting_requests", "pause_note", "updated_at"])
+
+
+# --- Requests and mentorships ----------------------------------------------------------
+
+
+@transaction.atomic
+def mentorship_request_create(
+    *,
+    mentee: User,
+    mentor: MentorProfile,
+    message: str,
+    goals: list[PlanGoal] = (),
+    now: datetime.datetime | None = None,
+) -> Mentorship:
+    """The physician asks a mentor. Refused, with the reason, when the mentor is the
+    physician, not approved, paused or full; when the pair already has a request or a
+    mentorship; after a recent decline; or when the physician has too many open."""
+    now = now or timezone.now()
+    # One request at a time per physician, so two tabs cannot pass the limit together.
+    User.objects.select_for_update().filter(pk=mentee.pk).first()
+    mentor = MentorProfile.objects.with_load().select_related("user__profile").get(pk=mentor.pk)
+    if mentor.user_id == mentee.pk:
+        raise ValidationError("You cannot ask yourself to be your mentor.")
+    if not mentor.is_approved or not mentor.user.is_active:
+        raise ValidationError("This mentor is not taking requests.")
+    if not mentor.accepting_requests:
+        raise ValidationError(f"{mentor.display_name} has paused new requests for now.")
+    if mentor.free_places() == 0:
+        raise ValidationError(f"{mentor.display_name} has no free places at the moment.")
+    mine = Mentorship.objects.filter(mentee=mentee)
+    if mine.current().filter(mentor=mentor).exists():
+        raise ValidationError(
+            f"You already have a request or a mentorship with {mentor.display_name}."
+        )
+    declined = mine.filter(
+        mentor=mentor, status=MentorshipStatus.DECLINED, responded_at__gte=now - DECLINE_COOL_OFF
+    ).first()
+    if declined is not None:
+        again = (declined.responded_at + DECLINE_COOL_OFF).date()
+        raise ValidationError(
+            f"{mentor.display_name} declined your last request. You can ask again from "
+            f"{again:%-d %B %Y}."
+        )
+    if mine.open().count() >= MAX_OPEN_REQUESTS:
+        raise ValidationError(
+            f"You have {MAX_OPEN_REQUESTS} requests waiting for an answer. Wait for one, or "
+            "withdraw one, before asking someone else."
+        )
+    goals = list(goals)
+    if any(goal.plan.owner_id != mentee.pk for goal in goals):
+        raise ValidationError("Choose goals from your own plans.")
+    try:
+        with transaction.atomic():
+            mentorship = Mentorship.objects.create(
+                mentee=mentee,
+                mentor=mentor,
+                message=message.strip(),
+                requested_at=now,
+                expires_at=now + REQUEST_EXPIRES_AFTER,
+            )
+    except IntegrityError as error:  # the same request sent twice at the same moment
+        raise ValidationError(
+            f"You already have a request or a mentorship with {mentor.display_name}."
+        ) from error
+    mentorship.goals.set(goals)
+    _notify("requested", mentorship)
+    return mentorship
+
+
+def _locked(mentorship: Mentorship) -> Mentorship:
+    return (
+        Mentorship.objects.select_for_update()
+        .select_related("mentor__user__profile", "mentee__profile")
+        .get(pk=mentorship.pk)
+    )
+
+
+def _as_mentor(mentorship: Mentorship, user: User) -> None:
+    if mentorship.mentor.user_id != user.pk:
+        raise PermissionDenied("Only the mentor answers a request.")
+
+
+def _must_be_open(mentorship: Mentorship, *statuses: str) -> None:
+    if mentorship.status not in (statuses or OPEN_STATUSES):
+        raise ValidationError(
+            f"This request is {mentorship.get_status_display().lower()} and can no longer "
+            "be answered."
+        )
+
+
+def _record_response_time(mentorship: Mentorship, now: datetime.datetime) -> None:
+    """Keep the mentor's usual response time (median hours over the latest answers)."""
+    mentorship.responded_at = mentorship.responded_at or now
+    latest = list(
+        Mentorship.objects.filter(mentor=mentorship.mentor, responded_at__isnull=False)
+        .exclude(pk=mentorship.pk)
+        .order_by("-responded_at")
+        .values_list("requested_at", "responded_at")[: RESPONSE_TIME_SAMPLE - 1]
+    )
+    latest.append((mentorship.requested_at, mentorship.responded_at))
+    hours = [max(0.0, (answered - asked).total_seconds() / 3600) for asked, answered in latest]
+    MentorProfile.objects.filter(pk=mentorship.mentor_id).update(
+        usual_response_hours=round(statistics.median(hours))
+    )
+
+
+@transaction.atomic
+def mentorship_accept(
+    *, mentorship: Mentorship, user: User, now: datetime.datetime | None = None
+) -> Mentorship:
+    """The mentor accepts. The mentor's row is locked while the active mentorships are
+    counted, so two accepts at the same moment can never pass the capacity."""
+    now = now or timezone.now()
+    profile = MentorProfile.objects.select_for_update().get(pk=mentorship.mentor_id)
+    mentorship = _locked(mentorship)
+    _as_mentor(mentorship, user)
+    _must_be_open(mentorship)
+    active = Mentorship.objects.active().filter(mentor=profile).count()
+    if active >= profile.capacity:
+        raise ValidationError(
+            f"You already mentor {active} of the {profile.capacity} people you offered to. "
+            "End a mentorship or raise your capacity before accepting."
+        )
+    mentorship.status = MentorshipStatus.ACTIVE
+    mentorship.started_at = now
+    _record_response_time(mentorship, now)
+    mentorship.save(update_fields=["status", "started_at", "responded_at", "updated_at"])
+    _notify("accepted", mentorship)
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_decline(
+    *, mentorship: Mentorship, user: User, reason: str = "", now: datetime.datetime | None = None
+) -> Mentorship:
+    now = now or timezone.now()
+    mentorship = _locked(mentorship)
+    _as_mentor(mentorship, user)
+    _must_be_open(mentorship)
+    mentorship.status = MentorshipStatus.DECLINED
+    mentorship.decline_reason = reason.strip()
+    mentorship.responded_at = now  # the decision: the cool-off counts from here
+    _record_response_time(mentorship, now)
+    mentorship.save(update_fields=["status", "decline_reason", "responded_at", "updated_at"])
+    _notify("declined", mentorship)
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_ask_for_information(
+    *, mentorship: Mentorship, user: User, question: str, now: datetime.datetime | None = None
+) -> Mentorship:
+    """The mentor asks before deciding; the expiry clock stops until the physician answers."""
+    now = now or timezone.now()
+    mentorship = _locked(mentorship)
+    _as_mentor(mentorship, user)
+    _must_be_open(mentorship, MentorshipStatus.REQUESTED)
+    if not question.strip():
+        raise ValidationError("Write the question you would like the physician to answer.")
+    mentorship.status = MentorshipStatus.NEEDS_INFO
+    mentorship.question = question.strip()
+    _record_response_time(mentorship, now)
+    mentorship.save(update_fields=["status", "question", "responded_at", "updated_at"])
+    _notify("question", mentorship)
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_answer(
+    *, mentorship: Mentorship, user: User, answer: str, now: datetime.datetime | None = None
+) -> Mentorship:
+    """The physician answers the mentor's question: the request waits on the mentor again,
+    with a fresh three days."""
+    now = now or timezone.now()
+    mentorship = _locked(mentorship)
+    if mentorship.mentee_id != user.pk:
+        raise PermissionDenied("Only the physician who asked answers the question.")
+    _must_be_open(mentorship, MentorshipStatus.NEEDS_INFO)
+    if not answer.strip():
+        raise ValidationError("Write your answer to the mentor's question.")
+    mentorship.status = MentorshipStatus.REQUESTED
+    mentorship.answer = answer.strip()
+    mentorship.expires_at = now + REQUEST_EXPIRES_AFTER
+    mentorship.save(update_fields=["status", "answer", "expires_at", "updated_at"])
+    _notify("answered", mentorship)
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_withdraw(*, mentorship: Mentorship, user: User) -> Mentorship:
+    mentorship = _locked(mentorship)
+    if mentorship.mentee_id != user.pk:
+        raise PermissionDenied("Only the physician who asked withdraws a request.")
+    _must_be_open(mentorship)
+    mentorship.status = MentorshipStatus.WITHDRAWN
+    mentorship.save(update_fields=["status", "updated_at"])
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_end(
+    *, mentorship: Mentorship, user: User, reason: str = "", now: datetime.datetime | None = None
+) -> Mentorship:
+    """Either side ends an active mentorship; the mentor's access ends with it."""
+    mentorship = _locked(mentorship)
+    if not mentorship.involves(user):
+        raise PermissionDenied("Only the mentor or the mentee ends a mentorship.")
+    if not mentorship.is_active:
+        raise ValidationError("Only an active mentorship can be ended.")
+    mentorship.status = MentorshipStatus.ENDED
+    mentorship.ended_at = now or timezone.now()
+    mentorship.ended_by = user
+    mentorship.end_reason = reason.strip()
+    mentorship.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
+    _notify("ended", mentorship)
+    return mentorship
+
+
+def mentorship_requests_expire(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Expire requests unanswered after three days. Each is claimed with a conditional
+    UPDATE, so two sweeps at once, or a mentor answering at that moment, never expire
+    a request twice or expire an answered one. Returns how many expired."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in Mentorship.objects.overdue(now).values_list("pk", flat=True)[:batch]:
+        with transaction.atomic():
+            claimed = (
+                Mentorship.objects.overdue(now)
+                .filter(pk=pk)
+                .update(status=MentorshipStatus.EXPIRED, updated_at=now)
+            )
+            if claimed:
+                expired += 1
+                transaction.on_commit(lambda pk=pk: tasks.mentorship_notify.delay(pk, "expired"))
+    return expired
+
+
+# --- Comments and reviews --------------------------------------------------------------
+
+
+def _may_comment(plan: CareerPlan, user: User) -> bool:
+    from .selectors import is_active_mentor_of
+
+    return plan.owner_id == user.pk or is_active_mentor_of(user, plan.owner)
+
+
+@transaction.atomic
+def plan_comment_add(
+    *,
+    plan: CareerPlan,
+    author: User,
+    body: str,
+    goal: PlanGoal | None = None,
+    action: PlanAction | None = None,
+) -> PlanComment:
+    """A comment on the plan, one of its goals or one of its actions, by the owner or an
+    active mentor; the other side is told by email."""
+    if not _may_comment(plan, author):
+        raise PermissionDenied("Only the physician and their active mentors comment.")
+    if goal is not None and goal.plan_id != plan.pk:
+        raise ValidationError("That goal is not part of this plan.")
+    if action is not None:
+        if action.goal.plan_id != plan.pk:
+            raise ValidationError("That action is not part of this plan.")
+        goal = action.goal
+    body = body.strip()
+    if not body:
+        raise ValidationError("Write a comment before sending it.")
+    comment = PlanComment.objects.create(
+        plan=plan, goal=goal, action=action, author=author, body=body
+    )
+    transaction.on_commit(lambda: tasks.plan_comment_notify.delay(comment.pk))
+    return comment
+
+
+@transaction.atomic
+def plan_review_submit(*, plan: CareerPlan, user: User, outcome: str, summary: str) -> PlanReview:
+    """An active mentor marks the plan reviewed. "Looks good" starts a plan waiting for
+    review; "needs changes" sends it back to draft; either is a no-op on a plan whose
+    status does not allow it, and the review is recorded all the same."""
+    from .selectors import active_mentorship
+
+    mentorship = active_mentorship(mentor_user=user, mentee=plan.owner)
+    if mentorship is None:
+        raise PermissionDenied("Only an active mentor reviews this plan.")
+    if outcome not in ReviewOutcome.values:
+        raise ValidationError("Choose what your review concludes.")
+    if not summary.strip():
+        raise ValidationError("Write a short summary for your mentee.")
+    plan = CareerPlan.objects.select_for_update().get(pk=plan.pk)
+    wanted = {
+        ReviewOutcome.APPROVED: PlanStatus.ACTIVE,
+        ReviewOutcome.CHANGES: PlanStatus.DRAFT,
+    }.get(outcome)
+    if wanted and plan.status == PlanStatus.WAITING_FOR_REVIEW:
+        plan_set_status(plan=plan, actor=user, status=PlanStatus.IN_REVIEW, as_mentor=True)
+    if wanted and plan.can_move_to(wanted, as_mentor=True):
+        plan_set_status(plan=plan, actor=user, status=wanted, as_mentor=True)
+    review = PlanReview.objects.create(
+        plan=plan, mentorship=mentorship, outcome=outcome, summary=summary.strip()
+    )
+    transaction.on_commit(lambda: tasks.plan_review_notify.delay(review.pk))
+    return review

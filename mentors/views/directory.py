@@ -1,0 +1,140 @@
+"""Finding a mentor: the directory, a mentor's page, suggestions; and the mentor's own
+profile (apply, edit, pause requests)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentors import matching, selectors, services
+from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
+from mentors.models import MAX_OPEN_REQUESTS, Mentorship
+
+MENTORS_PER_PAGE = 12
+
+
+@login_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    mentors = selectors.mentor_directory(
+        setting=filters.get("setting"),
+        pathway=filters.get("pathway"),
+        competency=filters.get("competency"),
+        with_room=bool(filters.get("room")),
+        q=filters.get("q", ""),
+    )
+    page = Paginator(mentors, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "mentors/directory.html",
+        {"form": form, "page": page, "own_profile": selectors.mentor_profile_of(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = selectors.mentor_get_for_viewer(viewer=request.user, pk=pk)
+    current = Mentorship.objects.current().filter(mentee=request.user, mentor=mentor).first()
+    return render(
+        request,
+        "mentors/detail.html",
+        {"mentor": mentor, "current": current, "is_self": mentor.user_id == request.user.pk},
+    )
+
+
+@login_required
+@require_GET
+def suggestions(request: HttpRequest) -> HttpResponse:
+    form = SuggestionFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = selectors.mentor_suggestions(
+        mentee=request.user,
+        pathway_slug=filters.get("pathway") or None,
+        formats=frozenset(filters.get("formats") or ()),
+    )
+    open_requests = Mentorship.objects.filter(mentee=request.user).open().count()
+    return render(
+        request,
+        "mentors/suggestions.html",
+        {
+            "form": form,
+            "found": found,
+            "results": found.results,
+            "rules": matching.RULES_IN_WORDS,
+            "open_requests": open_requests,
+            "max_open_requests": MAX_OPEN_REQUESTS,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    """Apply to mentor, or edit the mentor profile."""
+    profile = selectors.mentor_profile_of(request.user)
+    teaches = dict(profile.teaches.values_list("competency_id", "level")) if profile else {}
+    initial = {}
+    if profile is None and hasattr(request.user, "profile"):
+        initial = {
+            "time_zone": request.user.profile.time_zone,
+            "current_role": request.user.profile.current_role,
+            "languages": ["en"],
+        }
+    form = MentorProfileForm(
+        request.POST or None, instance=profile, teaches=teaches, initial=initial
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            data = {**form.cleaned_data}
+            try:
+                saved, created = services.mentor_profile_save(
+                    user=request.user, data=data, teaches=form.teaches()
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                if created or not saved.is_approved:
+                    messages.success(
+                        request,
+                        "Thank you. Your application is with our team; you will hear by "
+                        "email once it is reviewed.",
+                    )
+                else:
+                    messages.success(request, "Your mentor profile is saved.")
+                return redirect("mentors:profile-edit")
+        messages.error(request, "Your profile was not saved: please correct what is marked below.")
+    return render(
+        request,
+        "mentors/profile_form.html",
+        {"form": form, "profile": profile},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def profile_pause(request: HttpRequest) -> HttpResponse:
+    profile = selectors.mentor_profile_of(request.user)
+    form = PauseForm(request.POST)
+    if profile is None:
+        messages.error(request, "You have no mentor profile yet.")
+        return redirect("mentors:profile-edit")
+    if not form.is_valid():
+        messages.error(request, "Choose whether you are taking requests.")
+        return redirect("mentors:dashboard")
+    services.mentor_requests_pause(
+        profile=profile, accepting=form.cleaned_data["accepting"], note=form.cleaned_data["note"]
+    )
+    if form.cleaned_data["accepting"]:
+        messages.success(request, "You are taking new requests again.")
+    else:
+        messages.success(
+            request, "New requests are paused. Your current mentorships carry on as before."
+        )
+    return redirect("mentors:dashboard")

@@ -1,0 +1,197 @@
+"""Requests and mentorships: the physician asks, the mentor answers, either side ends.
+Every page finds the mentorship through one access helper (mentee, mentor or staff)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentors import selectors, services
+from mentors.forms import AnswerForm, MentorshipRequestForm, QuestionForm, ReasonForm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+    mentor = selectors.mentor_get_for_viewer(viewer=request.user, pk=pk)
+    form = MentorshipRequestForm(request.POST or None, mentee=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                mentorship = services.mentorship_request_create(
+                    mentee=request.user,
+                    mentor=mentor,
+                    message=form.cleaned_data["message"],
+                    goals=form.cleaned_data["goals"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    f"Your request is with {mentor.display_name}. You will hear by email; "
+                    "a request not answered in 3 days expires and we suggest someone else.",
+                )
+                return redirect(mentorship)
+        messages.error(request, "Your request was not sent: please see the message below.")
+    return render(
+        request,
+        "mentors/request_form.html",
+        {"mentor": mentor, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def mentorship_list(request: HttpRequest) -> HttpResponse:
+    """The physician's mentors and requests."""
+    mentorships = selectors.mentorships_of_mentee(request.user)
+    return render(
+        request,
+        "mentors/mentorship_list.html",
+        {
+            "active": [m for m in mentorships if m.is_active],
+            "open": [m for m in mentorships if m.is_open],
+            "past": [m for m in mentorships if not m.is_active and not m.is_open],
+            "comments": selectors.latest_comments_for_mentee(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    profile = selectors.mentor_profile_of(request.user)
+    if profile is None:
+        messages.info(request, "Tell us about yourself to apply as a mentor.")
+        return redirect("mentors:profile-edit")
+    return render(
+        request,
+        "mentors/dashboard.html",
+        {"board": selectors.mentor_dashboard(profile), "profile": profile},
+    )
+
+
+@login_required
+@require_GET
+def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
+    is_mentor = mentorship.mentor.user_id == request.user.pk
+    return render(
+        request,
+        "mentors/mentorship_detail.html",
+        {
+            "mentorship": mentorship,
+            "is_mentor": is_mentor,
+            "is_mentee": mentorship.mentee_id == request.user.pk,
+            "decline_form": ReasonForm(),
+            "question_form": QuestionForm(),
+            "answer_form": AnswerForm(),
+            "end_form": ReasonForm(),
+            "plans": list(mentorship.mentee.career_plans.select_related("pathway"))
+            if mentorship.is_active and (is_mentor or request.user.is_staff)
+            else [],
+        },
+    )
+
+
+def _answer(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class=None,
+    act: Callable,
+    done: str,
+) -> HttpResponse:
+    """Run one answer to a request (accept, decline, ask, answer, withdraw, end): find the
+    mentorship through the access helper, validate the form, call the service. A refusal
+    is shown as a message on the mentorship's page and changes nothing."""
+    mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
+    data = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            return redirect(mentorship)
+        data = form.cleaned_data
+    try:
+        act(mentorship=mentorship, user=request.user, **data)
+    except PermissionDenied:
+        raise
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(mentorship)
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(
+        request,
+        pk,
+        act=services.mentorship_accept,
+        done="Accepted. You can now read your mentee's plan and results.",
+    )
+
+
+@login_required
+@require_POST
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(
+        request,
+        pk,
+        form_class=ReasonForm,
+        act=services.mentorship_decline,
+        done="Declined. The physician has been told, kindly.",
+    )
+
+
+@login_required
+@require_POST
+def ask(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(
+        request,
+        pk,
+        form_class=QuestionForm,
+        act=services.mentorship_ask_for_information,
+        done="Your question was sent. The request waits for the answer.",
+    )
+
+
+@login_required
+@require_POST
+def answer(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(
+        request,
+        pk,
+        form_class=AnswerForm,
+        act=services.mentorship_answer,
+        done="Your answer was sent to the mentor.",
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(
+        request, pk, act=services.mentorship_withdraw, done="Your request was withdrawn."
+    )
+
+
+@login_required
+@require_POST
+def end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _answer(
+        request,
+        pk,
+        form_class=ReasonForm,
+        act=services.mentorship_end,
+        done="The mentorship has ended. Thank you both.",
+    )

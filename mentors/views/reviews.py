@@ -1,0 +1,111 @@
+"""What an active mentor does with a mentee's plan and results: comment, mark the plan
+reviewed, rate the mentee on the rubric. The physician comments back on their own plan."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments.models import RaterRole
+from assessments.views import rubric_page
+from mentors import selectors, services
+from mentors.forms import CommentForm, ReviewForm
+from pathways.models import PlanAction, PlanGoal
+from pathways.selectors import plan_get_for_viewer
+
+
+def _plan_for_mentor(request: HttpRequest, pk: int):
+    """The plan, for an active mentor of its owner: 404 for anyone else."""
+    plan = plan_get_for_viewer(viewer=request.user, pk=pk)
+    mentorship = selectors.active_mentorship(mentor_user=request.user, mentee=plan.owner)
+    if mentorship is None:
+        raise Http404("No such plan.")
+    return plan, mentorship
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment from the owner or an active mentor; staff read but do not comment."""
+    plan = plan_get_for_viewer(viewer=request.user, pk=pk)
+    is_owner = plan.owner_id == request.user.pk
+    if (
+        not is_owner
+        and selectors.active_mentorship(mentor_user=request.user, mentee=plan.owner) is None
+    ):
+        raise Http404("No such plan.")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Your comment was empty or too long, so it was not sent.")
+        request.session["comment_draft"] = request.POST.get("body", "")[:4000]
+        return redirect(plan.get_absolute_url() + "#comments")
+    data = form.cleaned_data
+    goal = PlanGoal.objects.filter(pk=data["goal"], plan=plan).first() if data["goal"] else None
+    action = (
+        PlanAction.objects.select_related("goal").filter(pk=data["action"], goal__plan=plan).first()
+        if data["action"]
+        else None
+    )
+    if (data["goal"] and goal is None) or (data["action"] and action is None):
+        messages.error(request, "That goal or action is not part of this plan any more.")
+        request.session["comment_draft"] = data["body"]
+        return redirect(plan.get_absolute_url() + "#comments")
+    try:
+        comment = services.plan_comment_add(
+            plan=plan, author=request.user, body=data["body"], goal=goal, action=action
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        request.session["comment_draft"] = data["body"]
+        return redirect(plan.get_absolute_url() + "#comments")
+    messages.success(
+        request,
+        "Comment sent to your mentee." if not is_owner else "Comment sent to your mentor.",
+    )
+    return redirect(plan.get_absolute_url() + f"#comment-{comment.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+    plan, mentorship = _plan_for_mentor(request, pk)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.plan_review_submit(
+                    plan=plan,
+                    user=request.user,
+                    outcome=form.cleaned_data["outcome"],
+                    summary=form.cleaned_data["summary"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "Review saved. Your mentee has been told.")
+                return redirect(plan.get_absolute_url() + "#reviews")
+        messages.error(request, "Your review was not saved: please correct what is marked below.")
+    return render(
+        request,
+        "mentors/review_form.html",
+        {"plan": plan, "mentorship": mentorship, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentee_rubric(request: HttpRequest, pk: int) -> HttpResponse:
+    """The mentor rates the mentee on the rubric; the ratings show beside the mentee's."""
+    mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
+    if mentorship.mentor.user_id != request.user.pk or not mentorship.is_active:
+        raise Http404("No such mentorship.")
+    return rubric_page(
+        request,
+        subject=mentorship.mentee,
+        role=RaterRole.MENTOR,
+        submitted_url=reverse("assessments:results-for", kwargs={"user_id": mentorship.mentee_id}),
+    )

@@ -1,0 +1,176 @@
+"""The matching rule on plain values: deterministic, explained, and moved by the gaps."""
+
+import random
+
+import pytest
+
+from mentors.matching import (
+    Candidate,
+    GapNeed,
+    MenteeNeeds,
+    explain,
+    hours_apart,
+    rank,
+    score,
+)
+
+TRIALS, FINANCE, NEGOTIATION, SAFETY = 1, 2, 3, 4
+
+
+def needs(**gaps: int) -> MenteeNeeds:
+    """Gaps by name -> weighted gap; every target is level 3."""
+    ids = {"trials": TRIALS, "finance": FINANCE, "negotiation": NEGOTIATION, "safety": SAFETY}
+    names = {
+        "trials": "Clinical trial design",
+        "finance": "Finance",
+        "negotiation": "Negotiation",
+        "safety": "Quality and safety",
+    }
+    return MenteeNeeds(
+        gaps=tuple(GapNeed(ids[k], names[k], 3, size) for k, size in gaps.items()),
+        setting_ids=frozenset({10}),
+        pathway_ids=frozenset({20}),
+        utc_offset_hours=-6,
+        formats=frozenset({"video"}),
+    )
+
+
+def mentor(mentor_id: int, *teaches: int, level: int = 3, **overrides) -> Candidate:
+    values = {
+        "mentor_id": mentor_id,
+        "teaches": {c: level for c in teaches},
+        "setting_ids": frozenset(),
+        "pathway_ids": frozenset(),
+        "utc_offset_hours": -6,
+        "formats": frozenset({"video"}),
+        "active": 0,
+        "capacity": 2,
+    }
+    return Candidate(**{**values, **overrides})
+
+
+def test_the_mentor_who_teaches_the_largest_gap_comes_first():
+    ranked = rank(needs(trials=9, finance=2), [mentor(1, FINANCE), mentor(2, TRIALS)])
+    assert [m.mentor_id for m in ranked] == [2, 1]
+
+
+def test_a_gap_that_grows_moves_its_mentor_up():
+    pool = [mentor(1, FINANCE), mentor(2, TRIALS)]
+    before = rank(needs(trials=3, finance=6), pool)
+    after = rank(needs(trials=9, finance=6), pool)
+    assert [m.mentor_id for m in before] == [1, 2]
+    assert [m.mentor_id for m in after] == [2, 1]
+
+
+def test_a_closed_gap_no_longer_counts():
+    pool = [mentor(1, FINANCE), mentor(2, TRIALS)]
+    assert rank(needs(trials=9, finance=2), pool)[0].mentor_id == 2
+    assert rank(needs(finance=2), pool)[0].mentor_id == 1
+
+
+def test_teaching_below_the_target_level_does_not_cover_the_gap():
+    match = score(needs(trials=9), mentor(1, TRIALS, level=2))
+    assert match.covered == ()
+    assert match.parts["gaps"] == 0
+
+
+def test_covering_more_of_the_gaps_scores_more():
+    one = score(needs(trials=3, finance=3, negotiation=3), mentor(1, TRIALS))
+    two = score(needs(trials=3, finance=3, negotiation=3), mentor(2, TRIALS, FINANCE))
+    assert two.score > one.score
+    assert two.parts["gaps"] == pytest.approx(40)
+
+
+def test_settings_and_pathways_known_add_ten_points_each():
+    plain = score(needs(trials=3), mentor(1))
+    knows = score(
+        needs(trials=3), mentor(2, setting_ids=frozenset({10}), pathway_ids=frozenset({20}))
+    )
+    assert knows.score - plain.score == pytest.approx(20)
+
+
+def test_time_zones_are_counted_the_short_way_round_the_clock():
+    assert hours_apart(-6, -6) == 0
+    assert hours_apart(-10, 12) == 2
+    assert hours_apart(5.5, -5) == 10.5
+    assert hours_apart(None, 3) is None
+
+
+def test_a_closer_time_zone_wins_among_equals():
+    ranked = rank(
+        needs(trials=3),
+        [mentor(1, TRIALS, utc_offset_hours=9), mentor(2, TRIALS, utc_offset_hours=-5)],
+    )
+    assert [m.mentor_id for m in ranked] == [2, 1]
+
+
+def test_the_less_loaded_mentor_wins_among_equals():
+    ranked = rank(
+        needs(trials=3),
+        [mentor(1, TRIALS, active=1, capacity=2), mentor(2, TRIALS, active=0, capacity=2)],
+    )
+    assert [m.mentor_id for m in ranked] == [2, 1]
+
+
+def test_a_shared_format_counts_and_no_preference_matches_any():
+    video = score(needs(trials=3), mentor(1, formats=frozenset({"video"})))
+    in_person = score(needs(trials=3), mentor(2, formats=frozenset({"in_person"})))
+    assert video.score - in_person.score == pytest.approx(5)
+    open_minded = MenteeNeeds(gaps=needs(trials=3).gaps)
+    assert score(open_minded, mentor(2, formats=frozenset({"in_person"}))).formats == {"in_person"}
+
+
+def test_mentors_at_capacity_and_excluded_mentors_are_not_ranked():
+    pool = [mentor(1, TRIALS, active=2, capacity=2), mentor(2, TRIALS), mentor(3, TRIALS)]
+    assert [m.mentor_id for m in rank(needs(trials=3), pool, exclude={3})] == [2]
+
+
+def test_the_ranking_does_not_depend_on_the_order_of_the_input():
+    pool = [mentor(i, *random.Random(i).sample([1, 2, 3, 4], 2)) for i in range(1, 60)]
+    wanted = rank(needs(trials=9, finance=4, negotiation=2), pool)
+    shuffled = pool[:]
+    random.Random(7).shuffle(shuffled)
+    assert rank(needs(trials=9, finance=4, negotiation=2), shuffled) == wanted
+    assert rank(needs(trials=9, finance=4, negotiation=2), shuffled, limit=5) == wanted[:5]
+
+
+def test_equal_scores_go_to_the_lower_id():
+    ranked = rank(needs(trials=3), [mentor(5, TRIALS), mentor(3, TRIALS)])
+    assert [m.mentor_id for m in ranked] == [3, 5]
+
+
+def test_the_explanation_names_the_gaps_setting_pathway_distance_and_places():
+    match = score(
+        needs(trials=9, finance=6, negotiation=3, safety=1),
+        mentor(
+            1,
+            TRIALS,
+            FINANCE,
+            NEGOTIATION,
+            setting_ids=frozenset({10}),
+            pathway_ids=frozenset({20}),
+            utc_offset_hours=-4,
+            active=1,
+        ),
+    )
+    reasons = explain(
+        match, setting_names={10: "digital-health start-ups"}, pathway_names={20: "Pharma CMO"}
+    )
+    assert reasons == [
+        "covers 3 of your top 4 gaps: clinical trial design, finance and negotiation",
+        "knows digital-health start-ups",
+        "knows the pathway Pharma CMO",
+        "2 hours apart",
+        "offers video calls",
+        "1 of 2 places free",
+    ]
+
+
+def test_the_explanation_says_when_no_gap_is_covered():
+    reasons = explain(score(needs(trials=3), mentor(1)), setting_names={}, pathway_names={})
+    assert reasons[0] == "does not teach your top gap"
+    covering = explain(
+        score(needs(trials=3), mentor(1, TRIALS)), setting_names={}, pathway_names={}
+    )
+    assert covering[0] == "covers your top gap: clinical trial design"
+    assert "in your time zone" in reasons
