@@ -39,7 +39,7 @@ RULES_IN_WORDS = (
     "Being close to your time zone adds up to 10 points, a way of meeting you can use 5, "
     "and having places free up to 5.",
     "Mentors with no free places, mentors you have already asked, and mentors who "
-    "declined you in the last 90 days are not suggested.",
+    "declined or did not answer you in the last 90 days are not suggested.",
 )
 
 

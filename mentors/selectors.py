@@ -111,7 +111,7 @@ def utc_offset_hours(time_zone: str | None, now: datetime.datetime | None = None
 
 def excluded_mentor_ids(mentee: User, *, now: datetime.datetime | None = None) -> set[int]:
     """Mentors the physician is not offered: those asked already (open or active) and
-    those who declined them within the cool-off."""
+    those who declined, or let a request expire, within the cool-off."""
     now = now or timezone.now()
     return set(
         Mentorship.objects.filter(mentee=mentee)
@@ -119,6 +119,7 @@ def excluded_mentor_ids(mentee: User, *, now: datetime.datetime | None = None) -
             Q(status__in=(MentorshipStatus.REQUESTED, MentorshipStatus.NEEDS_INFO))
             | Q(status=MentorshipStatus.ACTIVE)
             | Q(status=MentorshipStatus.DECLINED, responded_at__gte=now - DECLINE_COOL_OFF)
+            | Q(status=MentorshipStatus.EXPIRED, expires_at__gte=now - DECLINE_COOL_OFF)
         )
         .values_list("mentor_id", flat=True)
     )

@@ -185,7 +185,7 @@ def mentorship_request_create(
 
 def _locked(mentorship: Mentorship) -> Mentorship:
     return (
-        Mentorship.objects.select_for_update()
+        Mentorship.objects.select_for_update(of=("self",))
         .select_related("mentor__user__profile", "mentee__profile")
         .get(pk=mentorship.pk)
     )

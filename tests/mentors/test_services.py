@@ -1,0 +1,333 @@
+"""The rules of requests and mentorships, at the service level: who may ask whom, what
+each answer does, who is told, and that a refusal changes nothing."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from cmo_portal.accounts.selectors import user_can_view_data_of
+from mentors import services
+from mentors.models import MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
+from pathways.models import CareerPlan, PlanGoal, PlanStatus
+from tests.factories import (
+    MentorProfileFactory,
+    MentorshipFactory,
+    PathwayFactory,
+    ProfileFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """Run a service and the work it queued for after the commit (the emails)."""
+
+    def run(function, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(**kwargs)
+
+    return run
+
+
+@pytest.fixture
+def cmo(db):
+    return MentorProfileFactory(capacity=2)
+
+
+def ask(send, mentee, mentor, **kwargs):
+    return send(
+        services.mentorship_request_create,
+        mentee=mentee,
+        mentor=mentor,
+        message=kwargs.pop("message", "Could you help me prepare for a CMO role?"),
+        **kwargs,
+    )
+
+
+def test_a_request_is_saved_and_the_mentor_is_emailed_after_the_commit(
+    physician, cmo, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        mentorship = services.mentorship_request_create(
+            mentee=physician, mentor=cmo, message="  Could you help me?  "
+        )
+        assert mail.outbox == []  # nothing is sent inside the transaction
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert mentorship.status == MentorshipStatus.REQUESTED
+    assert mentorship.message == "Could you help me?"
+    assert mentorship.expires_at - mentorship.requested_at == datetime.timedelta(days=3)
+    assert [m.to for m in mail.outbox] == [[cmo.user.email]]
+    assert "Dr Ada Owner" in mail.outbox[0].subject
+    html = mail.outbox[0].alternatives[0]
+    assert html.mimetype == "text/html"
+
+
+def test_the_request_carries_the_goals_the_physician_chose(physician, cmo, send):
+    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
+    goal = PlanGoal.objects.create(plan=plan, title="Lead a budget cycle", section="mentors")
+    mentorship = ask(send, physician, cmo, goals=[goal])
+    assert list(mentorship.goals.all()) == [goal]
+
+
+def test_goals_from_someone_elses_plan_are_refused(physician, other_physician, cmo, send):
+    plan = CareerPlan.objects.create(owner=other_physician, pathway=PathwayFactory())
+    goal = PlanGoal.objects.create(plan=plan, title="Not mine", section="mentors")
+    with pytest.raises(ValidationError, match="your own plans"):
+        ask(send, physician, cmo, goals=[goal])
+    assert not Mentorship.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("make_mentor", "message"),
+    [
+        (lambda mentee: MentorProfileFactory(user=mentee), "yourself"),
+        (lambda mentee: MentorProfileFactory(status="pending"), "not taking requests"),
+        (lambda mentee: MentorProfileFactory(status="rejected"), "not taking requests"),
+        (lambda mentee: MentorProfileFactory(accepting_requests=False), "paused"),
+        (
+            lambda mentee: (
+                MentorshipFactory(mentor=MentorProfileFactory(capacity=1), status="active").mentor
+            ),
+            "no free places",
+        ),
+    ],
+    ids=["to yourself", "pending", "rejected", "paused", "at capacity"],
+)
+def test_a_request_the_mentor_cannot_take_is_refused_and_changes_nothing(
+    physician, send, make_mentor, message
+):
+    mentor = make_mentor(physician)
+    before = Mentorship.objects.count()
+    with pytest.raises(ValidationError, match=message):
+        ask(send, physician, mentor)
+    assert Mentorship.objects.count() == before
+    assert mail.outbox == []
+
+
+def test_a_duplicate_request_is_refused(physician, cmo, send):
+    ask(send, physician, cmo)
+    with pytest.raises(ValidationError, match="already have a request"):
+        ask(send, physician, cmo)
+    assert Mentorship.objects.filter(mentee=physician).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_physician_has_at_most_a_few_open_requests(physician, send):
+    for _ in range(MAX_OPEN_REQUESTS):
+        ask(send, physician, MentorProfileFactory())
+    with pytest.raises(ValidationError, match=f"{MAX_OPEN_REQUESTS} requests waiting"):
+        ask(send, physician, MentorProfileFactory())
+    assert Mentorship.objects.filter(mentee=physician).count() == MAX_OPEN_REQUESTS
+
+
+def test_after_a_decline_the_physician_may_ask_again_only_after_the_cool_off(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    send(services.mentorship_decline, mentorship=mentorship, user=cmo.user, reason="Full year.")
+    with pytest.raises(ValidationError, match="declined your last request"):
+        ask(send, physician, cmo)
+    later = timezone.now() + datetime.timedelta(days=91)
+    assert ask(send, physician, cmo, now=later).status == MentorshipStatus.REQUESTED
+
+
+def test_accepting_starts_the_mentorship_and_opens_the_mentees_data(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    assert not user_can_view_data_of(cmo.user, physician)
+    mail.outbox.clear()
+    send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.ACTIVE
+    assert mentorship.started_at is not None
+    assert user_can_view_data_of(cmo.user, physician)
+    assert [m.to for m in mail.outbox] == [[physician.email]]
+    assert "will be your mentor" in mail.outbox[0].subject
+
+
+def test_the_mentee_cannot_accept_their_own_request(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    with pytest.raises(PermissionDenied):
+        send(services.mentorship_accept, mentorship=mentorship, user=physician)
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.REQUESTED
+
+
+def test_accepting_beyond_capacity_is_refused(cmo, send):
+    requests = [ask(send, ProfileFactory().user, cmo) for _ in range(3)]
+    for mentorship in requests[:2]:
+        send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
+    with pytest.raises(ValidationError, match="2 of the 2 people"):
+        send(services.mentorship_accept, mentorship=requests[2], user=cmo.user)
+    requests[2].refresh_from_db()
+    assert requests[2].status == MentorshipStatus.REQUESTED
+    assert Mentorship.objects.active().filter(mentor=cmo).count() == 2
+
+
+def test_a_request_that_is_no_longer_open_cannot_be_answered(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    send(services.mentorship_withdraw, mentorship=mentorship, user=physician)
+    for answer in (services.mentorship_accept, services.mentorship_decline):
+        with pytest.raises(ValidationError, match="withdrawn"):
+            send(answer, mentorship=mentorship, user=cmo.user)
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.WITHDRAWN
+
+
+def test_declining_tells_the_physician_with_the_reason(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    mail.outbox.clear()
+    mentorship = send(
+        services.mentorship_decline,
+        mentorship=mentorship,
+        user=cmo.user,
+        reason="I am on sabbatical until spring.",
+    )
+    assert mentorship.status == MentorshipStatus.DECLINED
+    assert [m.to for m in mail.outbox] == [[physician.email]]
+    assert "I am on sabbatical until spring." in mail.outbox[0].body
+
+
+def test_asking_for_more_information_stops_the_clock_until_the_physician_answers(
+    physician, cmo, send
+):
+    mentorship = ask(send, physician, cmo)
+    mentorship = send(
+        services.mentorship_ask_for_information,
+        mentorship=mentorship,
+        user=cmo.user,
+        question="Which setting do you aim for?",
+    )
+    assert mentorship.status == MentorshipStatus.NEEDS_INFO
+    assert mail.outbox[-1].to == [physician.email]
+    assert "Which setting do you aim for?" in mail.outbox[-1].body
+    assert services.mentorship_requests_expire(now=timezone.now() + datetime.timedelta(days=9)) == 0
+
+    later = timezone.now() + datetime.timedelta(days=5)
+    send(
+        services.mentorship_answer,
+        mentorship=mentorship,
+        user=physician,
+        answer="Pharma.",
+        now=later,
+    )
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.REQUESTED
+    assert mentorship.answer == "Pharma."
+    assert mentorship.expires_at == later + datetime.timedelta(days=3)
+    assert mail.outbox[-1].to == [cmo.user.email]
+
+
+def test_an_empty_question_or_answer_is_refused(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    with pytest.raises(ValidationError, match="Write the question"):
+        send(
+            services.mentorship_ask_for_information,
+            mentorship=mentorship,
+            user=cmo.user,
+            question="   ",
+        )
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.REQUESTED
+
+
+def test_either_side_ends_a_mentorship_and_the_mentors_access_ends_at_once(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
+    mail.outbox.clear()
+    mentorship = send(
+        services.mentorship_end, mentorship=mentorship, user=physician, reason="Moving on."
+    )
+    assert mentorship.status == MentorshipStatus.ENDED
+    assert mentorship.ended_by == physician
+    assert not user_can_view_data_of(cmo.user, physician)
+    assert [m.to for m in mail.outbox] == [[cmo.user.email]]  # the other side is told
+
+
+def test_a_stranger_cannot_end_a_mentorship(physician, other_physician, cmo, send):
+    mentorship = MentorshipFactory(mentee=physician, mentor=cmo, status="active")
+    with pytest.raises(PermissionDenied):
+        send(services.mentorship_end, mentorship=mentorship, user=other_physician)
+    mentorship.refresh_from_db()
+    assert mentorship.is_active
+
+
+def test_the_usual_response_time_is_the_median_of_the_latest_answers(cmo, send):
+    now = timezone.now()
+    for hours in (2, 10, 30):
+        mentorship = ask(send, ProfileFactory().user, cmo, now=now)
+        send(
+            services.mentorship_decline,
+            mentorship=mentorship,
+            user=cmo.user,
+            now=now + datetime.timedelta(hours=hours),
+        )
+    cmo.refresh_from_db()
+    assert cmo.usual_response_hours == 10
+
+
+def test_an_unanswered_request_expires_once_and_the_physician_is_offered_the_next_mentor(
+    physician, cmo, send
+):
+    now = timezone.now()
+    mentorship = ask(send, physician, cmo, now=now - datetime.timedelta(days=3, minutes=1))
+    recent = ask(send, physician, MentorProfileFactory(), now=now - datetime.timedelta(days=1))
+    other = MentorProfileFactory(capacity=3)
+    mail.outbox.clear()
+    assert send(services.mentorship_requests_expire, now=now) == 1
+    assert send(services.mentorship_requests_expire, now=now) == 0  # a second sweep
+    mentorship.refresh_from_db()
+    recent.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.EXPIRED
+    assert recent.status == MentorshipStatus.REQUESTED
+    assert [m.to for m in mail.outbox] == [[physician.email]]
+    # The next suggestion is someone not asked yet: not the silent mentor, not the one
+    # still deciding.
+    assert other.display_name in mail.outbox[0].body
+    assert cmo.display_name not in mail.outbox[0].body.split("expired")[-1]
+
+
+def test_a_request_answered_before_the_sweep_does_not_expire(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
+    later = timezone.now() + datetime.timedelta(days=4)
+    assert services.mentorship_requests_expire(now=later) == 0
+    mentorship.refresh_from_db()
+    assert mentorship.status == MentorshipStatus.ACTIVE
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome", "expected"),
+    [
+        (PlanStatus.WAITING_FOR_REVIEW, "approved", PlanStatus.ACTIVE),
+        (PlanStatus.IN_REVIEW, "changes", PlanStatus.DRAFT),
+        (PlanStatus.WAITING_FOR_REVIEW, "noted", PlanStatus.WAITING_FOR_REVIEW),
+        (PlanStatus.COMPLETE, "approved", PlanStatus.COMPLETE),
+    ],
+)
+def test_a_review_moves_the_plan_as_far_as_its_status_allows(
+    physician, active_mentor, send, status, outcome, expected
+):
+    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(), status=status)
+    review = send(
+        services.plan_review_submit,
+        plan=plan,
+        user=active_mentor,
+        outcome=outcome,
+        summary="Clear goals; add a finance course.",
+    )
+    plan.refresh_from_db()
+    assert plan.status == expected
+    assert review.mentorship.mentor.user == active_mentor
+    assert mail.outbox[-1].to == [physician.email]
+
+
+def test_only_an_active_mentor_reviews_or_comments(physician, mentor, send):
+    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
+    with pytest.raises(PermissionDenied):
+        send(services.plan_review_submit, plan=plan, user=mentor, outcome="noted", summary="Hi")
+    with pytest.raises(PermissionDenied):
+        send(services.plan_comment_add, plan=plan, author=mentor, body="Hi")
+    assert not plan.reviews.exists() and not plan.comments.exists()
