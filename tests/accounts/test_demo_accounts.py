@@ -4,6 +4,8 @@ from django.core.management import CommandError, call_command
 
 from cmo_portal.accounts.models import Profile, User
 from cmo_portal.accounts.services import DEMO_ACCOUNTS
+from mentors.demo import DEMO_MENTORS
+from mentors.models import MentorProfile
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +20,14 @@ def test_demo_accounts_load_twice_without_duplicates_and_print_passwords(capsys)
     call_command("load_demo_accounts")
     second = capsys.readouterr().out
 
-    assert User.objects.count() == len(DEMO_ACCOUNTS) == 4
-    assert Profile.objects.count() == 4
-    assert EmailAddress.objects.filter(verified=True, primary=True).count() == 4
+    # The four accounts that log in, and the five demo mentors who do not.
+    expected = len(DEMO_ACCOUNTS) + len(DEMO_MENTORS) - 1
+    assert User.objects.count() == expected == 9
+    assert Profile.objects.count() == expected
+    assert EmailAddress.objects.filter(verified=True, primary=True).count() == expected
+    assert MentorProfile.objects.count() == len(DEMO_MENTORS)
+    assert not User.objects.get(email="helen.park@example.com").has_usable_password()
+    assert MentorProfile.objects.get(user__email="mentor@example.com").is_approved
     for account in DEMO_ACCOUNTS:
         assert account.password in first
         user = User.objects.get(email=account.email)

@@ -7,7 +7,10 @@ from cmo_portal.accounts.services import DEMO_ACCOUNTS, demo_accounts_load
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo physician, mentor, curriculum editor and superuser."
+    help = (
+        "Create or refresh the demo physician, mentor, curriculum editor and superuser, "
+        "and the demo mentor profiles."
+    )
 
     def handle(self, *args, **options) -> None:
         if not settings.ALLOW_DEMO_ACCOUNTS:
@@ -16,9 +19,14 @@ class Command(BaseCommand):
                 "(ALLOW_DEMO_ACCOUNTS is off, as it always is in production)."
             )
         created = demo_accounts_load()
+        # The mentors app adds its demo mentors (the demo mentor's profile among them).
+        from mentors.demo import demo_mentors_load
+
+        mentors = demo_mentors_load()
         self.stdout.write("Demo accounts (development only; these passwords are public):")
         for account in DEMO_ACCOUNTS:
             state = "created" if account.email in created else "refreshed"
             self.stdout.write(
                 f"  {account.label:<20} {account.email:<28} {account.password}  ({state})"
             )
+        self.stdout.write(f"  and {mentors} demo mentor profiles (one waiting for approval).")
