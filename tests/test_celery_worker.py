@@ -74,3 +74,21 @@ def test_health_reports_the_real_broker(client, worker):
     response = client.get(reverse("health"))
     assert response.status_code == 200
     assert response.json()["broker"] == "ok"
+
+
+def test_a_mentorship_request_email_goes_through_the_worker_after_the_commit(client, worker):
+    from mentors.models import Mentorship
+    from tests.factories import MentorProfileFactory, ProfileFactory
+
+    mentor = MentorProfileFactory()
+    mentee = ProfileFactory().user
+    client.force_login(mentee)
+    response = client.post(
+        reverse("mentors:request", kwargs={"pk": mentor.pk}),
+        {"message": "I would value your advice on moving into a CMO role."},
+    )
+
+    assert response.status_code == 302
+    assert Mentorship.objects.filter(mentee=mentee, mentor=mentor).count() == 1
+    assert wait_for(lambda: len(mail.outbox) == 1), "the worker sent no email"
+    assert mail.outbox[0].to == [mentor.user.email]
