@@ -11,6 +11,7 @@ from .models import MentorProfile, Mentorship, MentorshipStatus, PlanComment, Pl
 MENTORSHIP_EVENTS = {
     "requested": ("mentorship_requested", "mentor"),
     "answered": ("mentorship_answered", "mentor"),
+    "withdrawn": ("mentorship_withdrawn", "mentor"),
     "accepted": ("mentorship_accepted", "mentee"),
     "declined": ("mentorship_declined", "mentee"),
     "question": ("mentorship_question", "mentee"),

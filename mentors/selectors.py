@@ -78,14 +78,17 @@ def mentor_directory(
             | Q(headline__icontains=q)
             | Q(current_role__icontains=q)
         )
-    return _with_details(mentors.distinct())
+    # The mentee count groups the query, and Django drops Meta.ordering on a grouped
+    # query: order explicitly so pages never repeat or skip a mentor.
+    return _with_details(mentors.distinct()).order_by("user__profile__full_name", "pk")
 
 
 def mentor_get_for_viewer(*, viewer: User, pk: int) -> MentorProfile:
     """An approved mentor's page is seen by any signed-in user; an application that is
     not approved only by its author and staff."""
     mentor = _with_details(MentorProfile.objects.with_load()).filter(pk=pk).first()
-    if mentor is None or not (mentor.is_approved or viewer.pk == mentor.user_id or viewer.is_staff):
+    listed = mentor is not None and mentor.is_approved and mentor.user.is_active
+    if mentor is None or not (listed or viewer.pk == mentor.user_id or viewer.is_staff):
         raise Http404("No such mentor.")
     return mentor
 

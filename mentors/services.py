@@ -310,6 +310,7 @@ def mentorship_withdraw(*, mentorship: Mentorship, user: User) -> Mentorship:
     _must_be_open(mentorship)
     mentorship.status = MentorshipStatus.WITHDRAWN
     mentorship.save(update_fields=["status", "updated_at"])
+    _notify("withdrawn", mentorship)
     return mentorship
 
 

@@ -40,7 +40,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Your comment was empty or too long, so it was not sent.")
-        request.session["comment_draft"] = request.POST.get("body", "")[:4000]
+        request.session[f"comment_draft_{plan.pk}"] = request.POST.get("body", "")[:4000]
         return redirect(plan.get_absolute_url() + "#comments")
     data = form.cleaned_data
     goal = PlanGoal.objects.filter(pk=data["goal"], plan=plan).first() if data["goal"] else None
@@ -51,7 +51,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if (data["goal"] and goal is None) or (data["action"] and action is None):
         messages.error(request, "That goal or action is not part of this plan any more.")
-        request.session["comment_draft"] = data["body"]
+        request.session[f"comment_draft_{plan.pk}"] = data["body"]
         return redirect(plan.get_absolute_url() + "#comments")
     try:
         comment = services.plan_comment_add(
@@ -59,7 +59,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        request.session["comment_draft"] = data["body"]
+        request.session[f"comment_draft_{plan.pk}"] = data["body"]
         return redirect(plan.get_absolute_url() + "#comments")
     messages.success(
         request,

@@ -110,7 +110,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_owner": is_owner,
             "mentorship": mentorship,  # set when the viewer is an active mentor
             "can_comment": is_owner or mentorship is not None,
-            "comment_form": CommentForm(initial={"body": request.session.pop("comment_draft", "")}),
+            "comment_form": CommentForm(
+                initial={"body": request.session.pop(f"comment_draft_{plan.pk}", "")}
+            ),
             "feedback": plan_feedback(plan),
             "progress": plan.progress(),
         },

@@ -331,3 +331,12 @@ def test_only_an_active_mentor_reviews_or_comments(physician, mentor, send):
     with pytest.raises(PermissionDenied):
         send(services.plan_comment_add, plan=plan, author=mentor, body="Hi")
     assert not plan.reviews.exists() and not plan.comments.exists()
+
+
+def test_withdrawing_tells_the_mentor_there_is_nothing_to_answer(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    mail.outbox.clear()
+    mentorship = send(services.mentorship_withdraw, mentorship=mentorship, user=physician)
+    assert mentorship.status == MentorshipStatus.WITHDRAWN
+    assert [m.to for m in mail.outbox] == [[cmo.user.email]]
+    assert "withdrew" in mail.outbox[0].subject
