@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cmo_portal.accounts.models import User
 from cmo_portal.accounts.selectors import user_can_view_data_of
+from mentors.selectors import active_mentorship
 from pathways.models import ProficiencyLevel
 
 from . import charts, scoring, selectors, services
@@ -189,6 +190,10 @@ def _results_page(request: HttpRequest, subject: User) -> HttpResponse:
         {
             "results": results,
             "is_own": subject.pk == request.user.pk,
+            # Set when the viewer is the subject's active mentor: they may rate them.
+            "mentorship": None
+            if subject.pk == request.user.pk
+            else active_mentorship(mentor_user=request.user, mentee=subject),
             "rules": scoring.RULES_IN_WORDS,
             "radar": charts.radar(results.gaps, top_level),
             "history_chart": charts.readiness_over_time(

@@ -109,7 +109,7 @@ class DirectoryFilterForm(forms.Form):
         empty_label="Any competency",
         label="Teaches",
     )
-    room = forms.BooleanField(label="Only mentors with a free place", required=False)
+    room = forms.BooleanField(label="Only mentors taking requests now", required=False)
 
 
 class SuggestionFilterForm(forms.Form):

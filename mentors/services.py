@@ -271,6 +271,10 @@ def mentorship_ask_for_information(
     mentorship = _locked(mentorship)
     _as_mentor(mentorship, user)
     _must_be_open(mentorship, MentorshipStatus.REQUESTED)
+    if mentorship.question:
+        raise ValidationError(
+            "You asked a question already and have the answer: accept or decline now."
+        )
     if not question.strip():
         raise ValidationError("Write the question you would like the physician to answer.")
     mentorship.status = MentorshipStatus.NEEDS_INFO

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentors import matching, selectors, services
 from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
-from mentors.models import MAX_OPEN_REQUESTS, Mentorship
+from mentors.models import DECLINE_COOL_OFF, MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
 
 MENTORS_PER_PAGE = 12
 
@@ -40,11 +41,25 @@ def directory(request: HttpRequest) -> HttpResponse:
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentor = selectors.mentor_get_for_viewer(viewer=request.user, pk=pk)
-    current = Mentorship.objects.current().filter(mentee=request.user, mentor=mentor).first()
+    mine = Mentorship.objects.filter(mentee=request.user, mentor=mentor)
+    declined = (
+        mine.filter(
+            status=MentorshipStatus.DECLINED,
+            responded_at__gte=timezone.now() - DECLINE_COOL_OFF,
+        )
+        .order_by("-responded_at")
+        .first()
+    )
     return render(
         request,
         "mentors/detail.html",
-        {"mentor": mentor, "current": current, "is_self": mentor.user_id == request.user.pk},
+        {
+            "mentor": mentor,
+            "current": mine.current().first(),
+            # The page says when a physician who was declined may ask again.
+            "declined_until": declined.responded_at + DECLINE_COOL_OFF if declined else None,
+            "is_self": mentor.user_id == request.user.pk,
+        },
     )
 
 
@@ -58,6 +73,8 @@ def suggestions(request: HttpRequest) -> HttpResponse:
         pathway_slug=filters.get("pathway") or None,
         formats=frozenset(filters.get("formats") or ()),
     )
+    if not form.is_bound:  # show the ways of meeting given in the needs assessment
+        form = SuggestionFilterForm(initial={"formats": sorted(found.needs.formats)})
     open_requests = Mentorship.objects.filter(mentee=request.user).open().count()
     return render(
         request,

@@ -340,3 +340,23 @@ def test_withdrawing_tells_the_mentor_there_is_nothing_to_answer(physician, cmo,
     assert mentorship.status == MentorshipStatus.WITHDRAWN
     assert [m.to for m in mail.outbox] == [[cmo.user.email]]
     assert "withdrew" in mail.outbox[0].subject
+
+
+def test_a_mentor_asks_one_question_then_decides(physician, cmo, send):
+    mentorship = ask(send, physician, cmo)
+    send(
+        services.mentorship_ask_for_information,
+        mentorship=mentorship,
+        user=cmo.user,
+        question="Which setting?",
+    )
+    send(services.mentorship_answer, mentorship=mentorship, user=physician, answer="Pharma.")
+    with pytest.raises(ValidationError, match="accept or decline now"):
+        send(
+            services.mentorship_ask_for_information,
+            mentorship=mentorship,
+            user=cmo.user,
+            question="And another?",
+        )
+    mentorship.refresh_from_db()
+    assert (mentorship.question, mentorship.answer) == ("Which setting?", "Pharma.")

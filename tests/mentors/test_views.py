@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from mentors.models import (
     MentorProfile,
@@ -30,6 +31,7 @@ from tests.factories import (
     PathwayFactory,
     ProfileFactory,
     SettingFactory,
+    UserFactory,
     make_scale,
 )
 
@@ -794,3 +796,23 @@ def test_the_physician_sees_their_mentors_requests_and_latest_advice(
     assert "Dr Di Active" in page and "Dr Cy Mentor" in page
     assert "Book time with the CFO." in page
     assert "Dr Not Mine" not in page
+
+
+def test_a_declined_physician_is_told_when_they_may_ask_again(physician, mentor):
+    profile = mentor.mentor_profile
+    MentorshipFactory(
+        mentee=physician, mentor=profile, status="declined", responded_at=timezone.now()
+    )
+    response = client_for(physician).get(reverse("mentors:detail", kwargs={"pk": profile.pk}))
+    assert response.status_code == 200
+    assert "declined your last request" in page_text(response)
+    assert reverse("mentors:request", kwargs={"pk": profile.pk}) not in response.text
+
+
+def test_the_active_mentor_finds_the_rubric_from_the_mentees_results(physician, active_mentor):
+    mentorship = Mentorship.objects.active().get(mentee=physician)
+    url = reverse("assessments:results-for", kwargs={"user_id": physician.pk})
+    rubric = reverse("mentors:mentee-rubric", kwargs={"pk": mentorship.pk})
+    assert rubric in client_for(active_mentor).get(url).text
+    staff_view = client_for(UserFactory(is_staff=True)).get(url)
+    assert staff_view.status_code == 200 and rubric not in staff_view.text
