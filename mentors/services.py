@@ -64,7 +64,7 @@ def mentor_profile_save(
     """Apply to mentor, or update the profile. `teaches`: competency id -> level.
     A profile that was not approved goes back to staff as a new application.
     Returns the profile and whether it was created."""
-    profile = MentorProfile.objects.select_for_update().filter(user=user).first()
+    profile = MentorProfile.objects.select_for_update(of=("self",)).filter(user=user).first()
     created = profile is None
     profile = profile or MentorProfile(user=user)
     for name in PROFILE_FIELDS:
@@ -97,7 +97,7 @@ def mentor_application_review(
     *, profile: MentorProfile, reviewer: User, approve: bool, note: str = ""
 ) -> None:
     """Staff approve or reject an application; the applicant is told by email."""
-    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    profile = MentorProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
     profile.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
     profile.review_note = "" if approve else note
     profile.reviewed_at = timezone.now()
@@ -227,7 +227,7 @@ def mentorship_accept(
     """The mentor accepts. The mentor's row is locked while the active mentorships are
     counted, so two accepts at the same moment can never pass the capacity."""
     now = now or timezone.now()
-    profile = MentorProfile.objects.select_for_update().get(pk=mentorship.mentor_id)
+    profile = MentorProfile.objects.select_for_update(of=("self",)).get(pk=mentorship.mentor_id)
     mentorship = _locked(mentorship)
     _as_mentor(mentorship, user)
     _must_be_open(mentorship)
