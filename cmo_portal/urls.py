@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("pathways.urls")),
     path("", include("assessments.urls")),
     path("", include("mentors.urls")),
+    path("", include("cmo_portal.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

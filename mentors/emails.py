@@ -1,9 +1,13 @@
-"""The mentoring emails: who is told what, rendered by the site's one renderer and sent
-from the Celery tasks in tasks.py."""
+"""The mentoring emails: who is told what. Each is composed into the email log inside
+the transaction that made the change, keyed by its event, and sent by a Celery task after
+the commit (cmo_portal/notifications/services.py): a rolled back change sends nothing,
+and a retried one sends once."""
 
 from django.urls import reverse
 
 from cmo_portal.notifications.emails import email_render
+from cmo_portal.notifications.models import EmailKind
+from cmo_portal.notifications.services import email_queue
 
 from .models import MentorProfile, Mentorship, MentorshipStatus, PlanComment, PlanReview
 
@@ -25,14 +29,24 @@ def _name(user) -> str:
     return profile.full_name if profile else user.email
 
 
-def mentorship_event_send(mentorship_id: int, event: str) -> None:
-    mentorship = (
-        Mentorship.objects.select_related("mentee__profile", "mentor__user__profile")
-        .prefetch_related("goals")
-        .filter(pk=mentorship_id)
-        .first()
+def _queue(template: str, recipient, context: dict, key: str) -> None:
+    email_queue(
+        message=email_render(
+            template,
+            to=recipient.email,
+            context=context,
+            user_id=recipient.pk,
+            kind=EmailKind.MENTORING,
+        ),
+        kind=EmailKind.MENTORING,
+        period_key=key,
+        user=recipient,
     )
-    if mentorship is None or event not in MENTORSHIP_EVENTS:
+
+
+def mentorship_event_queue(mentorship: Mentorship, event: str) -> None:
+    """Tell the other side that a request was sent, answered, or a mentorship ended."""
+    if event not in MENTORSHIP_EVENTS:
         return
     template, side = MENTORSHIP_EVENTS[event]
     mentee, mentor = mentorship.mentee, mentorship.mentor.user
@@ -55,19 +69,13 @@ def mentorship_event_send(mentorship_id: int, event: str) -> None:
         from .selectors import next_suggestion
 
         context["next"] = next_suggestion(mentee)
-    email_render(template, to=recipient.email, context=context).send(fail_silently=False)
+    # Each event happens at most once to a mentorship (one question, one answer).
+    _queue(template, recipient, context, f"mentorship:{mentorship.pk}:{event}")
 
 
-def plan_comment_send(comment_id: int) -> None:
+def plan_comment_queue(comment: PlanComment) -> None:
     """A mentor's comment goes to the physician; the physician's to their active mentors."""
-    comment = (
-        PlanComment.objects.select_related(
-            "plan__owner__profile", "plan__pathway", "author__profile", "goal", "action"
-        )
-        .filter(pk=comment_id)
-        .first()
-    )
-    if comment is None or comment.author is None:
+    if comment.author is None:
         return
     owner = comment.plan.owner
     if comment.author_id == owner.pk:
@@ -81,51 +89,36 @@ def plan_comment_send(comment_id: int) -> None:
         recipients = [owner]
     link = comment.plan.get_absolute_url() + f"#comment-{comment.pk}"
     for recipient in recipients:
-        email_render(
-            "plan_comment",
-            to=recipient.email,
-            context={
-                "comment": comment,
-                "author_name": _name(comment.author),
-                "recipient_name": _name(recipient),
-                "link": link,
-            },
-        ).send(fail_silently=False)
+        context = {
+            "comment": comment,
+            "author_name": _name(comment.author),
+            "recipient_name": _name(recipient),
+            "link": link,
+        }
+        _queue("plan_comment", recipient, context, f"comment:{comment.pk}")
 
 
-def plan_review_send(review_id: int) -> None:
-    review = (
-        PlanReview.objects.select_related(
-            "plan__owner__profile", "plan__pathway", "mentorship__mentor__user__profile"
-        )
-        .filter(pk=review_id)
-        .first()
-    )
-    if review is None:
-        return
+def plan_review_queue(review: PlanReview) -> None:
     owner = review.plan.owner
-    email_render(
-        "plan_review",
-        to=owner.email,
-        context={
-            "review": review,
-            "mentor_name": _name(review.mentorship.mentor.user),
-            "recipient_name": _name(owner),
-            "link": review.plan.get_absolute_url() + "#reviews",
-        },
-    ).send(fail_silently=False)
+    context = {
+        "review": review,
+        "mentor_name": _name(review.mentorship.mentor.user),
+        "recipient_name": _name(owner),
+        "link": review.plan.get_absolute_url() + "#reviews",
+    }
+    _queue("plan_review", owner, context, f"review:{review.pk}")
 
 
-def mentor_application_send(profile_id: int) -> None:
-    profile = MentorProfile.objects.select_related("user__profile").filter(pk=profile_id).first()
-    if profile is None:
-        return
-    email_render(
+def mentor_application_queue(profile: MentorProfile) -> None:
+    """The applicant hears that their application was approved or not."""
+    context = {
+        "profile": profile,
+        "recipient_name": _name(profile.user),
+        "link": reverse("mentors:profile-edit"),
+    }
+    _queue(
         "mentor_application",
-        to=profile.user.email,
-        context={
-            "profile": profile,
-            "recipient_name": _name(profile.user),
-            "link": reverse("mentors:profile-edit"),
-        },
-    ).send(fail_silently=False)
+        profile.user,
+        context,
+        f"application:{profile.pk}:{profile.status}:{profile.reviewed_at:%Y%m%d%H%M%S}",
+    )

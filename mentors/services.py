@@ -1,8 +1,8 @@
 """Writes for mentors: applications, requests and mentorships, comments and reviews.
 
 Every function checks who may do what and raises ValidationError (a clear message for
-the page) or PermissionDenied, and changes nothing when it refuses. Emails go out from
-Celery tasks queued once the transaction has committed."""
+the page) or PermissionDenied, and changes nothing when it refuses. Emails are composed
+into the outbox in the same transaction and sent by a Celery task after the commit."""
 
 import datetime
 import statistics
@@ -15,7 +15,7 @@ from cmo_portal.accounts.models import User
 from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanStatus
 from pathways.services.plan import plan_set_status
 
-from . import tasks
+from . import emails
 from .models import (
     DECLINE_COOL_OFF,
     MAX_OPEN_REQUESTS,
@@ -36,7 +36,8 @@ RESPONSE_TIME_SAMPLE = 10
 
 
 def _notify(event: str, mentorship: Mentorship) -> None:
-    transaction.on_commit(lambda: tasks.mentorship_notify.delay(mentorship.pk, event))
+    """Compose the email into the outbox now; it is sent after the commit."""
+    emails.mentorship_event_queue(mentorship, event)
 
 
 # --- Mentor profiles -------------------------------------------------------------------
@@ -105,7 +106,7 @@ def mentor_application_review(
     profile.save(
         update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "updated_at"]
     )
-    transaction.on_commit(lambda: tasks.mentor_application_notify.delay(profile.pk))
+    emails.mentor_application_queue(profile)
 
 
 @transaction.atomic
@@ -352,7 +353,10 @@ def mentorship_requests_expire(*, now: datetime.datetime | None = None, batch: i
             )
             if claimed:
                 expired += 1
-                transaction.on_commit(lambda pk=pk: tasks.mentorship_notify.delay(pk, "expired"))
+                mentorship = Mentorship.objects.select_related(
+                    "mentee__profile", "mentor__user__profile"
+                ).get(pk=pk)
+                _notify("expired", mentorship)
     return expired
 
 
@@ -390,7 +394,7 @@ def plan_comment_add(
     comment = PlanComment.objects.create(
         plan=plan, goal=goal, action=action, author=author, body=body
     )
-    transaction.on_commit(lambda: tasks.plan_comment_notify.delay(comment.pk))
+    emails.plan_comment_queue(comment)
     return comment
 
 
@@ -420,5 +424,5 @@ def plan_review_submit(*, plan: CareerPlan, user: User, outcome: str, summary: s
     review = PlanReview.objects.create(
         plan=plan, mentorship=mentorship, outcome=outcome, summary=summary.strip()
     )
-    transaction.on_commit(lambda: tasks.plan_review_notify.delay(review.pk))
+    emails.plan_review_queue(review)
     return review

@@ -16,6 +16,8 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cmo_portal.notifications.tokens import unsubscribe_token
+
 PERSONAS = ("owner", "physician", "mentor", "active_mentor", "staff", "visitor")
 
 
@@ -225,6 +227,18 @@ ACCESS_RULES: dict[str, Row] = {
     "pathways:module-detail": _public("LearningModuleFactory"),
     "pathways:opportunity-detail": _public("OpportunityFactory"),
     "accounts:profile-detail": Row(lambda owner: {"user_id": owner.pk}, **PRIVATE),
+    "notifications:unsubscribe": Row(
+        lambda owner: {"token": unsubscribe_token(owner.pk, "digest")},
+        owner=200,
+        physician=200,
+        mentor=200,
+        active_mentor=200,
+        staff=200,
+        visitor=200,
+        why="the signed token in the emailed link is the credential (one-click unsubscribe "
+        "works logged out); GET only asks to confirm and changes nothing "
+        "(tests/notifications/test_preferences.py)",
+    ),
     "account_confirm_email": Row(
         _confirm_email_key,
         owner=200,

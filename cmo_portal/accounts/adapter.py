@@ -1,11 +1,14 @@
 """Every allauth hook the site changes, in one place."""
 
+import uuid
+
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 
-from cmo_portal.notifications.services import email_enqueue
+from cmo_portal.notifications.models import EmailKind
+from cmo_portal.notifications.services import email_queue
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,7 +28,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return message
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Render allauth's email in the request, send it from a Celery task once the
-        request's transaction has committed, so the page never waits on SMTP."""
+        """Render allauth's email in the request into the email log; a Celery task sends
+        it once the request's transaction has committed, so the page never waits on SMTP.
+        Each account email is its own period: two password resets are two emails."""
         message = self.render_mail(template_prefix, email, context)
-        email_enqueue(message)
+        user = context.get("user")
+        email_queue(
+            message=message,
+            kind=EmailKind.ACCOUNT,
+            period_key=f"{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4().hex}",
+            user=user if getattr(user, "pk", None) else None,
+        )

@@ -16,6 +16,10 @@ def profile_save(*, user: User, data: dict) -> Profile:
         setattr(profile, field, value)
     profile.full_clean()
     profile.save()
+    # Digests and reminders start with the profile, at 8:00 in its time zone.
+    from cmo_portal.notifications.services import preferences_for
+
+    preferences_for(user)
     return profile
 
 

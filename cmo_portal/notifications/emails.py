@@ -1,15 +1,36 @@
 """The one email renderer: `emails/<name>_subject.txt`, `emails/<name>_message.txt` and,
 when there is one, `emails/<name>_message.html`; without it, the text is set in the
-site's HTML layout, so every email is multipart."""
+site's HTML layout, so every email is multipart. Links are absolute. An email of a kind
+a person can turn off carries a one-click unsubscribe link, in its footer and in the
+List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058)."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import PREFERENCE_FOR_KIND
+from .tokens import unsubscribe_token
 
 
-def email_render(name: str, *, to: str, context: dict) -> EmailMultiAlternatives:
+def unsubscribe_url(user_id: int, kind: str) -> str:
+    token = unsubscribe_token(user_id, kind)
+    return settings.SITE_URL + reverse("notifications:unsubscribe", kwargs={"token": token})
+
+
+def email_render(
+    name: str, *, to: str, context: dict, user_id: int | None = None, kind: str | None = None
+) -> EmailMultiAlternatives:
     context = {**context, "site_url": settings.SITE_URL}
+    headers = {}
+    if user_id is not None and kind in PREFERENCE_FOR_KIND:
+        context["unsubscribe_url"] = unsubscribe_url(user_id, kind)
+        context["preferences_url"] = settings.SITE_URL + reverse("notifications:preferences")
+        headers = {
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
     body = render_to_string(f"emails/{name}_message.txt", context).strip() + "\n"
     try:
@@ -17,8 +38,10 @@ def email_render(name: str, *, to: str, context: dict) -> EmailMultiAlternatives
     except TemplateDoesNotExist:
         html = render_to_string(
             "emails/account_message.html",
-            {"subject": subject, "body": body, "site_url": settings.SITE_URL},
+            {**context, "subject": subject, "body": body},
         )
-    message = EmailMultiAlternatives(subject=subject, body=body, to=[to])
+    if "unsubscribe_url" in context:
+        body += render_to_string("emails/_unsubscribe_footer.txt", context)
+    message = EmailMultiAlternatives(subject=subject, body=body, to=[to], headers=headers)
     message.attach_alternative(html, "text/html")
     return message

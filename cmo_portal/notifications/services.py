@@ -1,11 +1,56 @@
-"""Outgoing email: rendered in the web process, sent by a Celery worker."""
+"""Outgoing email through one outbox, the email log.
 
+Every email is composed into an EmailLog row, in the transaction of whatever caused it,
+and a Celery task queued after the commit delivers it. Delivery claims the row with a
+conditional UPDATE (pending or retrying -> sending) before it talks to SMTP, so a retry,
+a duplicate delivery from the broker, a second beat or a second sweep never sends twice.
+
+The one case no design can know: the SMTP server accepted a message and the worker died
+before it recorded so. The row is then left "sending"; the outbox sweep marks such rows
+"unknown" and does not send them again. This design errs towards at most once: a person
+may, rarely, miss one email; nobody gets one twice. Admin lists the unknown ones.
+"""
+
+import datetime
+import logging
+import smtplib
+
+from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage, EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cmo_portal.accounts.models import User
+
+from . import schedule
+from .models import EmailKind, EmailLog, EmailStatus, NotificationPreferences
+
+logger = logging.getLogger(__name__)
+
+# Retries after a temporary SMTP failure: 30 s, 1, 2, 4 then 5 minutes between tries,
+# never longer (a Redis broker delivers a task delayed past its visibility timeout
+# again), for about half an hour; the outbox sweep picks up any try whose task was lost.
+MAX_ATTEMPTS = 8
+RETRY_BASE_SECONDS = 30
+RETRY_MAX_SECONDS = 5 * 60
+# A row still "sending" after this long was cut off mid-send: mark it unknown.
+SENDING_CUT_OFF = datetime.timedelta(minutes=10)
+# A pending row this old whose task has not run is queued again by the sweep.
+PENDING_GRACE = datetime.timedelta(minutes=2)
+
+# SMTP errors worth another try; any other is permanent (a refused address, say).
+TEMPORARY_ERRORS = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPHeloError,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 def email_to_payload(message: EmailMessage) -> dict:
-    """A JSON-safe copy of a rendered message, for the task queue."""
+    """A JSON-safe copy of a rendered message, for the email log."""
     return {
         "subject": message.subject,
         "body": message.body,
@@ -37,14 +82,177 @@ def email_from_payload(payload: dict) -> EmailMultiAlternatives:
     return message
 
 
-def email_enqueue(message: EmailMessage) -> None:
-    """Queue the message for sending after the current transaction commits: a rolled
-    back sign-up sends nothing, and the worker finds every row the email points to."""
-    from .tasks import email_send
-
-    payload = email_to_payload(message)
-    transaction.on_commit(lambda: email_send.delay(payload))
+# --- Preferences -----------------------------------------------------------------------
 
 
-def email_send_now(payload: dict) -> None:
-    email_from_payload(payload).send(fail_silently=False)
+def preferences_for(user: User) -> NotificationPreferences:
+    """The user's preferences, created with the defaults (and their profile's time zone)
+    the first time they are needed, their digest and reminders scheduled."""
+    existing = NotificationPreferences.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    profile = getattr(user, "profile", None)
+    prefs = NotificationPreferences(user=user, time_zone=profile.time_zone if profile else "UTC")
+    reschedule(prefs, now=timezone.now())
+    try:
+        with transaction.atomic():
+            prefs.save()
+    except IntegrityError:  # created by another request at the same moment
+        return NotificationPreferences.objects.get(user=user)
+    return prefs
+
+
+def reschedule(prefs: NotificationPreferences, *, now: datetime.datetime) -> None:
+    """Set the next digest and reminder times from the preferences (not saved)."""
+    prefs.next_digest_at = schedule.next_digest_at(
+        frequency=prefs.digest_frequency,
+        weekday=prefs.digest_weekday,
+        time_zone=prefs.time_zone,
+        after=now,
+    )
+    prefs.next_reminders_at = schedule.next_daily_at(time_zone=prefs.time_zone, after=now)
+
+
+@transaction.atomic
+def preferences_save(*, user: User, data: dict) -> NotificationPreferences:
+    prefs = preferences_for(user)
+    prefs = NotificationPreferences.objects.select_for_update().get(pk=prefs.pk)
+    for name, value in data.items():
+        setattr(prefs, name, value)
+    prefs.full_clean(exclude=["user"])
+    reschedule(prefs, now=timezone.now())
+    prefs.save()
+    return prefs
+
+
+@transaction.atomic
+def unsubscribe(*, user: User, kind: str) -> bool:
+    """Turn one kind of email off. Returns whether it was on."""
+    from .models import PREFERENCE_FOR_KIND, DigestFrequency
+
+    name = PREFERENCE_FOR_KIND.get(kind)
+    if name is None:
+        return False
+    prefs = NotificationPreferences.objects.select_for_update().get(pk=preferences_for(user).pk)
+    was_on = prefs.wants(kind)
+    setattr(prefs, name, DigestFrequency.NEVER if name == "digest_frequency" else False)
+    reschedule(prefs, now=timezone.now())
+    prefs.save()
+    return was_on
+
+
+def may_receive(user: User | None, kind: str, prefs: NotificationPreferences | None = None) -> bool:
+    """Account emails always go (they are how a person verifies an address or resets a
+    password); every other kind only to a verified address, and only if wanted."""
+    if kind == EmailKind.ACCOUNT or user is None:
+        return True
+    if not user.is_active:
+        return False
+    if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+        return False
+    prefs = prefs or NotificationPreferences.objects.filter(user=user).first()
+    return prefs is None or prefs.wants(kind)
+
+
+# --- The outbox ------------------------------------------------------------------------
+
+
+def email_queue(
+    *, message: EmailMessage, kind: str, period_key: str, user: User | None = None
+) -> EmailLog | None:
+    """Compose the email into the log, to be sent once the transaction commits. Returns
+    None when the same (user, kind, period) is already in the log, or the user does not
+    receive this kind."""
+    if not may_receive(user, kind):
+        return None
+    try:
+        with transaction.atomic():
+            log = EmailLog.objects.create(
+                user=user,
+                to_email=message.to[0],
+                kind=kind,
+                period_key=period_key[:80],
+                subject=message.subject[:300],
+                payload=email_to_payload(message),
+            )
+    except IntegrityError:
+        return None
+    email_logs_send_after_commit([log.pk])
+    return log
+
+
+def email_logs_send_after_commit(ids: list[int]) -> None:
+    from .tasks import email_logs_send
+
+    if ids:
+        transaction.on_commit(lambda: email_logs_send.delay(ids))
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    return datetime.timedelta(
+        seconds=min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS)
+    )
+
+
+def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> str | None:
+    """Send one logged email if no one else has: claim, send, record. Returns the new
+    status, or None when the row was not ours to send."""
+    now = now or timezone.now()
+    claimed = (
+        EmailLog.objects.filter(pk=log_id, status__in=(EmailStatus.PENDING, EmailStatus.RETRYING))
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=EmailStatus.SENDING, claimed_at=now)
+    )
+    if not claimed:
+        return None
+    log = EmailLog.objects.select_related("user").get(pk=log_id)
+    attempts = log.attempts + 1
+    if not may_receive(log.user, log.kind):  # unsubscribed, or unverified, since queued
+        EmailLog.objects.filter(pk=log_id).update(status=EmailStatus.SKIPPED, attempts=attempts)
+        return EmailStatus.SKIPPED
+    try:
+        email_from_payload(log.payload).send(fail_silently=False)
+    except TEMPORARY_ERRORS as error:
+        status = EmailStatus.RETRYING if attempts < MAX_ATTEMPTS else EmailStatus.FAILED
+        EmailLog.objects.filter(pk=log_id).update(
+            status=status,
+            attempts=attempts,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+            next_attempt_at=now + retry_delay(attempts),
+        )
+        logger.warning("Email %s not sent (try %s): %s", log_id, attempts, error)
+        return status
+    except (smtplib.SMTPException, ValueError, OSError) as error:
+        EmailLog.objects.filter(pk=log_id).update(
+            status=EmailStatus.FAILED,
+            attempts=attempts,
+            last_error=f"{type(error).__name__}: {error}"[:2000],
+        )
+        logger.error("Email %s refused for good: %s", log_id, error)
+        return EmailStatus.FAILED
+    EmailLog.objects.filter(pk=log_id).update(
+        status=EmailStatus.SENT, attempts=attempts, sent_at=timezone.now(), last_error=""
+    )
+    return EmailStatus.SENT
+
+
+def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 5000) -> dict:
+    """Queue again the emails whose task was lost or whose retry is due, and mark those
+    cut off mid-send as unknown. Returns the counts, for the log."""
+    now = now or timezone.now()
+    unknown = EmailLog.objects.filter(
+        status=EmailStatus.SENDING, claimed_at__lt=now - SENDING_CUT_OFF
+    ).update(status=EmailStatus.UNKNOWN, last_error="Cut off while sending: not sent again.")
+    due = list(
+        EmailLog.objects.filter(
+            Q(status=EmailStatus.PENDING, created_at__lte=now - PENDING_GRACE)
+            | Q(status=EmailStatus.RETRYING, next_attempt_at__lte=now)
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    from .tasks import email_logs_send
+
+    for start in range(0, len(due), 100):
+        email_logs_send.delay(due[start : start + 100])
+    return {"queued": len(due), "unknown": unknown}

@@ -161,6 +161,24 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "mentors.tasks.mentorship_requests_expire",
         "schedule": 15 * 60,
     },
+    # Whose digest is due now, at 8:00 in their own time zone? Their next send time is
+    # kept in PostgreSQL, so a beat that was down catches up at its next run.
+    "send-due-digests": {
+        "task": "cmo_portal.notifications.tasks.digests_due_sweep",
+        "schedule": 15 * 60,
+    },
+    # Whose daily reminder check is due now (8:00 local): actions due, reassessment,
+    # requests waiting for a mentor, quiet plans.
+    "send-due-reminders": {
+        "task": "cmo_portal.notifications.tasks.reminders_due_sweep",
+        "schedule": 15 * 60,
+    },
+    # The outbox: send again what a lost task left pending or a retry left due, and mark
+    # what was cut off mid-send as unknown (never sent twice).
+    "sweep-the-outbox": {
+        "task": "cmo_portal.notifications.tasks.email_outbox_sweep",
+        "schedule": 5 * 60,
+    },
 }
 
 # --- Internationalisation ----------------------------------------------------------

@@ -1,0 +1,289 @@
+"""The weekly (or monthly) digest: who is due, what each one says, composed in batches.
+
+One sweep finds whose digest is due now (their next_digest_at has passed) and queues
+batches of BATCH_SIZE user ids. A batch loads everything its digests need in a fixed
+number of queries, however many users it holds, composes the emails into the email log
+(unique per user and period, so a batch run twice composes each digest once), moves each
+user's next_digest_at on, and queues the sends after the commit."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from allauth.account.models import EmailAddress
+from django.db import transaction
+from django.db.models import Count, F, Max, Prefetch, Q
+from django.utils import timezone
+
+from assessments.models import TargetPathway
+from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
+from pathways.models import (
+    CareerPlan,
+    ItemStatus,
+    Opportunity,
+    PlanAction,
+    PlanGoal,
+    PlanStatus,
+)
+
+from . import schedule
+from .emails import email_render
+from .models import DigestFrequency, EmailKind, EmailLog, NotificationPreferences
+from .services import email_logs_send_after_commit, email_to_payload
+
+BATCH_SIZE = 200
+# How far ahead "what is due next" and "deadlines coming up" look.
+DUE_AHEAD = datetime.timedelta(days=14)
+DEADLINES_AHEAD = datetime.timedelta(days=30)
+NEXT_ACTIONS = 3
+
+
+def digests_due_sweep(*, now: datetime.datetime | None = None) -> int:
+    """Queue a batch task for every BATCH_SIZE users whose digest is due. Returns the
+    number of users queued. Safe to run twice: a batch composes only what is still due."""
+    from .tasks import digest_batch_compose
+
+    now = now or timezone.now()
+    ids = list(
+        NotificationPreferences.objects.filter(next_digest_at__lte=now, user__is_active=True)
+        .order_by("next_digest_at", "pk")
+        .values_list("user_id", flat=True)
+    )
+    for start in range(0, len(ids), BATCH_SIZE):
+        digest_batch_compose.delay(ids[start : start + BATCH_SIZE])
+    return len(ids)
+
+
+@dataclass
+class Digest:
+    """What one person's digest says; empty sections are left out of the email."""
+
+    since: datetime.datetime
+    plans: list = field(default_factory=list)  # (plan, progress, actions done since)
+    next_actions: list = field(default_factory=list)
+    comments: list = field(default_factory=list)
+    new_opportunities: list = field(default_factory=list)
+    deadlines: list = field(default_factory=list)
+    mentee_activity: list = field(default_factory=list)  # (mentee name, changes, plan)
+    pending_requests: list = field(default_factory=list)
+    plans_to_review: list = field(default_factory=list)
+    is_mentor: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(
+            (
+                self.plans,
+                self.next_actions,
+                self.comments,
+                self.new_opportunities,
+                self.deadlines,
+                self.mentee_activity,
+                self.pending_requests,
+                self.plans_to_review,
+            )
+        )
+
+
+def _name(user) -> str:
+    profile = getattr(user, "profile", None)
+    return profile.full_name if profile else user.email
+
+
+class BatchData:
+    """Everything the digests of one batch need, read in a fixed number of queries."""
+
+    def __init__(self, user_ids: list[int], *, today: datetime.date, oldest: datetime.datetime):
+        self.plans: dict[int, list[CareerPlan]] = defaultdict(list)
+        for plan in (
+            CareerPlan.objects.filter(owner__in=user_ids)
+            .exclude(status=PlanStatus.COMPLETE)
+            .select_related("pathway")
+            .prefetch_related(
+                Prefetch(
+                    "goals",
+                    queryset=PlanGoal.objects.prefetch_related(
+                        Prefetch("actions", queryset=PlanAction.objects.order_by("due_date"))
+                    ),
+                )
+            )
+        ):
+            self.plans[plan.owner_id].append(plan)
+        self.comments: dict[int, list[PlanComment]] = defaultdict(list)
+        for comment in (
+            PlanComment.objects.filter(plan__owner__in=user_ids, created_at__gte=oldest)
+            .exclude(author_id=F("plan__owner_id"))  # what others said
+            .select_related("author__profile", "plan__pathway", "goal", "action")
+            .order_by("created_at")
+        ):
+            self.comments[comment.plan.owner_id].append(comment)
+        pathways: dict[int, set[int]] = defaultdict(set)
+        for user_id, pathway_id in TargetPathway.objects.filter(
+            assessment__user__in=user_ids, assessment__completed_at__isnull=False
+        ).values_list("assessment__user_id", "pathway_id"):
+            pathways[user_id].add(pathway_id)
+        for user_id, plans in self.plans.items():
+            pathways[user_id].update(p.pathway_id for p in plans)
+        self.pathways = pathways
+        wanted = {p for ids in pathways.values() for p in ids}
+        self.opportunity_pathways: dict[int, set[int]] = defaultdict(set)
+        for opportunity_id, pathway_id in Opportunity.pathways.through.objects.filter(
+            pathway_id__in=wanted
+        ).values_list("opportunity_id", "pathway_id"):
+            self.opportunity_pathways[opportunity_id].add(pathway_id)
+        self.open_opportunities = {
+            o.pk: o
+            for o in Opportunity.objects.open(today).filter(pk__in=self.opportunity_pathways)
+        }
+        # Mentors in the batch: their requests, and their mentees' plans.
+        self.mentor_profiles = {
+            p.user_id: p for p in MentorProfile.objects.filter(user__in=user_ids)
+        }
+        mentorships = list(
+            Mentorship.objects.filter(
+                mentor__user__in=user_ids,
+                status__in=(
+                    MentorshipStatus.REQUESTED,
+                    MentorshipStatus.NEEDS_INFO,
+                    MentorshipStatus.ACTIVE,
+                ),
+            ).select_related("mentee__profile", "mentor")
+        )
+        self.pending: dict[int, list[Mentorship]] = defaultdict(list)
+        self.mentees: dict[int, list[Mentorship]] = defaultdict(list)
+        for mentorship in mentorships:
+            target = self.mentees if mentorship.is_active else self.pending
+            target[mentorship.mentor.user_id].append(mentorship)
+        mentee_ids = [m.mentee_id for ms in self.mentees.values() for m in ms]
+        self.mentee_plans: dict[int, list[CareerPlan]] = defaultdict(list)
+        for plan in (
+            CareerPlan.objects.filter(owner__in=mentee_ids)
+            .select_related("pathway")
+            .annotate(
+                changes_since=Count("changes", filter=Q(changes__at__gte=oldest)),
+                last_change=Max("changes__at"),
+            )
+        ):
+            self.mentee_plans[plan.owner_id].append(plan)
+
+
+def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) -> Digest:
+    user_id = prefs.user_id
+    since = prefs.last_digest_at or now - (
+        datetime.timedelta(days=31)
+        if prefs.digest_frequency == DigestFrequency.MONTHLY
+        else datetime.timedelta(days=7)
+    )
+    digest = Digest(since=since)
+    upcoming = []
+    for plan in data.plans.get(user_id, []):
+        actions = [a for g in plan.goals.all() for a in g.actions.all()]
+        done_since = sum(
+            1 for a in actions if a.status == ItemStatus.DONE and a.updated_at >= since
+        )
+        digest.plans.append((plan, plan.progress(), done_since))
+        upcoming += [
+            (a, plan)
+            for a in actions
+            if a.status != ItemStatus.DONE and a.due_date and a.due_date <= today + DUE_AHEAD
+        ]
+    digest.next_actions = sorted(upcoming, key=lambda pair: (pair[0].due_date, pair[0].pk))[
+        :NEXT_ACTIONS
+    ]
+    digest.comments = [c for c in data.comments.get(user_id, []) if c.created_at >= since]
+    mine = data.pathways.get(user_id, set())
+    relevant = [
+        o for pk, o in data.open_opportunities.items() if data.opportunity_pathways[pk] & mine
+    ]
+    digest.new_opportunities = sorted(
+        (o for o in relevant if o.created_at >= since), key=lambda o: o.title
+    )[:5]
+    digest.deadlines = sorted(
+        (o for o in relevant if o.deadline and o.deadline <= today + DEADLINES_AHEAD),
+        key=lambda o: (o.deadline, o.title),
+    )[:5]
+    if user_id in data.mentor_profiles:
+        digest.is_mentor = True
+        digest.pending_requests = data.pending.get(user_id, [])
+        for mentorship in data.mentees.get(user_id, []):
+            for plan in data.mentee_plans.get(mentorship.mentee_id, []):
+                if plan.changes_since:
+                    digest.mentee_activity.append((mentorship, plan))
+                if plan.status == PlanStatus.WAITING_FOR_REVIEW:
+                    digest.plans_to_review.append((mentorship, plan))
+    return digest
+
+
+def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None = None) -> int:
+    """Compose the digests of these users that are due, once each. Returns how many were
+    composed into the log (not counting users with nothing to say or who opted out)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            NotificationPreferences.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user__profile")
+            .filter(user_id__in=user_ids, next_digest_at__lte=now, user__is_active=True)
+        )
+        if not due:
+            return 0
+        verified = set(
+            EmailAddress.objects.filter(
+                user__in=[p.user_id for p in due], verified=True
+            ).values_list("user_id", flat=True)
+        )
+        oldest = min((p.last_digest_at or now - datetime.timedelta(days=31)) for p in due)
+        today = timezone.localdate(now)
+        data = BatchData([p.user_id for p in due], today=today, oldest=oldest)
+        logs = []
+        for prefs in due:
+            slot = prefs.next_digest_at
+            frequency = prefs.digest_frequency
+            if frequency != DigestFrequency.NEVER and prefs.user_id in verified:
+                digest = _digest_for(prefs, data, now=now, today=today)
+                if not digest.is_empty:
+                    logs.append(_log(prefs, digest, slot))
+            prefs.last_digest_at = now
+            prefs.next_digest_at = schedule.next_digest_at(
+                frequency=frequency,
+                weekday=prefs.digest_weekday,
+                time_zone=prefs.time_zone,
+                after=max(now, slot),
+            )
+        EmailLog.objects.bulk_create(logs, ignore_conflicts=True)
+        NotificationPreferences.objects.bulk_update(due, ["next_digest_at", "last_digest_at"])
+        ids = list(
+            EmailLog.objects.filter(
+                kind=EmailKind.DIGEST,
+                status="pending",
+                user__in=[log.user_id for log in logs],
+                period_key__in={log.period_key for log in logs},
+            ).values_list("pk", flat=True)
+        )
+        email_logs_send_after_commit(ids)
+    return len(logs)
+
+
+def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime) -> EmailLog:
+    user = prefs.user
+    period = schedule.digest_period_key(
+        frequency=prefs.digest_frequency, slot=slot, time_zone=prefs.time_zone
+    )
+    message = email_render(
+        "digest",
+        to=user.email,
+        context={
+            "digest": digest,
+            "recipient_name": _name(user),
+            "monthly": prefs.digest_frequency == DigestFrequency.MONTHLY,
+        },
+        user_id=user.pk,
+        kind=EmailKind.DIGEST,
+    )
+    return EmailLog(
+        user=user,
+        to_email=user.email,
+        kind=EmailKind.DIGEST,
+        period_key=period,
+        subject=message.subject[:300],
+        payload=email_to_payload(message),
+    )

@@ -1,0 +1,153 @@
+"""What the site sends and when: each user's email preferences and schedule, and the
+email log, the outbox every email goes through."""
+
+from django.conf import settings
+from django.db import models
+
+from cmo_portal.accounts.models import validate_time_zone
+
+
+class EmailKind(models.TextChoices):
+    ACCOUNT = "account", "Account (sign-in, address, password)"
+    MENTORING = "mentoring", "Mentoring (requests, answers, comments, reviews)"
+    ACTION_REMINDER = "action_reminder", "Plan actions due soon or overdue"
+    REASSESSMENT = "reassessment", "Time to reassess your competencies"
+    REQUEST_REMINDER = "request_reminder", "Mentorship requests waiting for your answer"
+    PLAN_NUDGE = "plan_nudge", "A nudge when your plan has been quiet for 30 days"
+    DIGEST = "digest", "Digest"
+
+
+# Which preference turns each kind off. Account emails cannot be turned off: they are
+# how a person gets into their account.
+PREFERENCE_FOR_KIND = {
+    EmailKind.MENTORING: "mentoring_emails",
+    EmailKind.ACTION_REMINDER: "action_reminders",
+    EmailKind.REASSESSMENT: "reassessment_reminders",
+    EmailKind.REQUEST_REMINDER: "request_reminders",
+    EmailKind.PLAN_NUDGE: "plan_nudges",
+    EmailKind.DIGEST: "digest_frequency",
+}
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Every week"
+    MONTHLY = "monthly", "Every month (the first chosen weekday of the month)"
+    NEVER = "never", "Never"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class NotificationPreferences(models.Model):
+    """One user's choices, and the next times their digest and reminders are due, in UTC,
+    computed from their local time (see schedule.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
+    )
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    digest_frequency = models.CharField(
+        max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
+    )
+    digest_weekday = models.PositiveSmallIntegerField(
+        "digest day", choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    mentoring_emails = models.BooleanField(
+        "mentoring emails (requests, answers, comments, reviews)", default=True
+    )
+    action_reminders = models.BooleanField(
+        "reminders of plan actions due in 7 days, tomorrow, or overdue", default=True
+    )
+    reassessment_reminders = models.BooleanField(
+        "a reminder when it is time to reassess", default=True
+    )
+    request_reminders = models.BooleanField(
+        "a reminder of mentorship requests waiting for my answer", default=True
+    )
+    plan_nudges = models.BooleanField(
+        "a nudge when my plan has been quiet for 30 days", default=True
+    )
+    reassessment_months = models.PositiveSmallIntegerField(
+        "reassess every (months)",
+        null=True,
+        blank=True,
+        help_text="Leave empty for the default: 6 months in training, 12 in practice.",
+    )
+    next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    next_reminders_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "notification preferences"
+
+    def __str__(self) -> str:
+        return f"Email preferences of {self.user}"
+
+    def wants(self, kind: str) -> bool:
+        name = PREFERENCE_FOR_KIND.get(kind)
+        if name is None:
+            return True
+        value = getattr(self, name)
+        return value != DigestFrequency.NEVER if name == "digest_frequency" else bool(value)
+
+
+class EmailStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    RETRYING = "retrying", "Failed for now, will retry"
+    FAILED = "failed", "Failed for good"
+    SKIPPED = "skipped", "Not sent (unsubscribed or address not verified)"
+    UNKNOWN = "unknown", "Unknown: cut off while sending, not sent again"
+
+
+class EmailLog(models.Model):
+    """One email, from the moment it is composed: the outbox a worker claims from, and the
+    record that stops a second send. (user, kind, period key) is unique, so composing the
+    same reminder or digest twice creates one row, and one send."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_log",
+    )
+    to_email = models.EmailField()
+    kind = models.CharField(max_length=20, choices=EmailKind.choices)
+    # What makes this email one of a kind: "2026-W12" for a weekly digest, "2026-03-09"
+    # for a day's action reminders, "mentorship:7:accepted" for a mentoring event.
+    period_key = models.CharField(max_length=80)
+    subject = models.CharField(max_length=300)
+    payload = models.JSONField(help_text="The rendered message, as the worker sends it.")
+    status = models.CharField(
+        max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind", "period_key"], name="one_email_per_user_kind_period"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        verbose_name = "email"
+        verbose_name_plural = "email log"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email} ({self.period_key})"

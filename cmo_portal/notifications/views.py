@@ -1,0 +1,59 @@
+"""Email preferences, and the one-click unsubscribe that works without logging in."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from cmo_portal.accounts.models import User
+
+from . import services
+from .forms import PreferencesForm
+from .models import PREFERENCE_FOR_KIND, EmailKind
+from .tokens import unsubscribe_token_read
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    prefs = services.preferences_for(request.user)
+    form = PreferencesForm(request.POST or None, instance=prefs)
+    if request.method == "POST":
+        if form.is_valid():
+            data = {name: form.cleaned_data[name] for name in PreferencesForm.Meta.fields}
+            services.preferences_save(user=request.user, data=data)
+            messages.success(request, "Your email preferences are saved.")
+            return redirect("notifications:preferences")
+        messages.error(request, "Your preferences were not saved: please correct what is marked.")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"form": form, "prefs": prefs},
+        status=400 if form.errors else 200,
+    )
+
+
+@csrf_exempt  # a mail client's one-click POST (RFC 8058) has no session and no CSRF token
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows what the link will turn off and changes nothing (mail scanners follow
+    links); POST, from the page's button or a mail client's one-click, turns it off."""
+    read = unsubscribe_token_read(token)
+    user = User.objects.filter(pk=read[0], is_active=True).first() if read else None
+    if user is None or read[1] not in PREFERENCE_FOR_KIND:
+        return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    kind_label = EmailKind(read[1]).label
+    if request.method == "POST":
+        services.unsubscribe(user=user, kind=read[1])
+        return render(
+            request,
+            "notifications/unsubscribe_done.html",
+            {"kind_label": kind_label, "email": user.email},
+        )
+    return render(
+        request,
+        "notifications/unsubscribe_confirm.html",
+        {"kind_label": kind_label, "email": user.email, "token": token},
+    )
