@@ -1,62 +1,31 @@
 """Against the real parts: a Redis broker and a Celery worker consuming from it.
 Skipped with a reason when no Redis answers, except under CI=true, where it fails."""
 
-import time
-
 import pytest
-import redis
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 from django.urls import reverse
 
 from cmo_portal.celery import app as celery_app
-from tests.conftest import needs_service
+from tests.celery_broker import real_broker, wait_for
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
 
-def _drop_cached_connections() -> None:
-    """Celery caches its producer pool for the broker it first saw (memory:// in the
-    eager tests); drop it so the next message goes to the broker configured now."""
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def worker(settings):
-    url = settings.TEST_CELERY_BROKER_URL
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        needs_service(f"no Redis broker at {url} for the Celery worker tests ({exc})")
-    saved = {key: celery_app.conf[key] for key in ("broker_url", "task_always_eager")}
-    celery_app.conf.update(broker_url=url, task_always_eager=False)
-    _drop_cached_connections()
-    settings.CELERY_BROKER_URL = url
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    celery_app.control.purge()
-    try:
-        with start_worker(
+    with (
+        real_broker(settings),
+        start_worker(
             celery_app,
             pool="solo",
             perform_ping_check=False,
             shutdown_timeout=10,
             loglevel="WARNING",
-        ) as running:
-            yield running
-    finally:
-        celery_app.conf.update(saved)
-        _drop_cached_connections()
-
-
-def wait_for(predicate, seconds: float = 15.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
+        ) as running,
+    ):
+        yield running
 
 
 def test_sign_up_email_is_delivered_by_the_worker_through_redis(client, worker):
