@@ -37,6 +37,7 @@ def _queue(template: str, recipient, context: dict, key: str) -> None:
             context=context,
             user_id=recipient.pk,
             kind=EmailKind.MENTORING,
+            time_zone=getattr(getattr(recipient, "profile", None), "time_zone", None),
         ),
         kind=EmailKind.MENTORING,
         period_key=key,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import Count, F, Max, Prefetch, Q
+from django.db.models import F, Prefetch
 from django.utils import timezone
 
 from assessments.models import TargetPathway
@@ -22,6 +22,7 @@ from pathways.models import (
     ItemStatus,
     Opportunity,
     PlanAction,
+    PlanChange,
     PlanGoal,
     PlanStatus,
 )
@@ -64,7 +65,7 @@ class Digest:
     comments: list = field(default_factory=list)
     new_opportunities: list = field(default_factory=list)
     deadlines: list = field(default_factory=list)
-    mentee_activity: list = field(default_factory=list)  # (mentee name, changes, plan)
+    mentee_activity: list = field(default_factory=list)  # (mentorship, plan)
     pending_requests: list = field(default_factory=list)
     plans_to_review: list = field(default_factory=list)
     is_mentor: bool = False
@@ -152,19 +153,21 @@ class BatchData:
         self.pending: dict[int, list[Mentorship]] = defaultdict(list)
         self.mentees: dict[int, list[Mentorship]] = defaultdict(list)
         for mentorship in mentorships:
-            target = self.mentees if mentorship.is_active else self.pending
-            target[mentorship.mentor.user_id].append(mentorship)
+            if mentorship.is_active:
+                self.mentees[mentorship.mentor.user_id].append(mentorship)
+            elif mentorship.status == MentorshipStatus.REQUESTED:  # waiting on the mentor
+                self.pending[mentorship.mentor.user_id].append(mentorship)
         mentee_ids = [m.mentee_id for ms in self.mentees.values() for m in ms]
         self.mentee_plans: dict[int, list[CareerPlan]] = defaultdict(list)
-        for plan in (
-            CareerPlan.objects.filter(owner__in=mentee_ids)
-            .select_related("pathway")
-            .annotate(
-                changes_since=Count("changes", filter=Q(changes__at__gte=oldest)),
-                last_change=Max("changes__at"),
-            )
-        ):
+        for plan in CareerPlan.objects.filter(owner__in=mentee_ids).select_related("pathway"):
             self.mentee_plans[plan.owner_id].append(plan)
+        # When each mentee plan changed, so each mentor's digest counts from their own
+        # last digest.
+        self.change_times: dict[int, list[datetime.datetime]] = defaultdict(list)
+        for plan_id, at in PlanChange.objects.filter(
+            plan__owner__in=mentee_ids, at__gte=oldest
+        ).values_list("plan_id", "at"):
+            self.change_times[plan_id].append(at)
 
 
 def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) -> Digest:
@@ -207,6 +210,7 @@ def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) 
         digest.pending_requests = data.pending.get(user_id, [])
         for mentorship in data.mentees.get(user_id, []):
             for plan in data.mentee_plans.get(mentorship.mentee_id, []):
+                plan.changes_since = sum(at >= since for at in data.change_times[plan.pk])
                 if plan.changes_since:
                     digest.mentee_activity.append((mentorship, plan))
                 if plan.status == PlanStatus.WAITING_FOR_REVIEW:
@@ -232,13 +236,15 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
             ).values_list("user_id", flat=True)
         )
         oldest = min((p.last_digest_at or now - datetime.timedelta(days=31)) for p in due)
-        today = timezone.localdate(now)
+        # The earliest local date in the batch (zones run a day apart at most).
+        today = min(schedule.local_date(now, p.time_zone) for p in due)
         data = BatchData([p.user_id for p in due], today=today, oldest=oldest)
         logs = []
         for prefs in due:
             slot = prefs.next_digest_at
             frequency = prefs.digest_frequency
             if frequency != DigestFrequency.NEVER and prefs.user_id in verified:
+                today = schedule.local_date(now, prefs.time_zone)
                 digest = _digest_for(prefs, data, now=now, today=today)
                 if not digest.is_empty:
                     logs.append(_log(prefs, digest, slot))
@@ -278,6 +284,7 @@ def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime
         },
         user_id=user.pk,
         kind=EmailKind.DIGEST,
+        time_zone=prefs.time_zone,
     )
     return EmailLog(
         user=user,

@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from .models import PREFERENCE_FOR_KIND
 from .tokens import unsubscribe_token
@@ -20,9 +21,23 @@ def unsubscribe_url(user_id: int, kind: str) -> str:
 
 
 def email_render(
-    name: str, *, to: str, context: dict, user_id: int | None = None, kind: str | None = None
+    name: str,
+    *,
+    to: str,
+    context: dict,
+    user_id: int | None = None,
+    kind: str | None = None,
+    time_zone: str | None = None,
 ) -> EmailMultiAlternatives:
-    context = {**context, "site_url": settings.SITE_URL}
+    """Render in the recipient's time zone (dates and times in the email are theirs)."""
+    with timezone.override(time_zone or "UTC"):
+        return _render(
+            name, to=to, context=context, user_id=user_id, kind=kind, time_zone=time_zone or "UTC"
+        )
+
+
+def _render(name, *, to, context, user_id, kind, time_zone) -> EmailMultiAlternatives:
+    context = {**context, "site_url": settings.SITE_URL, "time_zone_label": time_zone}
     headers = {}
     if user_id is not None and kind in PREFERENCE_FOR_KIND:
         context["unsubscribe_url"] = unsubscribe_url(user_id, kind)

@@ -14,7 +14,7 @@ class EmailKind(models.TextChoices):
     REASSESSMENT = "reassessment", "Time to reassess your competencies"
     REQUEST_REMINDER = "request_reminder", "Mentorship requests waiting for your answer"
     PLAN_NUDGE = "plan_nudge", "A nudge when your plan has been quiet for 30 days"
-    DIGEST = "digest", "Digest"
+    DIGEST = "digest", "Your weekly or monthly digest"
 
 
 # Which preference turns each kind off. Account emails cannot be turned off: they are

@@ -74,13 +74,15 @@ def _name(user) -> str:
     return profile.full_name if profile else user.email
 
 
-def _log(user, kind: str, period: str, template: str, context: dict) -> EmailLog:
+def _log(prefs, kind: str, period: str, template: str, context: dict) -> EmailLog:
+    user = prefs.user
     message = email_render(
         template,
         to=user.email,
         context={**context, "recipient_name": _name(user)},
         user_id=user.pk,
         kind=kind,
+        time_zone=prefs.time_zone,
     )
     return EmailLog(
         user=user,
@@ -182,7 +184,6 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
 
 
 def _reminders_for(prefs, *, today, now, actions, last_rated, requests, quiet) -> list[EmailLog]:
-    user = prefs.user
     logs = []
     if prefs.action_reminders:
         soon = {
@@ -193,7 +194,7 @@ def _reminders_for(prefs, *, today, now, actions, last_rated, requests, quiet) -
         if overdue or any(soon.values()):
             logs.append(
                 _log(
-                    user,
+                    prefs,
                     EmailKind.ACTION_REMINDER,
                     f"{today:%Y-%m-%d}",
                     "reminder_actions",
@@ -206,7 +207,7 @@ def _reminders_for(prefs, *, today, now, actions, last_rated, requests, quiet) -
         if due_on <= today:
             logs.append(
                 _log(
-                    user,
+                    prefs,
                     EmailKind.REASSESSMENT,
                     f"due:{due_on:%Y-%m-%d}",
                     "reminder_reassessment",
@@ -217,7 +218,7 @@ def _reminders_for(prefs, *, today, now, actions, last_rated, requests, quiet) -
         for mentorship in requests:
             logs.append(
                 _log(
-                    user,
+                    prefs,
                     EmailKind.REQUEST_REMINDER,
                     f"mentorship:{mentorship.pk}",
                     "reminder_request",
@@ -233,7 +234,7 @@ def _reminders_for(prefs, *, today, now, actions, last_rated, requests, quiet) -
         for plan in quiet:
             logs.append(
                 _log(
-                    user,
+                    prefs,
                     EmailKind.PLAN_NUDGE,
                     f"plan:{plan.pk}:{plan.quiet_since:%Y-%m-%d}",
                     "reminder_plan_nudge",
