@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmo_portal.accounts.models import User
-from cmo_portal.accounts.selectors import user_can_view_data_of
+from cmo_portal.accounts.selectors import profile_of, user_can_view_data_of
+from cmo_portal.accounts.services import profile_onboarding_mark
 from mentors.selectors import active_mentorship
 from pathways.models import ProficiencyLevel
 
@@ -206,7 +207,9 @@ def _results_page(request: HttpRequest, subject: User) -> HttpResponse:
 @login_required
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
-    return _results_page(request, request.user)
+    response = _results_page(request, request.user)
+    profile_onboarding_mark(profile=profile_of(request.user), flag="results_seen")
+    return response
 
 
 @login_required

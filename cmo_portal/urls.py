@@ -13,6 +13,7 @@ admin.site.index_title = "Curriculum, people and mail"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("welcome/skip-mentor/", views.skip_mentor_step, name="skip-mentor-step"),
     path("health/", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("", include("cmo_portal.accounts.urls")),

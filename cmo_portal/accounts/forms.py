@@ -1,6 +1,6 @@
 from django import forms
 
-from .models import Profile, time_zone_names
+from .models import Intent, Profile, time_zone_names
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:
@@ -21,6 +21,7 @@ class ProfileForm(forms.ModelForm):
         model = Profile
         fields = [
             "full_name",
+            "intent",
             "career_stage",
             "specialty",
             "years_since_residency",
@@ -34,4 +35,13 @@ class ProfileForm(forms.ModelForm):
             "years_since_residency": forms.NumberInput(attrs={"min": 0, "max": 60}),
             "current_role": forms.TextInput(attrs={"autocomplete": "organization-title"}),
             "country": forms.Select(attrs={"autocomplete": "country-name"}),
+            "intent": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Physicians who say nothing are here to grow; the choice is never a hurdle.
+        self.fields["intent"].required = False
+
+    def clean_intent(self) -> str:
+        return self.cleaned_data.get("intent") or Intent.GROW

@@ -105,6 +105,12 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("Choose a time zone from the list, for example Europe/London.")
 
 
+class Intent(models.TextChoices):
+    GROW = "grow", "Find my way to a CMO role"
+    MENTOR = "mentor", "Mentor physicians on their way"
+    BOTH = "both", "Both"
+
+
 class Profile(models.Model):
     """What a physician tells us about themselves after signing up. Created the first
     time they save the profile form, so a user without one simply has not filled it in."""
@@ -130,6 +136,12 @@ class Profile(models.Model):
     )
     country = CountryField(blank_label="Choose your country")
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    intent = models.CharField(
+        "what brings you here", max_length=8, choices=Intent.choices, default=Intent.GROW
+    )
+    # Onboarding steps that leave no other trace: {"results_seen": true,
+    # "mentors_skipped": true}. See cmo_portal/journey.py.
+    onboarding = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -23,6 +23,14 @@ def profile_save(*, user: User, data: dict) -> Profile:
     return profile
 
 
+def profile_onboarding_mark(*, profile: Profile | None, flag: str) -> None:
+    """Record an onboarding step that leaves no other trace (results seen, mentor step
+    skipped): one write, the first time only. See cmo_portal/journey.py."""
+    if profile is not None and not profile.onboarding.get(flag):
+        profile.onboarding = {**profile.onboarding, flag: True}
+        profile.save(update_fields=["onboarding", "updated_at"])
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     label: str

@@ -1,0 +1,154 @@
+"""Onboarding read from what a person has done, and the dashboard's fixed queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments.services import assessment_start_or_resume
+from cmo_portal.accounts.models import User
+from cmo_portal.journey import dashboard_for
+from mentors.models import PlanComment
+from pathways.models import CareerPlan, PlanAction, PlanGoal
+from pathways.services.plan import plan_generate
+from tests.assessments.conftest import (
+    complete_assessment,
+    curriculum,  # noqa: F401 - shared fixture
+    submit_ratings,
+)
+from tests.conftest import client_for
+from tests.factories import (
+    MentorProfileFactory,
+    MentorshipFactory,
+    OpportunityFactory,
+    PathwayFactory,
+    ProfileFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def fresh(user) -> User:
+    """As a new request sees the user: nothing cached from earlier calls."""
+    return User.objects.get(pk=user.pk)
+
+
+def steps(user) -> dict[str, bool]:
+    return {step.key: step.done for step in dashboard_for(fresh(user)).journey.steps}
+
+
+def current(user) -> str | None:
+    step = dashboard_for(fresh(user)).journey.current
+    return step.key if step else None
+
+
+def test_a_physician_is_led_step_by_step_and_comes_back_where_they_left(curriculum):  # noqa: F811
+    user = UserFactory()
+    assert current(user) == "profile"
+    user = ProfileFactory(user=user).user
+    assert current(user) == "assessment"
+    assessment_start_or_resume(user=user)
+    board = dashboard_for(fresh(user))
+    assert board.journey.current.key == "assessment" and board.journey.current.started
+    complete_assessment(user, curriculum["pharma"])
+    assert current(user) == "rubric"
+    submit_ratings(user, {c: 1 for c in curriculum["competencies"].values()})
+    assert current(user) == "results"
+    client_for(user).get(reverse("assessments:results"))
+    assert current(user) == "plan"
+    plan_generate(owner=user, pathway=curriculum["pharma"], actor=user)
+    assert current(user) == "mentor"
+    response = client_for(user).post(reverse("skip-mentor-step"))
+    assert response.status_code == 302
+    assert dashboard_for(fresh(user)).journey.finished
+
+
+def test_asking_a_mentor_finishes_the_mentor_step(physician):
+    MentorshipFactory(mentee=physician)
+    assert steps(physician)["mentor"] is True
+
+
+def test_a_mentor_is_led_through_the_mentor_profile():
+    user = ProfileFactory(intent="mentor").user
+    assert [s.key for s in dashboard_for(user).journey.steps] == [
+        "profile",
+        "mentor-profile",
+        "approval",
+    ]
+    assert current(user) == "mentor-profile"
+    profile = MentorProfileFactory(user=user, status="pending")
+    assert current(user) == "approval"
+    profile.status = "approved"
+    profile.save()
+    assert dashboard_for(user).journey.finished
+
+
+def test_someone_here_for_both_has_both_journeys():
+    user = ProfileFactory(intent="both").user
+    keys = [s.key for s in dashboard_for(user).journey.steps]
+    assert keys[:2] == ["profile", "assessment"] and keys[-2:] == ["mentor-profile", "approval"]
+
+
+def test_the_dashboard_shows_the_next_three_actions_soonest_first(physician):
+    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
+    goal = PlanGoal.objects.create(plan=plan, title="G", section="education")
+    today = timezone.localdate()
+    for days in (9, 2, 5, 1):
+        PlanAction.objects.create(
+            goal=goal, title=f"In {days}", due_date=today + datetime.timedelta(days)
+        )
+    PlanAction.objects.create(goal=goal, title="Done", due_date=today, status="done")
+    board = dashboard_for(physician)
+    assert [a.title for a, _ in board.next_actions] == ["In 1", "In 2", "In 5"]
+
+
+def make_busy(user, content, *, plans: int, actions: int, comments: int):
+    complete_assessment(user, content["pharma"], content["hospital"])
+    submit_ratings(user, {c: 1 for c in content["competencies"].values()})
+    for pathway in (content["pharma"], content["hospital"])[:plans]:
+        plan = plan_generate(owner=user, pathway=pathway, actor=user)
+        goal = plan.goals.first()
+        for i in range(actions):
+            PlanAction.objects.create(goal=goal, title=f"A{i}", due_date=timezone.localdate())
+    mentor = MentorProfileFactory()
+    MentorshipFactory(mentee=user, mentor=mentor, status="active")
+    plan = CareerPlan.objects.filter(owner=user).first()
+    for i in range(comments):
+        PlanComment.objects.create(plan=plan, author=mentor.user, body=f"Comment {i}")
+    for _ in range(comments):
+        opportunity = OpportunityFactory(
+            deadline=timezone.localdate() + datetime.timedelta(days=10)
+        )
+        opportunity.pathways.add(content["pharma"])
+
+
+def test_the_dashboards_queries_do_not_grow_with_plans_actions_or_comments(
+    curriculum,  # noqa: F811
+    django_assert_max_num_queries,
+):
+    small = ProfileFactory().user
+    make_busy(small, curriculum, plans=1, actions=1, comments=1)
+    with django_assert_max_num_queries(40) as captured:
+        assert client_for(small).get("/").status_code == 200
+    budget = len(captured)
+    large = ProfileFactory().user
+    make_busy(large, curriculum, plans=2, actions=30, comments=20)
+    with django_assert_max_num_queries(budget):
+        response = client_for(large).get("/")
+    assert response.status_code == 200
+    assert "Comment 19" in response.text
+
+
+def test_a_visitor_sees_the_front_page_not_a_dashboard(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Plan your path" in response.text
+
+
+def test_skipping_the_mentor_step_needs_a_post_and_a_login(client, physician):
+    assert client.post(reverse("skip-mentor-step")).status_code == 302  # to log in
+    assert client_for(physician).get(reverse("skip-mentor-step")).status_code == 405
+    physician.profile.refresh_from_db()
+    assert not physician.profile.onboarding.get("mentors_skipped")
