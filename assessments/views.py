@@ -10,7 +10,7 @@ from cmo_portal.accounts.models import User
 from cmo_portal.accounts.selectors import profile_of, user_can_view_data_of
 from cmo_portal.accounts.services import profile_onboarding_mark
 from mentors.selectors import active_mentorship
-from pathways.models import ProficiencyLevel
+from pathways.models import CareerPlan, ProficiencyLevel
 
 from . import charts, scoring, selectors, services
 from .forms import STEP_FORMS, RubricForm
@@ -191,6 +191,9 @@ def _results_page(request: HttpRequest, subject: User) -> HttpResponse:
         {
             "results": results,
             "is_own": subject.pk == request.user.pk,
+            # Whether to nudge the physician on to building a plan.
+            "has_plans": subject.pk == request.user.pk
+            and CareerPlan.objects.filter(owner=subject).exists(),
             # Set when the viewer is the subject's active mentor: they may rate them.
             "mentorship": None
             if subject.pk == request.user.pk

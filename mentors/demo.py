@@ -201,6 +201,7 @@ def demo_mentors_load() -> int:
                     "organisation_type": demo.organisation_type,
                     "country": demo.country,
                     "time_zone": demo.time_zone,
+                    "intent": "mentor",
                 },
             )
         profile, _ = mentor_profile_save(

@@ -137,7 +137,11 @@ class Profile(models.Model):
     country = CountryField(blank_label="Choose your country")
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     intent = models.CharField(
-        "what brings you here", max_length=8, choices=Intent.choices, default=Intent.GROW
+        "What brings you here?",
+        max_length=8,
+        choices=Intent.choices,
+        default=Intent.GROW,
+        help_text="It shapes the steps we lead you through. You can change it at any time.",
     )
     # Onboarding steps that leave no other trace: {"results_seen": true,
     # "mentors_skipped": true}. See cmo_portal/journey.py.

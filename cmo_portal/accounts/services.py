@@ -68,6 +68,7 @@ DEMO_ACCOUNTS = (
         is_superuser=False,
         profile={
             "full_name": "Dr Daniel Reyes",
+            "intent": "mentor",
             "career_stage": CareerStage.PHYSICIAN_LEADER,
             "specialty": "Emergency medicine",
             "years_since_residency": 19,

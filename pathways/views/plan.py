@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.selectors import latest_completed_assessment
 from mentors.forms import CommentForm
+from mentors.models import Mentorship
 from mentors.selectors import active_mentorship, plan_feedback
 from pathways import selectors
 from pathways.forms import ActionForm, GoalForm, MoveForm, PlanCreateForm, PlanStatusForm
@@ -109,6 +110,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": sections,
             "is_owner": is_owner,
             "mentorship": mentorship,  # set when the viewer is an active mentor
+            # Whether to nudge the owner on to finding a mentor.
+            "has_mentor": is_owner
+            and Mentorship.objects.current().filter(mentee=plan.owner).exists(),
             "can_comment": is_owner or mentorship is not None,
             "comment_form": CommentForm(
                 initial={"body": request.session.pop(f"comment_draft_{plan.pk}", "")}
