@@ -1,9 +1,14 @@
 """Playwright driving Debian's Chromium against pytest-django's live server.
 
-Every page opened through `visit` is watched: a console error or a Content Security
-Policy violation fails the test, and so does any request to another origin."""
+Every page opened through `visit` (or checked with `check` after a click took the test
+to a new page) is watched: a console error, a Content Security Policy violation, a
+serious or critical axe-core accessibility violation fails the test, and so does any
+request to another origin. How long the server took to answer each page is reported at
+the end of the session (never asserted)."""
 
 import os
+import statistics
+from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -12,7 +17,9 @@ import pytest
 from tests.conftest import needs_service
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+TIMINGS_REPORT = ARTIFACTS / "page-timings.txt"
 WIDTHS = {"mobile": 375, "desktop": 1280}
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the tests
@@ -24,6 +31,62 @@ document.addEventListener('securitypolicyviolation', (event) => {
   console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
 });
 """
+
+# axe-core's impacts, mildest first; these two fail a test.
+AXE_FAILING_IMPACTS = {"serious", "critical"}
+AXE_TARGETS_SHOWN = 3
+# Runs in the page once axe is injected; returns only what a problem line needs.
+AXE_RUN = """
+async () => {
+  const results = await axe.run(document, {resultTypes: ['violations']});
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    count: v.nodes.length,
+    targets: v.nodes.map((n) => n.target.join(' ')),
+    summary: v.nodes.length ? (v.nodes[0].failureSummary || '') : '',
+  }));
+}
+"""
+
+# Server time is responseStart - requestStart of the document's Navigation Timing entry:
+# from the browser sending the request to the first byte of the answer, i.e. the view's
+# work (Django renders the whole body before sending it, so the transfer that
+# responseEnd would add is only the loopback copy). After a POST that redirects, the
+# entry describes the final GET. timeOrigin tells one document from the next.
+NAVIGATION_TIMING = """
+() => {
+  const [entry] = performance.getEntriesByType('navigation');
+  if (!entry || !entry.responseStart) return null;
+  return {origin: performance.timeOrigin, ms: entry.responseStart - entry.requestStart};
+}
+"""
+SLOW_MS = 300
+
+# path pattern -> server times in ms, for every page watched in this session
+PAGE_TIMINGS: dict[str, list[float]] = defaultdict(list)
+
+
+def path_pattern(url: str) -> str:
+    """/plans/12/goals/3/edit/?x=1 -> /plans/<id>/goals/<id>/edit/: numbers and tokens
+    (signed, or long with digits) become <id>; slugs stay, they name the page."""
+    segments = urlsplit(url).path.split("/")
+    return "/".join("<id>" if _is_id(segment) else segment for segment in segments)
+
+
+def _is_id(segment: str) -> bool:
+    return (
+        segment.isdigit()
+        or ":" in segment
+        or (len(segment) >= 20 and any(c.isdigit() for c in segment))
+    )
+
+
+def _axe_source() -> str:
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    return AXE_SCRIPT
 
 
 @pytest.fixture(scope="session")
@@ -50,12 +113,15 @@ def browser():
 
 
 class WatchedPage:
-    """A page that records console errors, CSP violations and off-site requests."""
+    """A page that records console errors, CSP violations, off-site requests, and, for
+    every page it is asked to check, axe-core violations and the server's time."""
 
     def __init__(self, page, base_url: str) -> None:
         self.page = page
         self.base_url = base_url
         self.problems: list[str] = []
+        self._axe_checked: set[tuple[str, int]] = set()
+        self._timed_documents: set[float] = set()
         origin = urlsplit(base_url).netloc
         page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.on("console", self._on_console)
@@ -82,8 +148,47 @@ class WatchedPage:
 
     def visit(self, path: str):
         response = self.page.goto(self.base_url + path)
-        self.page.wait_for_load_state("load")
+        self.check()
         return response
+
+    def check(self) -> None:
+        """Time the page now shown and run axe-core on it, once per URL in a test, and
+        again when the same URL comes back as a form with its errors.
+
+        `visit` calls this; call it after a click or a submit that lands on a new page."""
+        self.page.wait_for_load_state("load")
+        self._record_timing()
+        url = self.page.url
+        seen = (url, self.page.locator("[aria-invalid=true]").count())
+        if seen in self._axe_checked:
+            return
+        self._axe_checked.add(seen)
+        # Evaluated through the DevTools protocol, so the site's CSP (no unsafe-inline, no
+        # unsafe-eval) does not apply to injecting it, and axe itself adds no inline
+        # script or style: the CSP listener above stays quiet about it.
+        if not self.page.evaluate("typeof window.axe === 'object'"):
+            self.page.evaluate(_axe_source())
+        for violation in self.page.evaluate(AXE_RUN):
+            if violation["impact"] not in AXE_FAILING_IMPACTS:
+                continue
+            targets = ", ".join(violation["targets"][:AXE_TARGETS_SHOWN])
+            more = violation["count"] - AXE_TARGETS_SHOWN
+            if more > 0:
+                targets += f" (+{more} more)"
+            # The first node's "fix any of the following" list, cut short: enough to
+            # show a contrast ratio and its colours, or which label is missing.
+            summary = " ".join(violation["summary"].split())[:200]
+            self.problems.append(
+                f"axe {violation['impact']} {violation['id']} on {urlsplit(url).path}: "
+                f"{violation['help']}: {targets}. {summary}"
+            )
+
+    def _record_timing(self) -> None:
+        timing = self.page.evaluate(NAVIGATION_TIMING)
+        if timing is None or timing["origin"] in self._timed_documents:
+            return
+        self._timed_documents.add(timing["origin"])
+        PAGE_TIMINGS[path_pattern(self.page.url)].append(timing["ms"])
 
     def screenshot(self, name: str) -> None:
         """Save the page at each width under test-artifacts/screenshots/."""
@@ -95,6 +200,9 @@ class WatchedPage:
         self.page.set_viewport_size(size)
 
     def assert_clean(self) -> None:
+        """Check the page now shown too (a test may end on a page it clicked to)."""
+        if not self.page.is_closed() and self.page.url.startswith(self.base_url):
+            self.check()
         assert not self.problems, "\n".join(self.problems)
 
 
@@ -104,3 +212,31 @@ def watched_page(browser, live_server):
     page = WatchedPage(context.new_page(), live_server.url)
     yield page
     context.close()
+
+
+def timings_report() -> list[str]:
+    """One line per path: how many times it was served, the slowest and the median."""
+    lines = [
+        "Server time per page (Navigation Timing responseStart - requestStart, ms);"
+        f" over {SLOW_MS} ms is flagged, not failed; the session's first page also pays"
+        " for the test server's warm-up",
+        f"{'path':<48} {'n':>3} {'max':>7} {'median':>7}",
+    ]
+    for path, times in sorted(PAGE_TIMINGS.items(), key=lambda item: -max(item[1])):
+        flag = "  SLOW" if max(times) > SLOW_MS else ""
+        lines.append(
+            f"{path:<48} {len(times):>3} {max(times):>7.0f} {statistics.median(times):>7.0f}{flag}"
+        )
+    return lines
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if not PAGE_TIMINGS:
+        return
+    lines = timings_report()
+    terminalreporter.section("page timings")
+    for line in lines:
+        terminalreporter.write_line(line)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    TIMINGS_REPORT.write_text("\n".join(lines) + "\n")
+    terminalreporter.write_line(f"written to {TIMINGS_REPORT}")

@@ -18,11 +18,14 @@ def test_assessment_rubric_and_results(watched_page):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(watched_page.base_url + "/")
 
     watched_page.visit("/assessment/")
     page.locator("#id_board_certification").select_option("certified")
     watched_page.screenshot("assessment-background")
     page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/step/2/")
+    watched_page.check()
 
     page.get_by_label("First choice").select_option("payer-cmo")
     page.get_by_label("Second choice").select_option("cmio")
@@ -30,10 +33,15 @@ def test_assessment_rubric_and_results(watched_page):
     page.get_by_label("Hours a week for your development").fill("5")
     page.get_by_label("Willing to relocate").select_option("maybe")
     page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_url("**/step/3/")
+    watched_page.check()
     page.get_by_role("button", name="Save and continue").click()  # mentoring: optional
+    page.wait_for_url("**/step/4/")
+    watched_page.check()
     watched_page.screenshot("assessment-review")
     page.get_by_role("button", name="Finish the assessment").click()
     page.wait_for_url("**/rubric/")
+    watched_page.check()
 
     # Rate with the keyboard alone: focus the first level, arrow to level 2, and every
     # competency's first level likewise by tabbing through the groups.
@@ -44,6 +52,7 @@ def test_assessment_rubric_and_results(watched_page):
     page.get_by_role("button", name="Submit ratings").focus()
     page.keyboard.press("Enter")
     page.wait_for_url("**/results/")
+    watched_page.check()
 
     rating_set = RatingSet.objects.get(subject=user)
     assert rating_set.is_submitted

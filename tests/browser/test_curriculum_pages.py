@@ -41,11 +41,13 @@ def test_a_visitor_filters_pathways_and_opens_one_with_the_keyboard(curriculum, 
     page.get_by_label("Career stage").select_option("resident")
     page.get_by_role("button", name="Apply filters").press("Enter")
     page.wait_for_url("**stage=resident**")
+    watched_page.check()
 
     titles = page.locator("main h2 a, main h3 a").all_inner_texts()
     assert titles, "no pathway suits residents"
     page.get_by_role("link", name=titles[0]).focus()
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    watched_page.check()
     assert page.locator("h1").inner_text() == titles[0]
     watched_page.assert_clean()

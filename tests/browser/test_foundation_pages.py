@@ -40,6 +40,7 @@ def test_physician_logs_in_with_the_keyboard_and_fills_in_the_profile(watched_pa
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url("**/profile/")
+    watched_page.check()
     watched_page.screenshot("profile-new")
 
     page.get_by_label("Full name").fill("Dr Keyboard User")
@@ -50,6 +51,7 @@ def test_physician_logs_in_with_the_keyboard_and_fills_in_the_profile(watched_pa
     page.get_by_role("button", name="Save profile").press("Enter")
 
     page.wait_for_url(watched_page.base_url + "/")
+    watched_page.check()
     assert "Dr Keyboard User" in page.locator("h1").inner_text()
     watched_page.screenshot("home-logged-in")
     watched_page.assert_clean()
@@ -62,10 +64,13 @@ def test_bad_profile_input_is_shown_next_to_the_field_in_the_browser(watched_pag
     page.get_by_label("Email").fill(profile.user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(watched_page.base_url + "/")
     watched_page.visit("/profile/")
 
     page.get_by_label("Years of practice since residency").fill("99")
-    page.get_by_role("button", name="Save profile").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save profile").click()
+    watched_page.check()  # the form again, with its error
 
     years = page.get_by_label("Years of practice since residency")
     assert years.get_attribute("aria-invalid") == "true"

@@ -20,7 +20,7 @@ def sign_in(watched, user) -> None:
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    page.wait_for_url(watched.base_url + "/")
 
 
 @pytest.fixture
@@ -59,9 +59,12 @@ def test_a_mentor_is_asked_accepts_comments_and_reviews_the_plan(watched_page, s
     assert f"of your top 5 gaps: {largest.name.lower()}" in text.lower()
     watched_page.screenshot("mentor-suggestions")
     page.locator(f"a[href='/mentors/{best.pk}/request/']").first.click()
+    page.wait_for_url(f"**/mentors/{best.pk}/request/")
+    watched_page.check()
     page.get_by_label("Your message").fill("I aim for a payer CMO role within three years.")
     page.get_by_role("button", name="Send my request").click()
     page.wait_for_url("**/mentoring/*/")
+    watched_page.check()
     mentorship = Mentorship.objects.get(mentee=physician)
     assert mentorship.mentor == best and mentorship.status == "requested"
     assert [m.to for m in mail.outbox] == [[best.user.email]]
@@ -73,27 +76,32 @@ def test_a_mentor_is_asked_accepts_comments_and_reviews_the_plan(watched_page, s
     assert "Dr Mentee Journey" in mentor_page.locator("main").inner_text()
     second_page.screenshot("mentor-dashboard-request")
     second_page.visit(f"/mentoring/{mentorship.pk}/")
-    mentor_page.get_by_role("button", name="Accept Dr Mentee Journey").click()
-    mentor_page.wait_for_load_state("load")
+    with mentor_page.expect_navigation():
+        mentor_page.get_by_role("button", name="Accept Dr Mentee Journey").click()
+    second_page.check()
     mentorship.refresh_from_db()
     assert mentorship.status == "active"
 
     # The physician asks their new mentor for a review of the plan.
     watched_page.visit(f"/plans/{plan.pk}/")
-    page.get_by_role("button", name="Ask for a review").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ask for a review").click()
+    watched_page.check()
 
     second_page.visit(f"/plans/{plan.pk}/")
     mentor_page.get_by_role("textbox", name="Comment").fill(
         "Ask your CFO to join the next budget cycle."
     )
-    mentor_page.get_by_role("button", name="Send the comment").click()
-    mentor_page.wait_for_load_state("load")
+    with mentor_page.expect_navigation():
+        mentor_page.get_by_role("button", name="Send the comment").click()
+    second_page.check()
     second_page.visit(f"/plans/{plan.pk}/review/")
     mentor_page.get_by_label("Looks good: start the plan").check()
     mentor_page.get_by_label("Summary for your mentee").fill("Realistic for five hours a week.")
-    mentor_page.get_by_role("button", name="Save the review").click()
+    with mentor_page.expect_navigation():
+        mentor_page.get_by_role("button", name="Save the review").click()
     mentor_page.wait_for_url(f"**/plans/{plan.pk}/**")
+    second_page.check()
     second_page.screenshot("mentor-reads-plan")
 
     # The physician sees the comment and the review, and was emailed about both.

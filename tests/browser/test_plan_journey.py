@@ -21,10 +21,12 @@ def test_build_a_plan_and_edit_a_goal_with_the_keyboard(watched_page):
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(watched_page.base_url + "/")
 
     watched_page.visit("/plans/")
     page.get_by_role("button", name=f"Build my plan for {pathway.title}").click()
     page.wait_for_url("**/plans/*/")
+    watched_page.check()
     plan = CareerPlan.objects.get(owner=user)
     assert plan.goals.count() == 5
     watched_page.screenshot("plan")
@@ -33,6 +35,7 @@ def test_build_a_plan_and_edit_a_goal_with_the_keyboard(watched_page):
     page.locator(f"a[href='/plans/goals/{goal.pk}/edit/']").first.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/plans/goals/{goal.pk}/edit/")
+    watched_page.check()
     title = page.get_by_label("Title")
     title.focus()
     page.keyboard.press("Control+A")
@@ -42,6 +45,7 @@ def test_build_a_plan_and_edit_a_goal_with_the_keyboard(watched_page):
     page.get_by_role("button", name="Save goal").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(f"**/plans/{plan.pk}/**")
+    watched_page.check()
 
     goal.refresh_from_db()
     assert goal.title == "Lead a trial design workshop"
