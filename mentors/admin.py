@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 
+from cmo_portal.admin_inlines import LabelledTabularInline
+
 from . import services
 from .models import (
     ApplicationStatus,
@@ -15,7 +17,7 @@ from .models import (
 )
 
 
-class TeachableCompetencyInline(admin.TabularInline):
+class TeachableCompetencyInline(LabelledTabularInline):
     model = TeachableCompetency
     extra = 0
     autocomplete_fields = ["competency"]

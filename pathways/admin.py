@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from cmo_portal.admin_inlines import LabelledTabularInline
+
 from .models import (
     CareerPlan,
     Competency,
@@ -61,7 +63,7 @@ class ProficiencyLevelAdmin(admin.ModelAdmin):
     ordering = ["number"]
 
 
-class RubricLevelInline(admin.TabularInline):
+class RubricLevelInline(LabelledTabularInline):
     model = RubricLevel
     extra = 0
     min_num = 1
@@ -98,18 +100,18 @@ class CompetencyAdmin(CurriculumAdmin):
         return competency._levels
 
 
-class PathwayStepInline(admin.TabularInline):
+class PathwayStepInline(LabelledTabularInline):
     model = PathwayStep
     extra = 0
     fields = ["order", "title", "years_min", "years_max", "description"]
 
 
-class PathwayEducationInline(admin.TabularInline):
+class PathwayEducationInline(LabelledTabularInline):
     model = PathwayEducation
     extra = 0
 
 
-class PathwayCompetencyInline(admin.TabularInline):
+class PathwayCompetencyInline(LabelledTabularInline):
     model = PathwayCompetency
     extra = 0
     autocomplete_fields = ["competency"]
@@ -179,7 +181,7 @@ class OpportunityAdmin(CurriculumAdmin):
 # --- Career plans: the physicians' own, shown to staff as a record ---------------------
 
 
-class PlanGoalInline(admin.TabularInline):
+class PlanGoalInline(LabelledTabularInline):
     model = PlanGoal
     extra = 0
     can_delete = False
