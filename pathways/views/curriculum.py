@@ -36,12 +36,6 @@ def _page(request: HttpRequest, items, size: int = PAGE_SIZE):
     return Paginator(items, size).get_page(request.GET.get("page"))
 
 
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _get_or_404(loader, slug: str):
     try:
         return loader(slug)
@@ -53,9 +47,7 @@ def _filtered_list(request: HttpRequest, form_class, selector, template: str) ->
     """A list page: the filter form bound to the query string, one page of results."""
     form = form_class(request.GET)
     page = _page(request, selector(**_filters(form)))
-    return render(
-        request, template, {"form": form, "page": page, "query": _query_without_page(request)}
-    )
+    return render(request, template, {"form": form, "page": page})
 
 
 @require_GET
