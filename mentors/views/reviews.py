@@ -1,6 +1,8 @@
 """What an active mentor does with a mentee's plan and results: comment, mark the plan
 reviewed, rate the mentee on the rubric. The physician comments back on their own plan."""
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +28,14 @@ def _plan_for_mentor(request: HttpRequest, pk: int):
     return plan, mentorship
 
 
+def _back_to_the_form(request: HttpRequest, plan) -> HttpResponse:
+    """Back to the comment form, with the goal that was chosen still chosen (the typed
+    text waits in the session)."""
+    goal = request.POST.get("goal", "")
+    query = f"?{urlencode({'comment_goal': goal})}" if goal.isdigit() else ""
+    return redirect(f"{plan.get_absolute_url()}{query}#comments")
+
+
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
@@ -41,7 +51,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Your comment was empty or too long, so it was not sent.")
         request.session[f"comment_draft_{plan.pk}"] = request.POST.get("body", "")[:4000]
-        return redirect(plan.get_absolute_url() + "#comments")
+        return _back_to_the_form(request, plan)
     data = form.cleaned_data
     goal = PlanGoal.objects.filter(pk=data["goal"], plan=plan).first() if data["goal"] else None
     action = (
@@ -52,7 +62,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if (data["goal"] and goal is None) or (data["action"] and action is None):
         messages.error(request, "That goal or action is not part of this plan any more.")
         request.session[f"comment_draft_{plan.pk}"] = data["body"]
-        return redirect(plan.get_absolute_url() + "#comments")
+        return _back_to_the_form(request, plan)
     try:
         comment = services.plan_comment_add(
             plan=plan, author=request.user, body=data["body"], goal=goal, action=action
@@ -60,7 +70,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         request.session[f"comment_draft_{plan.pk}"] = data["body"]
-        return redirect(plan.get_absolute_url() + "#comments")
+        return _back_to_the_form(request, plan)
     messages.success(
         request,
         "Comment sent to your mentee." if not is_owner else "Comment sent to your mentor.",

@@ -113,7 +113,7 @@ def test_an_empty_comment_is_refused_with_a_message_and_nothing_saved(
         response = mentor_client.post(comment_url(plan), {"body": "   ", "goal": goal.pk})
 
     assert response.status_code == 302
-    assert response.url == plan.get_absolute_url() + "#comments"
+    assert response.url == f"{plan.get_absolute_url()}?comment_goal={goal.pk}#comments"
     assert not PlanComment.objects.exists()
     assert mail.outbox == []
     page = page_text(mentor_client.get(response.url))
@@ -319,3 +319,18 @@ def test_the_mentee_cannot_use_the_mentor_rubric(physician, active_mentor, rated
     response = client_for(physician).get(rubric_url(physician))
     assert response.status_code == 404
     assert not RatingSet.objects.filter(rater_role=RaterRole.MENTOR).exists()
+
+
+def test_an_empty_comment_on_a_goal_comes_back_with_that_goal_still_chosen(
+    physician, active_mentor
+):
+    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
+    goal = PlanGoal.objects.create(plan=plan, title="Lead the budget", section="education")
+    client = client_for(active_mentor)
+    response = client.post(
+        reverse("mentors:comment-add", kwargs={"pk": plan.pk}), {"body": "  ", "goal": goal.pk}
+    )
+    assert response.status_code == 302
+    assert f"comment_goal={goal.pk}" in response.url
+    page = client.get(response.url)
+    assert f'<option value="{goal.pk}" selected>' in page.text
