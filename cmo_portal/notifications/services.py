@@ -24,7 +24,14 @@ from django.utils import timezone
 from cmo_portal.accounts.models import User
 
 from . import schedule
-from .models import EmailKind, EmailLog, EmailStatus, NotificationPreferences
+from .models import (
+    PREFERENCE_FOR_KIND,
+    DigestFrequency,
+    EmailKind,
+    EmailLog,
+    EmailStatus,
+    NotificationPreferences,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -128,8 +135,6 @@ def preferences_save(*, user: User, data: dict) -> NotificationPreferences:
 @transaction.atomic
 def unsubscribe(*, user: User, kind: str) -> bool:
     """Turn one kind of email off. Returns whether it was on."""
-    from .models import PREFERENCE_FOR_KIND, DigestFrequency
-
     name = PREFERENCE_FOR_KIND.get(kind)
     if name is None:
         return False
