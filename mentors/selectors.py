@@ -8,9 +8,9 @@ from functools import lru_cache
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from assessments.selectors import Results, results_for
+from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from pathways.models import CareerPlan, Pathway, PlanAction, PlanGoal, Setting
 
@@ -108,14 +108,14 @@ def _utc_offset_hours(time_zone: str, hour: datetime.datetime) -> float | None:
 def utc_offset_hours(time_zone: str | None, now: datetime.datetime | None = None) -> float | None:
     if not time_zone:
         return None
-    now = (now or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    now = (now or clock.now()).replace(minute=0, second=0, microsecond=0)
     return _utc_offset_hours(time_zone, now)
 
 
 def excluded_mentor_ids(mentee: User, *, now: datetime.datetime | None = None) -> set[int]:
     """Mentors the physician is not offered: those asked already (open or active) and
     those who declined, or let a request expire, within the cool-off."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return set(
         Mentorship.objects.filter(mentee=mentee)
         .filter(
@@ -206,7 +206,7 @@ def candidates(
     ).values_list("mentorprofile_id", "pathway_id"):
         if mentor_id in known_pathways:
             known_pathways[mentor_id].add(pathway_id)
-    now = timezone.now()
+    now = clock.now()
     # A few dozen time zones and seven mixes of formats serve thousands of mentors.
     offsets = {tz: utc_offset_hours(tz, now) for tz in {row[1] for row in rows}}
     formats = {

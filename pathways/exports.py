@@ -18,10 +18,10 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils._os import safe_join
 from icalendar import Calendar, Event
 
+from cmo_portal import clock
 from cmo_portal.accounts.selectors import profile_of
 from pathways.models import CareerPlan, ItemStatus, PlanAction, PlanGoal, PlanSection
 
@@ -163,7 +163,7 @@ def plan_as_dict(plan: CareerPlan, *, site_url: str = "") -> dict:
         "created_at": plan.created_at,
         "updated_at": plan.updated_at,
         "generated_at": plan.generated_at,
-        "exported_at": timezone.now(),
+        "exported_at": clock.now(),
         "sections": sections,
     }
 
@@ -288,7 +288,7 @@ def plan_ical(plan: CareerPlan, *, site_url: str) -> bytes:
 
 def print_context(plan: CareerPlan) -> dict:
     """What templates/pathways/plan_print.html needs, for the page and for the PDF."""
-    return {"plan": plan, "data": plan_as_dict(plan), "today": timezone.localdate()}
+    return {"plan": plan, "data": plan_as_dict(plan), "today": clock.today()}
 
 
 def _static_file(path: str) -> Path | None:

@@ -19,8 +19,8 @@ from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from cmo_portal import clock
 from cmo_portal.accounts.models import User
 
 from . import schedule
@@ -100,7 +100,7 @@ def preferences_for(user: User) -> NotificationPreferences:
         return existing
     profile = getattr(user, "profile", None)
     prefs = NotificationPreferences(user=user, time_zone=profile.time_zone if profile else "UTC")
-    reschedule(prefs, now=timezone.now())
+    reschedule(prefs, now=clock.now())
     try:
         with transaction.atomic():
             prefs.save()
@@ -127,7 +127,7 @@ def preferences_save(*, user: User, data: dict) -> NotificationPreferences:
     for name, value in data.items():
         setattr(prefs, name, value)
     prefs.full_clean(exclude=["user"])
-    reschedule(prefs, now=timezone.now())
+    reschedule(prefs, now=clock.now())
     prefs.save()
     return prefs
 
@@ -141,7 +141,7 @@ def unsubscribe(*, user: User, kind: str) -> bool:
     prefs = NotificationPreferences.objects.select_for_update().get(pk=preferences_for(user).pk)
     was_on = prefs.wants(kind)
     setattr(prefs, name, DigestFrequency.NEVER if name == "digest_frequency" else False)
-    reschedule(prefs, now=timezone.now())
+    reschedule(prefs, now=clock.now())
     prefs.save()
     return was_on
 
@@ -202,7 +202,7 @@ def retry_delay(attempts: int) -> datetime.timedelta:
 def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> str | None:
     """Send one logged email if no one else has: claim, send, record. Returns the new
     status, or None when the row was not ours to send."""
-    now = now or timezone.now()
+    now = now or clock.now()
     claimed = (
         EmailLog.objects.filter(pk=log_id, status__in=(EmailStatus.PENDING, EmailStatus.RETRYING))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
@@ -236,7 +236,7 @@ def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> s
         logger.error("Email %s refused for good: %s", log_id, error)
         return EmailStatus.FAILED
     EmailLog.objects.filter(pk=log_id).update(
-        status=EmailStatus.SENT, attempts=attempts, sent_at=timezone.now(), last_error=""
+        status=EmailStatus.SENT, attempts=attempts, sent_at=clock.now(), last_error=""
     )
     return EmailStatus.SENT
 
@@ -244,7 +244,7 @@ def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> s
 def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 5000) -> dict:
     """Queue again the emails whose task was lost or whose retry is due, and mark those
     cut off mid-send as unknown. Returns the counts, for the log."""
-    now = now or timezone.now()
+    now = now or clock.now()
     unknown = EmailLog.objects.filter(
         status=EmailStatus.SENDING, claimed_at__lt=now - SENDING_CUT_OFF
     ).update(status=EmailStatus.UNKNOWN, last_error="Cut off while sending: not sent again.")

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)  # a Monday
 
 
+@pytest.fixture(autouse=True)
+def _today(on_date):
+    """Due dates count from the clock's today: these tests set it."""
+    on_date(TODAY)
+
+
 @pytest.fixture
 def gapped(physician, curriculum):
     """A pharma-CMO hopeful with 5 hours a week, weak at trials, finance and negotiation."""
@@ -49,9 +55,7 @@ def gapped(physician, curriculum):
 
 
 def generate(physician, curriculum):
-    return services.plan_generate(
-        owner=physician, pathway=curriculum["pharma"], actor=physician, today=TODAY
-    )
+    return services.plan_generate(owner=physician, pathway=curriculum["pharma"], actor=physician)
 
 
 # --- Generation -------------------------------------------------------------------------

@@ -26,6 +26,14 @@ from tests.factories import LearningModuleFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _today(on_date):
+    """Due dates count from the clock's today: these tests set it."""
+    on_date(TODAY)
+
+
 DOWNLOADS = ["plan-print", "plan-pdf", "plan-json", "plan-csv"]
 
 
@@ -54,9 +62,7 @@ def plan(physician, curriculum):
         title="Trials fellowship", deadline=TODAY + datetime.timedelta(days=10)
     )
     fellowship.competencies.set([c["Clinical trial design"]])
-    plan = services.plan_generate(
-        owner=physician, pathway=curriculum["pharma"], actor=physician, today=TODAY
-    )
+    plan = services.plan_generate(owner=physician, pathway=curriculum["pharma"], actor=physician)
     first = PlanAction.objects.filter(goal__plan=plan).order_by("pk").first()
     PlanAction.objects.filter(pk=first.pk).update(
         status=ItemStatus.DONE, evidence="Certificate, filed with the CV."
