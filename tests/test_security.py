@@ -134,6 +134,29 @@ def test_production_settings_pass_the_deployment_checks():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="cmo.example.org",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+        SITE_URL="https://cmo.example.org",
+        DEFAULT_FROM_EMAIL="CMO Pathways <hello@cmo.example.org>",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SITE_URL", "SITE_URL must be set"),
+        ("DEFAULT_FROM_EMAIL", "DEFAULT_FROM_EMAIL must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_the_site_address_or_sender(missing, message):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "cmo_portal.settings.prod",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "cmo.example.org",
+        "SITE_URL": "https://cmo.example.org",
+        "DEFAULT_FROM_EMAIL": "hello@cmo.example.org",
+    }
+    del env[missing]
+    result = _run_manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr

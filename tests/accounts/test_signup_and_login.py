@@ -216,3 +216,13 @@ def test_account_emails_are_multipart_and_speak_for_the_site(
     assert mimetype == "text/html"
     confirm_path = link_in(message)
     assert f'href="http://testserver{confirm_path}"' in html  # the same link, clickable
+
+
+def test_the_verification_email_names_the_site_and_has_no_empty_domain(
+    client, django_capture_on_commit_callbacks
+):
+    sign_up(client, django_capture_on_commit_callbacks)
+    body = mail.outbox[-1].body
+    assert "an account on CMO Pathways." in body
+    assert " on ." not in body
+    assert "/accounts/confirm-email/" in link_in(mail.outbox[-1])
