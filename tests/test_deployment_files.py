@@ -71,10 +71,11 @@ def test_compose_refuses_to_start_without_the_site_address_and_sender():
 
 def test_make_run_gives_emails_the_address_it_serves_on():
     """Under `make run PORT=8201` the links in emails point to port 8201."""
+    import shutil
     import subprocess
 
     dry_run = subprocess.run(
-        ["make", "-n", "run", "PORT=8201"], cwd=ROOT, capture_output=True, text=True, check=True
+        [shutil.which("make") or "make", "-n", "run", "PORT=8201"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
     serve = next(line for line in dry_run.splitlines() if "runserver" in line)
     assert "http://127.0.0.1:8201" in serve
