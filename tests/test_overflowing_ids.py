@@ -4,7 +4,7 @@ never SQLite's OverflowError and a 500 (cmo_portal/lookups.py), on every databas
 import pytest
 from django.urls import reverse
 
-from mentors.models import Mentorship, MentorProfile
+from mentors.models import MentorProfile, Mentorship
 from pathways.models import CareerPlan, Competency, PlanGoal
 from tests.factories import CompetencyFactory, PathwayFactory, ProfileFactory
 
