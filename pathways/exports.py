@@ -229,7 +229,9 @@ def _event(*, uid: str, summary: str, due: datetime.date, description: str, url:
     event.add("description", description)
     event.add("url", url)
     event.add("dtstart", due)
-    event.add("dtend", due + datetime.timedelta(days=1))
+    # An all-day event lasts a day; a duration, not an end date, holds for any due date
+    # stored (31 December 9999 has no next day).
+    event.add("duration", datetime.timedelta(days=1))
     # A deadline, not a meeting: it does not make the physician look busy.
     event.add("transp", "TRANSPARENT")
     event.add("categories", ["Career plan"])
