@@ -12,7 +12,6 @@ from cmo_portal.notifications.reminders import reminder_batch_compose
 from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanSection
 from tests.conftest import client_for
 from tests.factories import PathwayFactory
-from tests.pathways.test_plan_exports import weasyprint  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,9 @@ def _today(on_date):
 @pytest.fixture
 def plan(physician):
     plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(title="Payer CMO"))
-    PlanGoal.objects.create(plan=plan, section=PlanSection.LEARNING_OBJECTIVES, title="Learn finance", order=1)
+    PlanGoal.objects.create(
+        plan=plan, section=PlanSection.LEARNING_OBJECTIVES, title="Learn finance", order=1
+    )
     return plan
 
 

@@ -21,7 +21,6 @@ from pathways import exports
 from pathways.models import ItemStatus, PlanAction, PlanGoal, PlanSection
 from pathways.services import plan as services
 from tests.assessments.conftest import complete_assessment, submit_ratings
-from tests.conftest import needs_service
 from tests.factories import LearningModuleFactory, OpportunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -327,15 +326,6 @@ def pdf_objects(pdf: bytes) -> bytes:
         except zlib.error:
             continue
     return b"\n".join(inflated)
-
-
-@pytest.fixture
-def weasyprint():
-    try:
-        import weasyprint
-    except OSError as error:  # Pango missing: `make test` installs it
-        needs_service(f"WeasyPrint cannot load Pango ({error})")
-    return weasyprint
 
 
 def test_pdf_is_the_print_page_with_the_sites_look(client, physician, plan, weasyprint):
