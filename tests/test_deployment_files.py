@@ -75,7 +75,11 @@ def test_make_run_gives_emails_the_address_it_serves_on():
     import subprocess
 
     dry_run = subprocess.run(
-        [shutil.which("make") or "make", "-n", "run", "PORT=8201"], cwd=ROOT, capture_output=True, text=True, check=True
+        [shutil.which("make") or "make", "-n", "run", "PORT=8201"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     serve = next(line for line in dry_run.splitlines() if "runserver" in line)
     assert "http://127.0.0.1:8201" in serve
