@@ -16,7 +16,6 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils._os import safe_join
 from icalendar import Calendar, Event
@@ -337,14 +336,15 @@ def _static_fetcher(base_url: str):
     return StaticFilesFetcher()
 
 
-def plan_pdf(plan: CareerPlan, *, request: HttpRequest) -> bytes:
-    """The print page as a PDF, with the same stylesheets (site.css, then print.css)."""
+def plan_pdf(plan: CareerPlan, *, base_url: str) -> bytes:
+    """The print page as a PDF, with the same stylesheets (site.css, then print.css);
+    links are absolute under `base_url` (the site's address). Rendered by a task, with
+    no request: pathways/services/pdf.py."""
     # Imported here: WeasyPrint loads Pango, which only the PDF needs.
     from weasyprint import HTML
 
-    # No flash messages in a download: they stay for the next page.
+    base_url = base_url.rstrip("/") + "/"
     context = {**print_context(plan), "pdf": True, "messages": ()}
-    html = render_to_string(PRINT_TEMPLATE, context, request=request)
-    base_url = request.build_absolute_uri("/")
+    html = render_to_string(PRINT_TEMPLATE, context)
     document = HTML(string=html, base_url=base_url, url_fetcher=_static_fetcher(base_url))
     return document.write_pdf()

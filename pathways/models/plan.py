@@ -236,3 +236,40 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be prepared"
+    RENDERING = "rendering", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be prepared"
+
+
+class PlanPdf(models.Model):
+    """The plan's PDF, rendered by a Celery task and kept for one version of the plan
+    (its items as they stand, on one day: overdue marks change with the date). A page
+    never waits on WeasyPrint: it asks for the version and shows "being prepared" until
+    the row is ready."""
+
+    plan = models.ForeignKey(CareerPlan, on_delete=models.CASCADE, related_name="pdfs")
+    version = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING)
+    content = models.BinaryField(blank=True, default=b"", editable=False)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=clock.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="one_pdf_per_plan_version")
+        ]
+        verbose_name = "plan PDF"
+        verbose_name_plural = "plan PDFs"
+
+    def __str__(self) -> str:
+        return f"PDF of {self.plan} ({self.version[:12]}, {self.get_status_display()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == PdfStatus.READY
