@@ -61,7 +61,9 @@ def plan_pdf_request(*, plan: CareerPlan, retry: bool = False) -> PlanPdf:
         _queue(pdf.pk)
     else:
         cut_off = clock.now() - RENDER_CUT_OFF
-        again = PlanPdf.objects.filter(pk=pdf.pk, status=PdfStatus.RENDERING, claimed_at__lt=cut_off)
+        again = PlanPdf.objects.filter(
+            pk=pdf.pk, status=PdfStatus.RENDERING, claimed_at__lt=cut_off
+        )
         if retry:
             again = again | PlanPdf.objects.filter(pk=pdf.pk, status=PdfStatus.FAILED)
         if again.update(status=PdfStatus.PENDING, requested_at=clock.now(), error=""):
