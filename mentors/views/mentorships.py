@@ -1,5 +1,5 @@
 """Requests and mentorships: the physician asks, the mentor answers, either side ends.
-Every page finds the mentorship through one access helper (mentee, mentor or staff)."""
+Every page finds the mentorship through one access helper (mentee, mentor or support)."""
 
 from collections.abc import Callable
 
