@@ -1,9 +1,15 @@
 import datetime
+import time
 
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.utils import timezone
 
 from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, User
@@ -31,6 +37,14 @@ def grant_support(user: User) -> User:
         )
     )
     return user
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`. Near the end of its 30-second
+    step it waits for the next one, so the code is still good when it is typed."""
+    if 30 - time.time() % 30 < 3:
+        time.sleep(30 - time.time() % 30)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 class UserFactory(factory.django.DjangoModelFactory):

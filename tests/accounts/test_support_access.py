@@ -14,11 +14,13 @@ from mentors.models import Mentorship, MentorshipStatus
 from pathways.models import CareerPlan
 from tests.conftest import client_for
 from tests.factories import (
+    PASSWORD,
     PathwayFactory,
     ProfileFactory,
     UserFactory,
     grant_support,
     second_factor_for,
+    totp_code,
 )
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +104,15 @@ def test_the_curriculum_editor_without_a_second_factor_is_sent_to_set_one_up(cli
 def test_staff_with_a_second_factor_reach_the_admin(curriculum_editor, superuser):
     for user in (curriculum_editor, superuser):
         assert client_for(user).get(reverse("admin:index")).status_code == 200
+
+
+def test_the_editor_signs_in_with_a_code_and_reaches_the_admin(client):
+    editor = UserFactory(is_staff=True)
+    secret = second_factor_for(editor)
+    response = client.post(reverse("account_login"), {"login": editor.email, "password": PASSWORD})
+    assert response.url == reverse("mfa_authenticate")
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+    assert client.get(reverse("admin:index")).status_code == 200
 
 
 def test_recovery_codes_alone_are_not_a_second_factor(client):
