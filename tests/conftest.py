@@ -16,6 +16,7 @@ from tests.factories import (
     ProfileFactory,
     UserFactory,
     grant_support,
+    second_factor_for,
 )
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -99,6 +100,14 @@ def superuser(db):
         user=UserFactory(is_staff=True, is_superuser=True, second_factor=True),
         full_name="Su Superuser",
     ).user
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser (behind its admin_client), with the second factor the
+    admin asks of staff."""
+    second_factor_for(admin_user)
+    return admin_user
 
 
 def client_for(user) -> Client:
