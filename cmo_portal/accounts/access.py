@@ -48,7 +48,7 @@ SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
 
 class TwoFactorRequired(PermissionDenied):
     """A support grant refused because the viewer has no second factor. The middleware
-    (`accounts.middleware.two_factor_for_staff`) turns it into the way to set one up; without
+    (`accounts.middleware.TwoFactorForStaff`) turns it into the way to set one up; without
     the middleware it is a plain 403."""
 
 
