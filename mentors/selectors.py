@@ -11,7 +11,8 @@ from django.http import Http404
 
 from assessments.selectors import Results, results_for
 from cmo_portal import clock
-from cmo_portal.accounts.models import User
+from cmo_portal.accounts.access import user_can_view_data_of
+from cmo_portal.accounts.models import DataKind, User
 from pathways.models import CareerPlan, Pathway, PlanAction, PlanGoal, Setting
 
 from . import matching
@@ -84,11 +85,14 @@ def mentor_directory(
 
 
 def mentor_get_for_viewer(*, viewer: User, pk: int) -> MentorProfile:
-    """An approved mentor's page is seen by any signed-in user; an application that is
-    not approved only by its author and staff."""
+    """An approved mentor's page is seen by any signed-in user; one that is not listed (an
+    application not approved, a deactivated account) is the mentor's own data, seen by its
+    author and, through the access rule, support. Staff review applications in the admin."""
     mentor = _with_details(MentorProfile.objects.with_load()).filter(pk=pk).first()
     listed = mentor is not None and mentor.is_approved and mentor.user.is_active
-    if mentor is None or not (listed or viewer.pk == mentor.user_id or viewer.is_staff):
+    if mentor is None or not (
+        listed or user_can_view_data_of(viewer, mentor.user, what=DataKind.MENTOR_PROFILE)
+    ):
         raise Http404("No such mentor.")
     return mentor
 
@@ -275,16 +279,30 @@ def next_suggestion(mentee: User) -> Suggestion | None:
 
 
 def mentorship_get_for_participant(*, user: User, pk: int) -> Mentorship:
-    """The mentorship, for its mentee, its mentor or staff; 404 for anyone else."""
+    """The mentorship, for its mentee, its mentor or, through the access rule, support
+    (the mentorship is the mentee's data); 404 for anyone else."""
     mentorship = (
         Mentorship.objects.select_related("mentee__profile", "mentor__user__profile", "ended_by")
         .prefetch_related("goals__plan__pathway")
         .filter(pk=pk)
         .first()
     )
-    if mentorship is None or not (mentorship.involves(user) or user.is_staff):
+    if mentorship is None or not (
+        mentorship.involves(user)
+        or user_can_view_data_of(user, mentorship.mentee, what=DataKind.MENTORSHIP)
+    ):
         raise Http404("No such mentorship.")
     return mentorship
+
+
+def mentorship_plans_for_viewer(*, mentorship: Mentorship, viewer: User) -> list[CareerPlan]:
+    """The mentee's plans as listed on the mentorship's page: for its mentor while it is
+    active, or support; the mentee finds their own plans on their dashboard."""
+    if not mentorship.is_active or viewer.pk == mentorship.mentee_id:
+        return []
+    if not user_can_view_data_of(viewer, mentorship.mentee, what=DataKind.PLAN):
+        return []
+    return list(mentorship.mentee.career_plans.select_related("pathway"))
 
 
 def mentorships_of_mentee(mentee: User) -> list[Mentorship]:

@@ -1,7 +1,15 @@
 import datetime
+import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.utils import timezone
 
 from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, User
@@ -9,7 +17,40 @@ from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, U
 PASSWORD = "Correct-horse-battery-9"
 
 
+def second_factor_for(user: User) -> str:
+    """Turn on two-factor authentication for `user` as allauth's set-up does (an
+    authenticator app and recovery codes); returns the TOTP secret, from which a test can
+    compute codes."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def grant_support(user: User) -> User:
+    """Make `user` a support member: the permission to view physician records."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="accounts", codename="view_physician_records"
+        )
+    )
+    return user
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`. Near the end of its 30-second
+    step it waits for the next one, so the code is still good when it is typed."""
+    if 30 - time.time() % 30 < 3:
+        time.sleep(30 - time.time() % 30)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user with a verified email address; `UserFactory(second_factor=True)` also has
+    two-factor authentication on, as staff and support need."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -25,6 +66,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
         if create:
             self.save()
+
+    @factory.post_generation
+    def second_factor(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted:
+            second_factor_for(self)
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):

@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.urls import reverse
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +63,8 @@ def _current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-def test_staff_can_turn_on_two_factor_and_then_login_asks_for_a_code(client, staff):
+def test_staff_can_turn_on_two_factor_and_then_login_asks_for_a_code(client):
+    staff = UserFactory(is_staff=True)
     _login(client, staff)
     activate = reverse("mfa_activate_totp")
     # Changing security settings asks for the password again first.

@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from cmo_portal import clock
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -57,6 +59,8 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
         ]
+        # Support is this permission, never the staff flag: see cmo_portal/accounts/access.py.
+        permissions = [("view_physician_records", "Can view physician records (support)")]
 
     def __str__(self) -> str:
         return self.email
@@ -182,3 +186,36 @@ class Profile(models.Model):
                     "residency (0 if you finished this year)."
                 }
             )
+
+
+class DataKind(models.TextChoices):
+    """What of a person's data a page shows; the access rule is asked about one of these."""
+
+    PLAN = "plan", "your career plan"
+    RESULTS = "results", "your results"
+    RATINGS = "ratings", "your rubric ratings"
+    ASSESSMENT = "assessment", "your needs assessment"
+    PROFILE = "profile", "your profile"
+    MENTORSHIP = "mentorship", "a mentorship of yours"
+    MENTOR_PROFILE = "mentor_profile", "your mentor profile"
+
+
+class DataAccessLog(models.Model):
+    """One look by a support member at a person's data, for that person to read on
+    "Who has seen my data". The row outlives the support member's account (viewer becomes
+    empty) but not the person's."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_access_log")
+    viewer = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField("page", max_length=500)
+    what = models.CharField(max_length=20, choices=DataKind.choices)
+    seen_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-seen_at", "-pk"]
+        indexes = [models.Index(fields=["person", "-seen_at"], name="data_access_person_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer or 'a former support member'} saw {self.path} of {self.person}"

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
-from .models import CareerStage, OrganisationType, Profile, User
+from .models import CareerStage, DataAccessLog, OrganisationType, Profile, User
 
 
 @transaction.atomic
@@ -29,6 +29,13 @@ def profile_onboarding_mark(*, profile: Profile | None, flag: str) -> None:
     if profile is not None and not profile.onboarding.get(flag):
         profile.onboarding = {**profile.onboarding, flag: True}
         profile.save(update_fields=["onboarding", "updated_at"])
+
+
+def data_access_log_record(*, entries: list[DataAccessLog]) -> None:
+    """Write support views to the people's access logs (see cmo_portal/accounts/access.py:
+    the rule collects them while a page is served, the middleware writes them once it
+    was)."""
+    DataAccessLog.objects.bulk_create(entries)
 
 
 @dataclass(frozen=True)

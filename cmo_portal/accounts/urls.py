@@ -8,4 +8,5 @@ urlpatterns = [
     path("welcome/", views.after_login, name="after-login"),
     path("profile/", views.profile_edit, name="profile-edit"),
     path("people/<int:user_id>/", views.profile_detail, name="profile-detail"),
+    path("profile/who-has-seen-my-data/", views.data_access_log, name="data-access-log"),
 ]

@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from .forms import ProfileForm
 from .models import Profile
-from .selectors import profile_get_for_viewer, profile_of
+from .selectors import data_access_log_of, profile_get_for_viewer, profile_of
 from .services import profile_save
+
+LOG_ENTRIES_PER_PAGE = 25
 
 
 @login_required
@@ -48,4 +51,19 @@ def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
         request,
         "accounts/profile_detail.html",
         {"profile": profile, "is_own": profile.user_id == request.user.pk},
+    )
+
+
+@login_required
+@require_GET
+def data_access_log(request: HttpRequest) -> HttpResponse:
+    """Who has seen my data: every look a support member took at the user's records."""
+    page = Paginator(data_access_log_of(request.user), LOG_ENTRIES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    profile = profile_of(request.user)
+    return render(
+        request,
+        "accounts/data_access_log.html",
+        {"page": page, "time_zone": profile.time_zone if profile else "UTC"},
     )

@@ -51,6 +51,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "cmo_portal.accounts.middleware.TwoFactorForStaff",
+    "cmo_portal.accounts.middleware.support_views_logged",
     "cmo_portal.middleware.private_pages_not_stored",
 ]
 

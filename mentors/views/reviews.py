@@ -39,7 +39,7 @@ def _back_to_the_form(request: HttpRequest, plan) -> HttpResponse:
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """A comment from the owner or an active mentor; staff read but do not comment."""
+    """A comment from the owner or an active mentor; support reads but does not comment."""
     plan = plan_get_for_viewer(viewer=request.user, pk=pk)
     is_owner = plan.owner_id == request.user.pk
     if (

@@ -1,6 +1,6 @@
 """The career plan out of the site: a print page, PDF, JSON, CSV and a calendar feed.
 
-All but the calendar feed are for the plan's viewers (owner, staff, an active mentor),
+All but the calendar feed are for the plan's viewers (owner, an active mentor, support),
 found through `selectors.plan_get_for_viewer`. The feed is read by calendar apps, which
 cannot log in: its unguessable token is the key, and resetting it revokes the old link.
 """

@@ -1,5 +1,6 @@
-"""The career plan's pages: owned and edited by the physician, read by staff and the
-physician's active mentors, who also comment and review (mentors/views/reviews.py)."""
+"""The career plan's pages: owned and edited by the physician, read by the physician's
+active mentors, who also comment and review (mentors/views/reviews.py), and by support
+(cmo_portal/accounts/access.py)."""
 
 from itertools import groupby
 

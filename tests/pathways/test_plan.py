@@ -329,7 +329,9 @@ def test_the_history_says_what_changed_when_and_by_whom(client, physician, plan)
 # --- Access and size ------------------------------------------------------------------------
 
 
-def test_others_cannot_see_or_change_the_plan(client, plan, other_physician, mentor, staff):
+def test_others_cannot_see_or_change_the_plan(
+    client, plan, other_physician, mentor, staff, support
+):
     goal = plan.goals.first()
     action = goal.actions.first()
     owner_only = [
@@ -340,7 +342,7 @@ def test_others_cannot_see_or_change_the_plan(client, plan, other_physician, men
         ("post", reverse("pathways:plan-status", args=[plan.pk]), {"status": "active"}),
         ("post", reverse("pathways:plan-calendar-reset", args=[plan.pk]), {}),
     ]
-    for user in (other_physician, mentor, staff):
+    for user in (other_physician, mentor, staff, support):
         client.force_login(user)
         for method, url, data in owner_only:
             assert getattr(client, method)(url, data).status_code == 404, (user, url)

@@ -377,15 +377,15 @@ def test_pdf_fetches_only_the_sites_static_files_from_disk(weasyprint):
 
 
 @pytest.mark.parametrize("name", DOWNLOADS)
-def test_only_the_owner_and_staff_get_the_plans_downloads(name, persona_clients, plan, request):
+def test_only_the_owner_and_support_get_the_plans_downloads(name, persona_clients, plan, request):
     if name == "plan-pdf":
         request.getfixturevalue("weasyprint")
     target = url(name, plan)
 
     assert persona_clients["owner"].get(target).status_code == 200
-    assert persona_clients["staff"].get(target).status_code == 200
-    assert persona_clients["physician"].get(target).status_code == 404
-    assert persona_clients["mentor"].get(target).status_code == 404
+    assert persona_clients["support"].get(target).status_code == 200
+    for persona in ("physician", "mentor", "staff", "curriculum_editor"):
+        assert persona_clients[persona].get(target).status_code == 404, persona
     visitor = persona_clients["visitor"].get(target)
     assert visitor.status_code == 302
     assert visitor["Location"].startswith(reverse("account_login"))
@@ -394,7 +394,8 @@ def test_only_the_owner_and_staff_get_the_plans_downloads(name, persona_clients,
 def test_a_missing_plan_is_404_for_everyone(persona_clients):
     for name in DOWNLOADS:
         assert (
-            persona_clients["staff"].get(reverse(f"pathways:{name}", args=[999])).status_code == 404
+            persona_clients["support"].get(reverse(f"pathways:{name}", args=[999])).status_code
+            == 404
         )
 
 
