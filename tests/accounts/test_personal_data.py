@@ -569,3 +569,35 @@ def test_the_account_nav_links_to_both_pages(physician):
     page = client_for(physician).get(reverse("accounts:profile-edit")).content.decode()
     assert reverse("accounts:data-download") in page
     assert reverse("accounts:delete") in page
+
+
+# --- Admin -----------------------------------------------------------------------------
+
+
+def test_deleting_a_mentor_in_admin_is_the_same_deletion(client, physician, active_mentor):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    plan = CareerPlanFactory(owner=physician)
+    mentoring.plan_comment_add(plan=plan, author=active_mentor, body="Keep this advice.")
+    url = reverse("admin:accounts_user_delete", args=[active_mentor.pk])
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not get_user_model().objects.filter(pk=active_mentor.pk).exists()
+    mentorship = Mentorship.objects.get(mentee=physician)
+    assert mentorship.status == MentorshipStatus.ENDED and mentorship.mentor is None
+    assert PlanComment.objects.get(plan=plan).author is None
+    # Admin's own line about the deletion stays, without the address it deleted.
+    deletion = LogEntry.objects.get(object_id=str(active_mentor.pk), action_flag=3)
+    assert active_mentor.email not in deletion.object_repr
+    changelist = page_text(client.get(reverse("admin:mentors_mentorship_changelist")))
+    assert "a former mentor" in changelist
+
+
+def test_admin_offers_no_delete_for_the_last_superuser(client):
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:accounts_user_delete", args=[superuser.pk]))
+    assert response.status_code == 403
