@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from cmo_portal.accounts.models import FORMER_MENTOR, name_or_former
+
 from .models import NeedsAssessment, Rating, RatingSet, TargetPathway
 
 
@@ -44,8 +46,12 @@ class RatingInline(ReadOnlyInline):
 
 @admin.register(RatingSet)
 class RatingSetAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "rater", "rater_role", "submitted_at", "created_at"]
+    list_display = ["subject", "rater_name", "rater_role", "submitted_at", "created_at"]
     list_filter = ["rater_role", ("submitted_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject__email", "rater__email"]
-    list_select_related = ["subject", "rater"]
+    list_select_related = ["subject", "rater__profile"]
     inlines = [RatingInline]
+
+    @admin.display(description="Rater", ordering="rater__email")
+    def rater_name(self, rating_set: RatingSet) -> str:
+        return name_or_former(rating_set.rater, former=FORMER_MENTOR)

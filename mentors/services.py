@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cmo_portal import clock
-from cmo_portal.accounts.models import User
+from cmo_portal.accounts.models import MENTOR_DELETED_REASON, User
 from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanStatus
 from pathways.services.plan import plan_set_status
 
@@ -193,7 +193,7 @@ def _locked(mentorship: Mentorship) -> Mentorship:
 
 
 def _as_mentor(mentorship: Mentorship, user: User) -> None:
-    if mentorship.mentor.user_id != user.pk:
+    if mentorship.mentor_user_id != user.pk:
         raise PermissionDenied("Only the mentor answers a request.")
 
 
@@ -336,6 +336,19 @@ def mentorship_end(
     mentorship.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
     _notify("ended", mentorship)
     return mentorship
+
+
+def mentorships_close_for_deleted_mentor(*, mentor_user: User, now: datetime.datetime) -> int:
+    """Before a mentor's account is deleted: their open requests are withdrawn and their
+    active mentorships ended, with the reason, so the mentee's open requests, their
+    mentor step and every access rule read right once the mentor is gone. The rows stay
+    (with the mentor set to null by the deletion). No email: there is no one to name.
+    Returns how many closed. Runs inside the deletion's transaction."""
+    current = Mentorship.objects.filter(mentor__user=mentor_user)
+    fields = {"ended_at": now, "end_reason": MENTOR_DELETED_REASON, "updated_at": now}
+    withdrawn = current.open().update(status=MentorshipStatus.WITHDRAWN, **fields)
+    ended = current.active().update(status=MentorshipStatus.ENDED, **fields)
+    return withdrawn + ended
 
 
 def mentorship_requests_expire(*, now: datetime.datetime | None = None, batch: int = 500) -> int:

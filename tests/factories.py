@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import (
     generate_totp_secret,
     hotp_value,
 )
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, User
@@ -266,3 +267,61 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     status = "requested"
     message = "I would value your advice on moving into a CMO role."
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+
+
+# --- Plans -----------------------------------------------------------------------------
+
+
+class CareerPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.CareerPlan"
+
+    owner = factory.LazyFunction(lambda: ProfileFactory().user)
+    pathway = factory.SubFactory(PathwayFactory)
+
+
+class PlanGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.PlanGoal"
+
+    plan = factory.SubFactory(CareerPlanFactory)
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    section = "experiential"
+
+
+class PlanActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.PlanAction"
+
+    goal = factory.SubFactory(PlanGoalFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+
+
+# --- Account security and admin history ------------------------------------------------
+
+
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """A TOTP device; its secret is what a data export must never show."""
+
+    class Meta:
+        model = "mfa.Authenticator"
+
+    user = factory.SubFactory(UserFactory)
+    type = "totp"
+    data = factory.LazyFunction(lambda: {"secret": "JBSWY3DPEHPK3PXPTOTPSECRET"})
+
+
+class LogEntryFactory(factory.django.DjangoModelFactory):
+    """A line of admin history: `obj` is what it is about."""
+
+    class Meta:
+        model = "admin.LogEntry"
+        exclude = ("obj",)
+
+    obj = factory.SubFactory(SettingFactory)
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.obj))
+    object_id = factory.LazyAttribute(lambda o: str(o.obj.pk))
+    object_repr = factory.LazyAttribute(lambda o: str(o.obj)[:200])
+    action_flag = 2  # changed
+    change_message = '[{"changed": {"fields": ["Name"]}}]'

@@ -1,8 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
 from .models import Profile, User
+from .services import LAST_SUPERUSER_REFUSAL, account_delete, is_last_superuser
 
 
 class ProfileInline(admin.StackedInline):
@@ -51,6 +52,23 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def has_delete_permission(self, request, obj: User | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and not (
+            obj is not None and is_last_superuser(obj)
+        )
+
+    def delete_model(self, request, obj: User) -> None:
+        """Deleting someone in admin is the same deletion as their own: what they left
+        on other people's records is kept, anonymised, and mentions are scrubbed."""
+        account_delete(user_id=obj.pk)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for user in queryset:
+            if is_last_superuser(user):
+                self.message_user(request, f"{LAST_SUPERUSER_REFUSAL}", messages.ERROR)
+                continue
+            account_delete(user_id=user.pk)
 
     @admin.display(description="Name", ordering="profile__full_name")
     def full_name(self, user: User) -> str:

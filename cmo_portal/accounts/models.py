@@ -77,6 +77,24 @@ class User(AbstractUser):
         return self.get_full_name()
 
 
+# How the site names someone whose account was deleted: what they left on other people's
+# records (comments, reviews, ratings, mentorships) stays, attributed to one of these.
+# The one definition of the wording; templates use the filters in templatetags/people.py.
+FORMER_MEMBER = "a former member"
+FORMER_MENTOR = "a former mentor"
+# Why a mentee's requests and mentorships closed when their mentor's account went.
+MENTOR_DELETED_REASON = "The mentor's account was deleted."
+
+
+def name_or_former(person, *, former: str = FORMER_MEMBER) -> str:
+    """The name the site shows for a user or a mentor profile (anything with a
+    `display_name` or `get_full_name`), or `former` when the account is gone (None)."""
+    if person is None:
+        return former
+    display_name = getattr(person, "display_name", None)
+    return display_name if isinstance(display_name, str) else person.get_full_name()
+
+
 class CareerStage(models.TextChoices):
     MEDICAL_STUDENT = "medical_student", "Medical student"
     RESIDENT = "resident", "Resident"

@@ -1,14 +1,25 @@
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from .forms import ProfileForm
-from .models import Profile
+from cmo_portal import clock
+
+from .forms import AccountDeleteForm, ProfileForm
+from .models import FORMER_MEMBER, FORMER_MENTOR, MENTOR_DELETED_REASON, Profile
+from .personal_data import (
+    export_filename,
+    personal_data_json,
+    personal_data_of,
+    personal_data_summary,
+)
 from .selectors import data_access_log_of, profile_get_for_viewer, profile_of
-from .services import profile_save
+from .services import account_delete, profile_save
 
 LOG_ENTRIES_PER_PAGE = 25
 
@@ -66,4 +77,57 @@ def data_access_log(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/data_access_log.html",
         {"page": page, "time_zone": profile.time_zone if profile else "UTC"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def data_download(request: HttpRequest) -> HttpResponse:
+    """GET shows what the download holds; POST (or GET with ?download=1) returns it as
+    one JSON file."""
+    data = personal_data_of(request.user)
+    if request.method == "POST" or request.GET.get("download"):
+        response = HttpResponse(
+            personal_data_json(data), content_type="application/json; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{export_filename(clock.today())}"'
+        return response
+    return render(request, "accounts/data_download.html", {"summary": personal_data_summary(data)})
+
+
+@login_required
+@reauthentication_required
+@require_http_methods(["GET", "POST"])
+def delete(request: HttpRequest) -> HttpResponse:
+    """Asks for the password again (allauth), says what goes and what stays, and deletes
+    the account once the person types their email address."""
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                account_delete(user_id=request.user.pk)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                logout(request)
+                messages.success(
+                    request,
+                    "Your account and your data are deleted. What you wrote on other "
+                    "people's plans stays, signed by a former member. Thank you for "
+                    "using CMO Pathways.",
+                )
+                return redirect("home")
+        if form.errors:
+            messages.error(request, "Your account was not deleted: see the message below.")
+    return render(
+        request,
+        "accounts/delete.html",
+        {
+            "form": form,
+            "summary": personal_data_summary(personal_data_of(request.user)),
+            "former_member": FORMER_MEMBER,
+            "former_mentor": FORMER_MENTOR,
+            "mentor_deleted_reason": MENTOR_DELETED_REASON,
+        },
+        status=400 if form.errors else 200,
     )

@@ -81,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
-    is_mentor = mentorship.mentor.user_id == request.user.pk
+    is_mentor = mentorship.mentor_user_id == request.user.pk
     return render(
         request,
         "mentors/mentorship_detail.html",

@@ -111,7 +111,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 def mentee_rubric(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor rates the mentee on the rubric; the ratings show beside the mentee's."""
     mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
-    if mentorship.mentor.user_id != request.user.pk or not mentorship.is_active:
+    if mentorship.mentor_user_id != request.user.pk or not mentorship.is_active:
         raise Http404("No such mentorship.")
     return rubric_page(
         request,
