@@ -3,7 +3,8 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 
-from cmo_portal.accounts.models import FORMER_MENTOR, name_or_former
+from cmo_portal.accounts.admin import PersonalRecordsAdmin
+from cmo_portal.accounts.models import FORMER_MENTOR, DataKind, name_or_former
 from cmo_portal.admin_inlines import LabelledTabularInline
 
 from . import services
@@ -95,8 +96,11 @@ class MentorProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(PersonalRecordsAdmin):
     """Read-only: mentorships change only through their own pages, which check and email."""
+
+    person = "mentee"
+    what = DataKind.MENTORSHIP
 
     list_display = ["mentee", "mentor_name", "status", "requested_at", "responded_at", "ended_at"]
     list_filter = ["status"]
@@ -116,7 +120,9 @@ class MentorshipAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanComment)
-class PlanCommentAdmin(admin.ModelAdmin):
+class PlanCommentAdmin(PersonalRecordsAdmin):
+    person = "plan__owner"
+    what = DataKind.PLAN
     list_display = ["__str__", "plan", "author_name", "created_at"]
     search_fields = ["body", "author__email"]
     list_select_related = ["plan__owner", "plan__pathway", "author__profile"]
@@ -133,7 +139,9 @@ class PlanCommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(PlanReview)
-class PlanReviewAdmin(admin.ModelAdmin):
+class PlanReviewAdmin(PersonalRecordsAdmin):
+    person = "plan__owner"
+    what = DataKind.PLAN
     list_display = ["plan", "outcome", "created_at"]
     list_filter = ["outcome"]
     list_select_related = ["plan__owner", "plan__pathway"]
