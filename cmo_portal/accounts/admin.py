@@ -18,9 +18,7 @@ class PersonalRecordsAdmin(admin.ModelAdmin):
     what: DataKind
 
     def has_module_permission(self, request) -> bool:
-        return request.user.has_perm(SUPPORT_PERMISSION) and super().has_module_permission(
-            request
-        )
+        return request.user.has_perm(SUPPORT_PERMISSION) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
         return request.user.has_perm(SUPPORT_PERMISSION) and super().has_view_permission(

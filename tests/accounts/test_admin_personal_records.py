@@ -31,7 +31,7 @@ RECORDS = [
 
 
 @pytest.fixture
-def records(physician, active_mentor, curriculum):
+def records(physician, active_mentor, curriculum):  # noqa: F811
     """One row of every kind of record, all of them `physician`'s."""
     plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
     complete_assessment(physician, curriculum["pharma"])
