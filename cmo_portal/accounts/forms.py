@@ -72,3 +72,11 @@ class AccountDeleteForm(forms.Form):
                 f"{self.user.email} to confirm."
             )
         return email
+
+
+class VerificationResendForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        error_messages={"required": "Type the address you signed up with."},
+    )

@@ -269,3 +269,21 @@ def account_delete(*, user_id: int) -> bool:
     _sessions_end(user)
     user.delete()
     return True
+
+
+def verification_email_resend(*, request, email: str) -> None:
+    """Send the confirmation link again to `email` if it is an address waiting for
+    verification. Says nothing either way (nobody learns which addresses have accounts),
+    and allauth's limit on confirmation emails per address applies."""
+    from allauth.core import ratelimit
+
+    address = (
+        EmailAddress.objects.filter(email__iexact=email, verified=False)
+        .select_related("user")
+        .first()
+    )
+    if address is None or not address.user.is_active:
+        return
+    if not ratelimit.consume(request, action="confirm_email", key=address.email.lower()):
+        return
+    address.send_confirmation(request)

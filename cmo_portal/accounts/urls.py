@@ -11,4 +11,5 @@ urlpatterns = [
     path("profile/who-has-seen-my-data/", views.data_access_log, name="data-access-log"),
     path("account/data/", views.data_download, name="data-download"),
     path("account/delete/", views.delete, name="delete"),
+    path("account/confirm-again/", views.verification_resend, name="verification-resend"),
 ]

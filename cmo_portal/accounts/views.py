@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cmo_portal import clock
 
-from .forms import AccountDeleteForm, ProfileForm
+from .forms import AccountDeleteForm, ProfileForm, VerificationResendForm
 from .models import FORMER_MEMBER, FORMER_MENTOR, MENTOR_DELETED_REASON, Profile
 from .personal_data import (
     export_filename,
@@ -19,7 +19,7 @@ from .personal_data import (
     personal_data_summary,
 )
 from .selectors import data_access_log_of, profile_get_for_viewer, profile_of
-from .services import account_delete, profile_save
+from .services import account_delete, profile_save, verification_email_resend
 
 LOG_ENTRIES_PER_PAGE = 25
 
@@ -129,5 +129,26 @@ def delete(request: HttpRequest) -> HttpResponse:
             "former_mentor": FORMER_MENTOR,
             "mentor_deleted_reason": MENTOR_DELETED_REASON,
         },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    """ "Send it again" from the page that says a confirmation link was emailed. The same
+    answer whether or not the address has an account waiting."""
+    form = VerificationResendForm(request.POST or None, initial={"email": request.GET.get("email")})
+    if request.method == "POST" and form.is_valid():
+        verification_email_resend(request=request, email=form.cleaned_data["email"])
+        messages.info(
+            request,
+            "If that address is waiting to be confirmed, a new link is on its way (we "
+            "send one at most every three minutes). Look in the spam folder too.",
+        )
+        return redirect("account_email_verification_sent")
+    return render(
+        request,
+        "account/verification_resend.html",
+        {"form": form},
         status=400 if form.errors else 200,
     )
