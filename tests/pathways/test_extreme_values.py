@@ -118,10 +118,10 @@ def extreme_plan(physician, plan):
     )
     PlanAction.objects.create(
         goal=other,
-        title="Far future\u202e\x00",
+        title="Far future\u202e\u200b",
         due_date=datetime.date(9999, 12, 31),
         effort_hours=0,
-        notes="\u0000" * 3 + "x" * 10_000,
+        notes="\ufeff" * 3 + "x" * 10_000,
     )
     return plan
 
