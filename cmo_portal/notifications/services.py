@@ -9,6 +9,10 @@ The one case no design can know: the SMTP server accepted a message and the work
 before it recorded so. The row is then left "sending"; the outbox sweep marks such rows
 "unknown" and does not send them again. This design errs towards at most once: a person
 may, rarely, miss one email; nobody gets one twice. Admin lists the unknown ones.
+
+The log keeps a message only while it may still be sent. An account email's message
+holds a confirmation or password-reset link, as good as a key to the account: the same
+UPDATE that records its final status (sent, failed for good, skipped, unknown) removes it.
 """
 
 import datetime
@@ -19,12 +23,13 @@ from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 
+from cmo_portal import clock
 from cmo_portal.accounts.models import User
 
 from . import schedule
 from .models import (
+    MESSAGE_REMOVED,
     PREFERENCE_FOR_KIND,
     DigestFrequency,
     EmailKind,
@@ -100,7 +105,7 @@ def preferences_for(user: User) -> NotificationPreferences:
         return existing
     profile = getattr(user, "profile", None)
     prefs = NotificationPreferences(user=user, time_zone=profile.time_zone if profile else "UTC")
-    reschedule(prefs, now=timezone.now())
+    reschedule(prefs, now=clock.now())
     try:
         with transaction.atomic():
             prefs.save()
@@ -127,7 +132,7 @@ def preferences_save(*, user: User, data: dict) -> NotificationPreferences:
     for name, value in data.items():
         setattr(prefs, name, value)
     prefs.full_clean(exclude=["user"])
-    reschedule(prefs, now=timezone.now())
+    reschedule(prefs, now=clock.now())
     prefs.save()
     return prefs
 
@@ -141,7 +146,7 @@ def unsubscribe(*, user: User, kind: str) -> bool:
     prefs = NotificationPreferences.objects.select_for_update().get(pk=preferences_for(user).pk)
     was_on = prefs.wants(kind)
     setattr(prefs, name, DigestFrequency.NEVER if name == "digest_frequency" else False)
-    reschedule(prefs, now=timezone.now())
+    reschedule(prefs, now=clock.now())
     prefs.save()
     return was_on
 
@@ -199,10 +204,18 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     )
 
 
+def _final(kind: str, **fields) -> dict:
+    """The columns of an UPDATE that records a final status. An account email's message,
+    and its link, go in the same UPDATE: no moment where it is final and still kept."""
+    if kind == EmailKind.ACCOUNT:
+        fields["payload"] = MESSAGE_REMOVED
+    return fields
+
+
 def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> str | None:
     """Send one logged email if no one else has: claim, send, record. Returns the new
     status, or None when the row was not ours to send."""
-    now = now or timezone.now()
+    now = now or clock.now()
     claimed = (
         EmailLog.objects.filter(pk=log_id, status__in=(EmailStatus.PENDING, EmailStatus.RETRYING))
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
@@ -212,31 +225,49 @@ def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> s
         return None
     log = EmailLog.objects.select_related("user").get(pk=log_id)
     attempts = log.attempts + 1
+    row = EmailLog.objects.filter(pk=log_id)
     if not may_receive(log.user, log.kind):  # unsubscribed, or unverified, since queued
-        EmailLog.objects.filter(pk=log_id).update(status=EmailStatus.SKIPPED, attempts=attempts)
+        row.update(**_final(log.kind, status=EmailStatus.SKIPPED, attempts=attempts))
         return EmailStatus.SKIPPED
+    if not log.message_kept:  # put back in the queue by hand after its message was removed
+        row.update(
+            status=EmailStatus.FAILED,
+            attempts=attempts,
+            last_error="Not sent: its message was removed from the log.",
+        )
+        return EmailStatus.FAILED
     try:
         email_from_payload(log.payload).send(fail_silently=False)
     except TEMPORARY_ERRORS as error:
         status = EmailStatus.RETRYING if attempts < MAX_ATTEMPTS else EmailStatus.FAILED
-        EmailLog.objects.filter(pk=log_id).update(
-            status=status,
-            attempts=attempts,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-            next_attempt_at=now + retry_delay(attempts),
-        )
+        fields = {
+            "status": status,
+            "attempts": attempts,
+            "last_error": f"{type(error).__name__}: {error}"[:2000],
+            "next_attempt_at": now + retry_delay(attempts),
+        }
+        row.update(**(_final(log.kind, **fields) if status == EmailStatus.FAILED else fields))
         logger.warning("Email %s not sent (try %s): %s", log_id, attempts, error)
         return status
     except (smtplib.SMTPException, ValueError, OSError) as error:
-        EmailLog.objects.filter(pk=log_id).update(
-            status=EmailStatus.FAILED,
-            attempts=attempts,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+        row.update(
+            **_final(
+                log.kind,
+                status=EmailStatus.FAILED,
+                attempts=attempts,
+                last_error=f"{type(error).__name__}: {error}"[:2000],
+            )
         )
         logger.error("Email %s refused for good: %s", log_id, error)
         return EmailStatus.FAILED
-    EmailLog.objects.filter(pk=log_id).update(
-        status=EmailStatus.SENT, attempts=attempts, sent_at=timezone.now(), last_error=""
+    row.update(
+        **_final(
+            log.kind,
+            status=EmailStatus.SENT,
+            attempts=attempts,
+            sent_at=clock.now(),
+            last_error="",
+        )
     )
     return EmailStatus.SENT
 
@@ -244,10 +275,17 @@ def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> s
 def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 5000) -> dict:
     """Queue again the emails whose task was lost or whose retry is due, and mark those
     cut off mid-send as unknown. Returns the counts, for the log."""
-    now = now or timezone.now()
-    unknown = EmailLog.objects.filter(
+    now = now or clock.now()
+    cut_off = EmailLog.objects.filter(
         status=EmailStatus.SENDING, claimed_at__lt=now - SENDING_CUT_OFF
-    ).update(status=EmailStatus.UNKNOWN, last_error="Cut off while sending: not sent again.")
+    )
+    unknown = {
+        "status": EmailStatus.UNKNOWN,
+        "last_error": "Cut off while sending: not sent again.",
+    }
+    unknown_count = cut_off.filter(kind=EmailKind.ACCOUNT).update(
+        **_final(EmailKind.ACCOUNT, **unknown)
+    ) + cut_off.exclude(kind=EmailKind.ACCOUNT).update(**unknown)
     due = list(
         EmailLog.objects.filter(
             Q(status=EmailStatus.PENDING, created_at__lte=now - PENDING_GRACE)
@@ -260,4 +298,4 @@ def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500
 
     for start in range(0, len(due), 100):
         email_logs_send.delay(due[start : start + 100])
-    return {"queued": len(due), "unknown": unknown}
+    return {"queued": len(due), "unknown": unknown_count}
