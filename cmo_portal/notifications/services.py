@@ -13,13 +13,16 @@ may, rarely, miss one email; nobody gets one twice. Admin lists the unknown ones
 The log keeps a message only while it may still be sent. An account email's message
 holds a confirmation or password-reset link, as good as a key to the account: the same
 UPDATE that records its final status (sent, failed for good, skipped, unknown) removes it.
+Every other message goes after EMAIL_BODY_RETENTION_DAYS (`retention_sweep`).
 """
 
 import datetime
 import logging
 import smtplib
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -50,6 +53,9 @@ RETRY_MAX_SECONDS = 5 * 60
 SENDING_CUT_OFF = datetime.timedelta(minutes=10)
 # A pending row this old whose task has not run is queued again by the sweep.
 PENDING_GRACE = datetime.timedelta(minutes=2)
+
+# Rows that may still be sent keep their message whatever their age.
+STILL_TO_SEND = (EmailStatus.PENDING, EmailStatus.RETRYING, EmailStatus.SENDING)
 
 # SMTP errors worth another try; any other is permanent (a refused address, say).
 TEMPORARY_ERRORS = (
@@ -299,3 +305,29 @@ def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500
     for start in range(0, len(due), 100):
         email_logs_send.delay(due[start : start + 100])
     return {"queued": len(due), "unknown": unknown_count}
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+def retention_sweep(*, now: datetime.datetime | None = None, batch_size: int = 1000) -> dict:
+    """Remove what the site no longer needs to keep: the message of every email created
+    more than EMAIL_BODY_RETENTION_DAYS ago that is no longer waiting to be sent (its row
+    keeps to, kind, subject, status and times), and every expired session of the
+    configured session engine. Each batch is one UPDATE of rows that still have their
+    message, so running it twice, or cut off half-way, is harmless. Returns the counts."""
+    now = now or clock.now()
+    older_than = now - datetime.timedelta(days=settings.EMAIL_BODY_RETENTION_DAYS)
+    old = (
+        EmailLog.objects.message_kept()
+        .filter(created_at__lt=older_than)
+        .exclude(status__in=STILL_TO_SEND)
+    )
+    removed, after = 0, 0
+    while ids := list(
+        old.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch_size]
+    ):
+        removed += old.filter(pk__in=ids).update(payload=MESSAGE_REMOVED)
+        after = ids[-1]
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return {"email_messages_removed": removed}
