@@ -1,6 +1,8 @@
 """What the site sends and when: each user's email preferences and schedule, and the
 email log, the outbox every email goes through."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -45,6 +47,12 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+def new_unsubscribe_key() -> str:
+    """A random key, unguessable and unrelated to the user: what an unsubscribe link
+    names instead of the user's id or address."""
+    return secrets.token_urlsafe(24)
+
+
 class NotificationPreferences(models.Model):
     """One user's choices, and the next times their digest and reminders are due, in UTC,
     computed from their local time (see schedule.py)."""
@@ -84,6 +92,11 @@ class NotificationPreferences(models.Model):
     next_reminders_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Named by the signed token of every unsubscribe link (tokens.py), so a link carries
+    # no user id or address.
+    unsubscribe_key = models.CharField(
+        max_length=64, unique=True, default=new_unsubscribe_key, editable=False
+    )
 
     class Meta:
         verbose_name_plural = "notification preferences"

@@ -120,6 +120,20 @@ def preferences_for(user: User) -> NotificationPreferences:
     return prefs
 
 
+def unsubscribe_key_for(user_id: int) -> str:
+    """The key that the user's unsubscribe links name (tokens.py)."""
+    key = (
+        NotificationPreferences.objects.filter(user_id=user_id)
+        .values_list("unsubscribe_key", flat=True)
+        .first()
+    )
+    if key is None:
+        key = preferences_for(
+            User.objects.select_related("profile").get(pk=user_id)
+        ).unsubscribe_key
+    return key
+
+
 def reschedule(prefs: NotificationPreferences, *, now: datetime.datetime) -> None:
     """Set the next digest and reminder times from the preferences (not saved)."""
     prefs.next_digest_at = schedule.next_digest_at(

@@ -142,6 +142,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # included) before the retention sweep removes it; who, what kind and when stay. An
 # account email's message goes as soon as it is sent.
 EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=30)
+# Days an emailed one-click unsubscribe link works; after that its page says it has
+# expired and offers the email preferences, after sign-in.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=365)
 
 # --- Celery --------------------------------------------------------------------------
 
