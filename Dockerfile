@@ -25,7 +25,7 @@ RUN pip install --upgrade pip && pip install .
 COPY . .
 # collectstatic needs settings to import, not real secrets.
 RUN DJANGO_SECRET_KEY=build-only-key-build-only-key-build-only-key-0000 \
-    DJANGO_ALLOWED_HOSTS=build \
+    DJANGO_ALLOWED_HOSTS=build SITE_URL=https://build.invalid DEFAULT_FROM_EMAIL=build@build.invalid \
     python manage.py collectstatic --noinput \
  && mkdir -p /app/data && chown -R cmo:cmo /app/data
 

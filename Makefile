@@ -29,7 +29,7 @@ run: setup pdf-deps ## Set up and serve the site on the embedded default (SQLite
 	$(PY) manage.py load_curriculum
 	$(PY) manage.py load_demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: setup-dev browser pdf-deps ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -40,6 +40,7 @@ check: setup-dev ## Lint, migrations in step with models, deployment checks unde
 	DJANGO_SETTINGS_MODULE=cmo_portal.settings.prod \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=cmo-pathways.example.org EMAIL_URL=smtp+tls://mailer@smtp.example.org:587 \
+	SITE_URL=https://cmo-pathways.example.org DEFAULT_FROM_EMAIL="CMO Pathways <hello@cmo-pathways.example.org>" \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 setup: $(VENV)/.installed-run

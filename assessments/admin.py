@@ -2,10 +2,13 @@
 
 from django.contrib import admin
 
+from cmo_portal.accounts.admin import PersonalRecordsAdmin
+from cmo_portal.accounts.models import FORMER_MENTOR, DataKind, name_or_former
+
 from .models import NeedsAssessment, Rating, RatingSet, TargetPathway
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(PersonalRecordsAdmin):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
@@ -30,6 +33,8 @@ class TargetPathwayInline(ReadOnlyInline):
 
 @admin.register(NeedsAssessment)
 class NeedsAssessmentAdmin(ReadOnlyAdmin):
+    person = "user"
+    what = DataKind.ASSESSMENT
     list_display = ["user", "started_at", "completed_at", "step_reached", "career_stage"]
     list_filter = ["career_stage", ("completed_at", admin.EmptyFieldListFilter)]
     search_fields = ["user__email", "specialty"]
@@ -44,8 +49,14 @@ class RatingInline(ReadOnlyInline):
 
 @admin.register(RatingSet)
 class RatingSetAdmin(ReadOnlyAdmin):
-    list_display = ["subject", "rater", "rater_role", "submitted_at", "created_at"]
+    person = "subject"
+    what = DataKind.RATINGS
+    list_display = ["subject", "rater_name", "rater_role", "submitted_at", "created_at"]
     list_filter = ["rater_role", ("submitted_at", admin.EmptyFieldListFilter)]
     search_fields = ["subject__email", "rater__email"]
-    list_select_related = ["subject", "rater"]
+    list_select_related = ["subject", "rater__profile"]
     inlines = [RatingInline]
+
+    @admin.display(description="Rater", ordering="rater__email")
+    def rater_name(self, rating_set: RatingSet) -> str:
+        return name_or_former(rating_set.rater, former=FORMER_MENTOR)

@@ -217,8 +217,13 @@ class RatingSet(models.Model):
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rating_sets"
     )
+    # A mentor's rating stays with the mentee when the mentor's account is deleted,
+    # shown as by "a former mentor".
     rater = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ratings_given"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="ratings_given",
     )
     rater_role = models.CharField(max_length=10, choices=RaterRole.choices)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from django.http import Http404
 
-from cmo_portal.accounts.models import User
-from cmo_portal.accounts.selectors import user_can_view_data_of
+from cmo_portal.accounts.access import user_can_view_data_of
+from cmo_portal.accounts.models import DataKind, User
 from pathways.models import (
     Competency,
     LearningModule,
@@ -25,7 +25,9 @@ from .models import NeedsAssessment, RaterRole, Rating, RatingSet
 def assessment_get_for_viewer(*, viewer: User, pk: int) -> NeedsAssessment:
     """404 unless the viewer may see the assessment's owner's data."""
     assessment = NeedsAssessment.objects.select_related("user").filter(pk=pk).first()
-    if assessment is None or not user_can_view_data_of(viewer, assessment.user):
+    if assessment is None or not user_can_view_data_of(
+        viewer, assessment.user, what=DataKind.ASSESSMENT
+    ):
         raise Http404("No such assessment.")
     return assessment
 
@@ -45,9 +47,20 @@ def rating_set_get_for_viewer(*, viewer: User, pk: int) -> RatingSet:
         .filter(pk=pk)
         .first()
     )
-    if rating_set is None or not user_can_view_data_of(viewer, rating_set.subject):
+    if rating_set is None or not user_can_view_data_of(
+        viewer, rating_set.subject, what=DataKind.RATINGS
+    ):
         raise Http404("No such rating set.")
     return rating_set
+
+
+def results_subject_get_for_viewer(*, viewer: User, user_id: int) -> User:
+    """The user whose results `viewer` asks for, or 404 unless the access rule lets them
+    see those results."""
+    subject = User.objects.select_related("profile").filter(pk=user_id).first()
+    if subject is None or not user_can_view_data_of(viewer, subject, what=DataKind.RESULTS):
+        raise Http404("No such results.")
+    return subject
 
 
 def latest_completed_assessment(user: User) -> NeedsAssessment | None:

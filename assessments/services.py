@@ -2,8 +2,8 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
+from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from cmo_portal.accounts.selectors import profile_of
 
@@ -87,7 +87,7 @@ def assessment_complete(*, assessment: NeedsAssessment) -> None:
     _ensure_open(assessment)
     if not assessment.targets.exists():
         raise ValidationError("Choose at least one target pathway in step 2 before finishing.")
-    assessment.completed_at = timezone.now()
+    assessment.completed_at = clock.now()
     assessment.save(update_fields=["completed_at", "updated_at"])
 
 
@@ -143,6 +143,6 @@ def rating_set_submit(*, rating_set: RatingSet) -> RatingSet:
         raise ValidationError("These ratings were already submitted.")
     if not rating_set.ratings.exists():
         raise ValidationError("Rate at least one competency before submitting.")
-    rating_set.submitted_at = timezone.now()
+    rating_set.submitted_at = clock.now()
     rating_set.save(update_fields=["submitted_at", "updated_at"])
     return rating_set

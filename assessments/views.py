@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmo_portal.accounts.models import User
-from cmo_portal.accounts.selectors import profile_of, user_can_view_data_of
+from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
 from mentors.selectors import active_mentorship
 from pathways.models import CareerPlan, ProficiencyLevel
@@ -218,7 +218,5 @@ def results(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def results_for(request: HttpRequest, user_id: int) -> HttpResponse:
-    subject = User.objects.select_related("profile").filter(pk=user_id).first()
-    if subject is None or not user_can_view_data_of(request.user, subject):
-        raise Http404("No such results.")
+    subject = selectors.results_subject_get_for_viewer(viewer=request.user, user_id=user_id)
     return _results_page(request, subject)

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments import charts
 from assessments.models import NeedsAssessment
 from assessments.selectors import Results, results_for
+from cmo_portal import clock
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus
 from mentors.selectors import latest_comments_for_mentee
 from pathways.models import CareerPlan, ItemStatus, Opportunity, PlanAction, PlanGoal, PlanStatus
@@ -168,7 +168,7 @@ def _mentor_steps(*, profile, mentor_profile) -> list[Step]:
 def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboard:
     """The home page of a signed-in person: their journey, and what matters now. A fixed
     number of queries, whatever the number of plans, actions or mentorships."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     profile = profile_of(user)
     onboarding = profile.onboarding if profile else {}
     intent = profile.intent if profile else Intent.GROW

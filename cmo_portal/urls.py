@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("welcome/skip-mentor/", views.skip_mentor_step, name="skip-mentor-step"),
     path("health/", views.health, name="health"),
+    path("security/csp-report/", views.csp_report, name="csp-report"),
     path("accounts/", include("allauth.urls")),
     path("", include("cmo_portal.accounts.urls")),
     path("", include("pathways.urls")),

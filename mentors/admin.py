@@ -3,6 +3,8 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
 
+from cmo_portal.accounts.admin import PersonalRecordsAdmin
+from cmo_portal.accounts.models import FORMER_MENTOR, DataKind, name_or_former
 from cmo_portal.admin_inlines import LabelledTabularInline
 
 from . import services
@@ -94,10 +96,13 @@ class MentorProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(PersonalRecordsAdmin):
     """Read-only: mentorships change only through their own pages, which check and email."""
 
-    list_display = ["mentee", "mentor", "status", "requested_at", "responded_at", "ended_at"]
+    person = "mentee"
+    what = DataKind.MENTORSHIP
+
+    list_display = ["mentee", "mentor_name", "status", "requested_at", "responded_at", "ended_at"]
     list_filter = ["status"]
     search_fields = ["mentee__email", "mentor__user__email", "mentor__user__profile__full_name"]
     list_select_related = ["mentee", "mentor__user__profile"]
@@ -109,12 +114,18 @@ class MentorshipAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    @admin.display(description="Mentor", ordering="mentor__user__profile__full_name")
+    def mentor_name(self, mentorship: Mentorship) -> str:
+        return name_or_former(mentorship.mentor, former=FORMER_MENTOR)
+
 
 @admin.register(PlanComment)
-class PlanCommentAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "plan", "author", "created_at"]
+class PlanCommentAdmin(PersonalRecordsAdmin):
+    person = "plan__owner"
+    what = DataKind.PLAN
+    list_display = ["__str__", "plan", "author_name", "created_at"]
     search_fields = ["body", "author__email"]
-    list_select_related = ["plan__owner", "plan__pathway", "author"]
+    list_select_related = ["plan__owner", "plan__pathway", "author__profile"]
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -122,9 +133,15 @@ class PlanCommentAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    @admin.display(description="Author", ordering="author__email")
+    def author_name(self, comment: PlanComment) -> str:
+        return name_or_former(comment.author)
+
 
 @admin.register(PlanReview)
-class PlanReviewAdmin(admin.ModelAdmin):
+class PlanReviewAdmin(PersonalRecordsAdmin):
+    person = "plan__owner"
+    what = DataKind.PLAN
     list_display = ["plan", "outcome", "created_at"]
     list_filter = ["outcome"]
     list_select_related = ["plan__owner", "plan__pathway"]

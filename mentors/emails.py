@@ -49,6 +49,8 @@ def mentorship_event_queue(mentorship: Mentorship, event: str) -> None:
     """Tell the other side that a request was sent, answered, or a mentorship ended."""
     if event not in MENTORSHIP_EVENTS:
         return
+    if mentorship.mentor is None:  # the mentor's account is deleted: nobody to tell
+        return
     template, side = MENTORSHIP_EVENTS[event]
     mentee, mentor = mentorship.mentee, mentorship.mentor.user
     if side is None:
@@ -83,7 +85,7 @@ def plan_comment_queue(comment: PlanComment) -> None:
         recipients = [
             m.mentor.user
             for m in Mentorship.objects.active()
-            .filter(mentee=owner)
+            .filter(mentee=owner, mentor__isnull=False)
             .select_related("mentor__user__profile")
         ]
     else:

@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from cmo_portal.accounts.models import validate_time_zone
+from cmo_portal.accounts.models import FORMER_MENTOR, validate_time_zone
 from pathways.models import CareerPlan, Competency, Pathway, PlanAction, PlanGoal, Setting
 
 # A request the mentor has not answered in this long expires; the physician is told and
@@ -248,7 +248,11 @@ class Mentorship(models.Model):
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships"
     )
-    mentor = models.ForeignKey(MentorProfile, on_delete=models.CASCADE, related_name="mentorships")
+    # Kept, with the mentor null ("a former mentor"), when the mentor's account is
+    # deleted: the mentee keeps the history, the reviews and the advice.
+    mentor = models.ForeignKey(
+        MentorProfile, on_delete=models.SET_NULL, null=True, related_name="mentorships"
+    )
     status = models.CharField(
         max_length=12, choices=MentorshipStatus.choices, default=MentorshipStatus.REQUESTED
     )
@@ -285,7 +289,7 @@ class Mentorship(models.Model):
         indexes = [models.Index(fields=["status", "expires_at"])]
 
     def __str__(self) -> str:
-        return f"{self.mentee} with {self.mentor}"
+        return f"{self.mentee} with {self.mentor or FORMER_MENTOR}"
 
     def get_absolute_url(self) -> str:
         return reverse("mentors:mentorship", kwargs={"pk": self.pk})
@@ -298,8 +302,13 @@ class Mentorship(models.Model):
     def is_active(self) -> bool:
         return self.status == MentorshipStatus.ACTIVE
 
+    @property
+    def mentor_user_id(self) -> int | None:
+        """The mentor's user id; None once the mentor's account is deleted."""
+        return self.mentor.user_id if self.mentor_id else None
+
     def involves(self, user) -> bool:
-        return user.pk in (self.mentee_id, self.mentor.user_id)
+        return user.pk is not None and user.pk in (self.mentee_id, self.mentor_user_id)
 
 
 class PlanComment(models.Model):

@@ -8,10 +8,11 @@ from functools import lru_cache
 
 from django.db.models import F, Max, Prefetch, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from assessments.selectors import Results, results_for
-from cmo_portal.accounts.models import User
+from cmo_portal import clock
+from cmo_portal.accounts.access import user_can_view_data_of
+from cmo_portal.accounts.models import DataKind, User
 from pathways.models import CareerPlan, Pathway, PlanAction, PlanGoal, Setting
 
 from . import matching
@@ -84,11 +85,14 @@ def mentor_directory(
 
 
 def mentor_get_for_viewer(*, viewer: User, pk: int) -> MentorProfile:
-    """An approved mentor's page is seen by any signed-in user; an application that is
-    not approved only by its author and staff."""
+    """An approved mentor's page is seen by any signed-in user; one that is not listed (an
+    application not approved, a deactivated account) is the mentor's own data, seen by its
+    author and, through the access rule, support. Staff review applications in the admin."""
     mentor = _with_details(MentorProfile.objects.with_load()).filter(pk=pk).first()
     listed = mentor is not None and mentor.is_approved and mentor.user.is_active
-    if mentor is None or not (listed or viewer.pk == mentor.user_id or viewer.is_staff):
+    if mentor is None or not (
+        listed or user_can_view_data_of(viewer, mentor.user, what=DataKind.MENTOR_PROFILE)
+    ):
         raise Http404("No such mentor.")
     return mentor
 
@@ -108,14 +112,14 @@ def _utc_offset_hours(time_zone: str, hour: datetime.datetime) -> float | None:
 def utc_offset_hours(time_zone: str | None, now: datetime.datetime | None = None) -> float | None:
     if not time_zone:
         return None
-    now = (now or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    now = (now or clock.now()).replace(minute=0, second=0, microsecond=0)
     return _utc_offset_hours(time_zone, now)
 
 
 def excluded_mentor_ids(mentee: User, *, now: datetime.datetime | None = None) -> set[int]:
     """Mentors the physician is not offered: those asked already (open or active) and
     those who declined, or let a request expire, within the cool-off."""
-    now = now or timezone.now()
+    now = now or clock.now()
     return set(
         Mentorship.objects.filter(mentee=mentee)
         .filter(
@@ -206,7 +210,7 @@ def candidates(
     ).values_list("mentorprofile_id", "pathway_id"):
         if mentor_id in known_pathways:
             known_pathways[mentor_id].add(pathway_id)
-    now = timezone.now()
+    now = clock.now()
     # A few dozen time zones and seven mixes of formats serve thousands of mentors.
     offsets = {tz: utc_offset_hours(tz, now) for tz in {row[1] for row in rows}}
     formats = {
@@ -275,16 +279,30 @@ def next_suggestion(mentee: User) -> Suggestion | None:
 
 
 def mentorship_get_for_participant(*, user: User, pk: int) -> Mentorship:
-    """The mentorship, for its mentee, its mentor or staff; 404 for anyone else."""
+    """The mentorship, for its mentee, its mentor or, through the access rule, support
+    (the mentorship is the mentee's data); 404 for anyone else."""
     mentorship = (
         Mentorship.objects.select_related("mentee__profile", "mentor__user__profile", "ended_by")
         .prefetch_related("goals__plan__pathway")
         .filter(pk=pk)
         .first()
     )
-    if mentorship is None or not (mentorship.involves(user) or user.is_staff):
+    if mentorship is None or not (
+        mentorship.involves(user)
+        or user_can_view_data_of(user, mentorship.mentee, what=DataKind.MENTORSHIP)
+    ):
         raise Http404("No such mentorship.")
     return mentorship
+
+
+def mentorship_plans_for_viewer(*, mentorship: Mentorship, viewer: User) -> list[CareerPlan]:
+    """The mentee's plans as listed on the mentorship's page: for its mentor while it is
+    active, or support; the mentee finds their own plans on their dashboard."""
+    if not mentorship.is_active or viewer.pk == mentorship.mentee_id:
+        return []
+    if not user_can_view_data_of(viewer, mentorship.mentee, what=DataKind.PLAN):
+        return []
+    return list(mentorship.mentee.career_plans.select_related("pathway"))
 
 
 def mentorships_of_mentee(mentee: User) -> list[Mentorship]:

@@ -9,9 +9,9 @@ import statistics
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from cmo_portal.accounts.models import User
+from cmo_portal import clock
+from cmo_portal.accounts.models import MENTOR_DELETED_REASON, User
 from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanStatus
 from pathways.services.plan import plan_set_status
 
@@ -101,7 +101,7 @@ def mentor_application_review(
     profile = MentorProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
     profile.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
     profile.review_note = "" if approve else note
-    profile.reviewed_at = timezone.now()
+    profile.reviewed_at = clock.now()
     profile.reviewed_by = reviewer
     profile.save(
         update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "updated_at"]
@@ -132,7 +132,7 @@ def mentorship_request_create(
     """The physician asks a mentor. Refused, with the reason, when the mentor is the
     physician, not approved, paused or full; when the pair already has a request or a
     mentorship; after a recent decline; or when the physician has too many open."""
-    now = now or timezone.now()
+    now = now or clock.now()
     # One request at a time per physician, so two tabs cannot pass the limit together.
     User.objects.select_for_update().filter(pk=mentee.pk).first()
     mentor = MentorProfile.objects.with_load().select_related("user__profile").get(pk=mentor.pk)
@@ -193,7 +193,7 @@ def _locked(mentorship: Mentorship) -> Mentorship:
 
 
 def _as_mentor(mentorship: Mentorship, user: User) -> None:
-    if mentorship.mentor.user_id != user.pk:
+    if mentorship.mentor_user_id != user.pk:
         raise PermissionDenied("Only the mentor answers a request.")
 
 
@@ -227,7 +227,7 @@ def mentorship_accept(
 ) -> Mentorship:
     """The mentor accepts. The mentor's row is locked while the active mentorships are
     counted, so two accepts at the same moment can never pass the capacity."""
-    now = now or timezone.now()
+    now = now or clock.now()
     profile = MentorProfile.objects.select_for_update(of=("self",)).get(pk=mentorship.mentor_id)
     mentorship = _locked(mentorship)
     _as_mentor(mentorship, user)
@@ -250,7 +250,7 @@ def mentorship_accept(
 def mentorship_decline(
     *, mentorship: Mentorship, user: User, reason: str = "", now: datetime.datetime | None = None
 ) -> Mentorship:
-    now = now or timezone.now()
+    now = now or clock.now()
     mentorship = _locked(mentorship)
     _as_mentor(mentorship, user)
     _must_be_open(mentorship)
@@ -268,7 +268,7 @@ def mentorship_ask_for_information(
     *, mentorship: Mentorship, user: User, question: str, now: datetime.datetime | None = None
 ) -> Mentorship:
     """The mentor asks before deciding; the expiry clock stops until the physician answers."""
-    now = now or timezone.now()
+    now = now or clock.now()
     mentorship = _locked(mentorship)
     _as_mentor(mentorship, user)
     _must_be_open(mentorship, MentorshipStatus.REQUESTED)
@@ -292,7 +292,7 @@ def mentorship_answer(
 ) -> Mentorship:
     """The physician answers the mentor's question: the request waits on the mentor again,
     with a fresh three days."""
-    now = now or timezone.now()
+    now = now or clock.now()
     mentorship = _locked(mentorship)
     if mentorship.mentee_id != user.pk:
         raise PermissionDenied("Only the physician who asked answers the question.")
@@ -330,7 +330,7 @@ def mentorship_end(
     if not mentorship.is_active:
         raise ValidationError("Only an active mentorship can be ended.")
     mentorship.status = MentorshipStatus.ENDED
-    mentorship.ended_at = now or timezone.now()
+    mentorship.ended_at = now or clock.now()
     mentorship.ended_by = user
     mentorship.end_reason = reason.strip()
     mentorship.save(update_fields=["status", "ended_at", "ended_by", "end_reason", "updated_at"])
@@ -338,11 +338,24 @@ def mentorship_end(
     return mentorship
 
 
+def mentorships_close_for_deleted_mentor(*, mentor_user: User, now: datetime.datetime) -> int:
+    """Before a mentor's account is deleted: their open requests are withdrawn and their
+    active mentorships ended, with the reason, so the mentee's open requests, their
+    mentor step and every access rule read right once the mentor is gone. The rows stay
+    (with the mentor set to null by the deletion). No email: there is no one to name.
+    Returns how many closed. Runs inside the deletion's transaction."""
+    current = Mentorship.objects.filter(mentor__user=mentor_user)
+    fields = {"ended_at": now, "end_reason": MENTOR_DELETED_REASON, "updated_at": now}
+    withdrawn = current.open().update(status=MentorshipStatus.WITHDRAWN, **fields)
+    ended = current.active().update(status=MentorshipStatus.ENDED, **fields)
+    return withdrawn + ended
+
+
 def mentorship_requests_expire(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
     """Expire requests unanswered after three days. Each is claimed with a conditional
     UPDATE, so two sweeps at once, or a mentor answering at that moment, never expire
     a request twice or expire an answered one. Returns how many expired."""
-    now = now or timezone.now()
+    now = now or clock.now()
     expired = 0
     for pk in Mentorship.objects.overdue(now).values_list("pk", flat=True)[:batch]:
         with transaction.atomic():

@@ -3,6 +3,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from cmo_portal.accounts.admin import PersonalRecordsAdmin
+from cmo_portal.accounts.models import DataKind
 from cmo_portal.admin_inlines import LabelledTabularInline
 
 from .models import (
@@ -178,7 +180,7 @@ class OpportunityAdmin(CurriculumAdmin):
     filter_horizontal = ["pathways", "competencies"]
 
 
-# --- Career plans: the physicians' own, shown to staff as a record ---------------------
+# --- Career plans: the physicians' own, shown to support as a record -------------------
 
 
 class PlanGoalInline(LabelledTabularInline):
@@ -193,7 +195,9 @@ class PlanGoalInline(LabelledTabularInline):
 
 
 @admin.register(CareerPlan)
-class CareerPlanAdmin(admin.ModelAdmin):
+class CareerPlanAdmin(PersonalRecordsAdmin):
+    person = "owner"
+    what = DataKind.PLAN
     list_display = ["owner", "pathway", "status", "generated_at", "updated_at"]
     list_filter = ["status", "pathway"]
     search_fields = ["owner__email", "pathway__title"]

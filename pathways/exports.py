@@ -16,12 +16,11 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils._os import safe_join
 from icalendar import Calendar, Event
 
+from cmo_portal import clock
 from cmo_portal.accounts.selectors import profile_of
 from pathways.models import CareerPlan, ItemStatus, PlanAction, PlanGoal, PlanSection
 
@@ -163,7 +162,7 @@ def plan_as_dict(plan: CareerPlan, *, site_url: str = "") -> dict:
         "created_at": plan.created_at,
         "updated_at": plan.updated_at,
         "generated_at": plan.generated_at,
-        "exported_at": timezone.now(),
+        "exported_at": clock.now(),
         "sections": sections,
     }
 
@@ -229,7 +228,9 @@ def _event(*, uid: str, summary: str, due: datetime.date, description: str, url:
     event.add("description", description)
     event.add("url", url)
     event.add("dtstart", due)
-    event.add("dtend", due + datetime.timedelta(days=1))
+    # An all-day event lasts a day; a duration, not an end date, holds for any due date
+    # stored (31 December 9999 has no next day).
+    event.add("duration", datetime.timedelta(days=1))
     # A deadline, not a meeting: it does not make the physician look busy.
     event.add("transp", "TRANSPARENT")
     event.add("categories", ["Career plan"])
@@ -288,7 +289,7 @@ def plan_ical(plan: CareerPlan, *, site_url: str) -> bytes:
 
 def print_context(plan: CareerPlan) -> dict:
     """What templates/pathways/plan_print.html needs, for the page and for the PDF."""
-    return {"plan": plan, "data": plan_as_dict(plan), "today": timezone.localdate()}
+    return {"plan": plan, "data": plan_as_dict(plan), "today": clock.today()}
 
 
 def _static_file(path: str) -> Path | None:
@@ -335,14 +336,15 @@ def _static_fetcher(base_url: str):
     return StaticFilesFetcher()
 
 
-def plan_pdf(plan: CareerPlan, *, request: HttpRequest) -> bytes:
-    """The print page as a PDF, with the same stylesheets (site.css, then print.css)."""
+def plan_pdf(plan: CareerPlan, *, base_url: str) -> bytes:
+    """The print page as a PDF, with the same stylesheets (site.css, then print.css);
+    links are absolute under `base_url` (the site's address). Rendered by a task, with
+    no request: pathways/services/pdf.py."""
     # Imported here: WeasyPrint loads Pango, which only the PDF needs.
     from weasyprint import HTML
 
-    # No flash messages in a download: they stay for the next page.
+    base_url = base_url.rstrip("/") + "/"
     context = {**print_context(plan), "pdf": True, "messages": ()}
-    html = render_to_string(PRINT_TEMPLATE, context, request=request)
-    base_url = request.build_absolute_uri("/")
+    html = render_to_string(PRINT_TEMPLATE, context)
     document = HTML(string=html, base_url=base_url, url_fetcher=_static_fetcher(base_url))
     return document.write_pdf()

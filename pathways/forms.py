@@ -1,8 +1,11 @@
 """Filter forms for the public curriculum pages. An invalid value is reported on the
 form and ignored, so a tampered URL still gets a normal page."""
 
+import datetime
+
 from django import forms
 from django.db.models import Case, When
+from django.utils.formats import date_format
 
 from cmo_portal.accounts.models import CareerStage
 
@@ -95,12 +98,29 @@ class VersionedForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, plan: CareerPlan, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.plan = plan
+        earliest, latest = plan.due_date_range()
+        self.fields["due_date"].widget.attrs.update(
+            {"min": earliest.isoformat(), "max": latest.isoformat()}
+        )
         if self.instance.pk and not self.is_bound:
             self.fields["version"].initial = self.instance.version
         if not self.instance.pk:
             self.fields["version"].required = False
+
+    def clean_due_date(self) -> datetime.date | None:
+        due = self.cleaned_data.get("due_date")
+        if due is None or "due_date" not in self.changed_data:
+            return due
+        earliest, latest = self.plan.due_date_range()
+        if not earliest <= due <= latest:
+            raise forms.ValidationError(
+                f"Choose a due date between {date_format(earliest, 'j F Y')} (when this plan "
+                f"was made) and {date_format(latest, 'j F Y')}."
+            )
+        return due
 
 
 class GoalForm(VersionedForm):
@@ -149,7 +169,7 @@ class ActionForm(VersionedForm):
         }
 
     def __init__(self, *args, plan: CareerPlan, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, plan=plan, **kwargs)
         section_order = Case(
             *(When(section=value, then=index) for index, value in enumerate(PlanSection.values))
         )

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
-from cmo_portal.accounts.selectors import user_can_view_data_of
+from cmo_portal.accounts.access import user_can_view_data_of
+from cmo_portal.accounts.models import DataKind
 
 from .models import (
     CareerPlan,
@@ -166,10 +167,11 @@ def opportunity_list(
 
 
 def plan_get_for_viewer(*, viewer, pk: int) -> CareerPlan:
-    """The plan, for its owner, staff or an active mentor of
-    the owner; a 404 for anyone else, which does not even confirm the plan exists."""
+    """The plan, for whoever the access rule lets see the owner's plan (the owner, an
+    active mentor, support); a 404 for anyone else, which does not even confirm the plan
+    exists."""
     plan = CareerPlan.objects.select_related("owner__profile", "pathway").filter(pk=pk).first()
-    if plan is None or not user_can_view_data_of(viewer, plan.owner):
+    if plan is None or not user_can_view_data_of(viewer, plan.owner, what=DataKind.PLAN):
         raise Http404("No such plan.")
     return plan
 

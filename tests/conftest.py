@@ -1,5 +1,7 @@
 """Personas every view test can use: the owner of the data, another physician, an
-approved mentor with no mentorship with the owner, the owner's active mentor, staff, and
+approved mentor with no mentorship with the owner, the owner's active mentor, a
+curriculum editor (staff in the editors' group), staff (the flag and nothing else),
+support (the permission, with two-factor authentication), a superuser (with it too), and
 a logged-out visitor."""
 
 import os
@@ -8,7 +10,14 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from tests.factories import MentorProfileFactory, MentorshipFactory, ProfileFactory, UserFactory
+from tests.factories import (
+    MentorProfileFactory,
+    MentorshipFactory,
+    ProfileFactory,
+    UserFactory,
+    grant_support,
+    second_factor_for,
+)
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -56,7 +65,49 @@ def active_mentor(physician):
 
 @pytest.fixture
 def staff(db):
-    return ProfileFactory(user=UserFactory(is_staff=True), full_name="Sam Staff").user
+    """Staff with no permission at all, and two-factor authentication on, so the admin
+    opens: the flag alone shows nobody's data."""
+    return ProfileFactory(
+        user=UserFactory(is_staff=True, second_factor=True), full_name="Sam Staff"
+    ).user
+
+
+@pytest.fixture
+def curriculum_editor(db):
+    """Staff in the "Curriculum editor" group, with two-factor authentication on, as the
+    admin requires."""
+    from pathways.services import curriculum_editor_group_sync
+
+    user = ProfileFactory(
+        user=UserFactory(is_staff=True, second_factor=True), full_name="Cleo Editor"
+    ).user
+    user.groups.add(curriculum_editor_group_sync())
+    return user
+
+
+@pytest.fixture
+def support(db):
+    """A support member: the permission to view physician records (not staff), with
+    two-factor authentication on."""
+    return grant_support(
+        ProfileFactory(user=UserFactory(second_factor=True), full_name="Sol Support").user
+    )
+
+
+@pytest.fixture
+def superuser(db):
+    return ProfileFactory(
+        user=UserFactory(is_staff=True, is_superuser=True, second_factor=True),
+        full_name="Su Superuser",
+    ).user
+
+
+@pytest.fixture
+def admin_user(admin_user):
+    """pytest-django's superuser (behind its admin_client), with the second factor the
+    admin asks of staff."""
+    second_factor_for(admin_user)
+    return admin_user
 
 
 def client_for(user) -> Client:
@@ -67,12 +118,23 @@ def client_for(user) -> Client:
 
 
 @pytest.fixture
-def persona_clients(physician, other_physician, mentor, active_mentor, staff):
+def personas(
+    physician, other_physician, mentor, active_mentor, curriculum_editor, staff, support, superuser
+):
+    """Each persona's user, by the name persona_clients uses (the visitor is None)."""
     return {
-        "owner": client_for(physician),
-        "physician": client_for(other_physician),
-        "mentor": client_for(mentor),
-        "active_mentor": client_for(active_mentor),
-        "staff": client_for(staff),
-        "visitor": client_for(None),
+        "owner": physician,
+        "physician": other_physician,
+        "mentor": mentor,
+        "active_mentor": active_mentor,
+        "curriculum_editor": curriculum_editor,
+        "staff": staff,
+        "support": support,
+        "superuser": superuser,
+        "visitor": None,
     }
+
+
+@pytest.fixture
+def persona_clients(personas):
+    return {name: client_for(user) for name, user in personas.items()}

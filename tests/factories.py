@@ -1,7 +1,16 @@
 import datetime
+import time
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, User
@@ -9,7 +18,40 @@ from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, U
 PASSWORD = "Correct-horse-battery-9"
 
 
+def second_factor_for(user: User) -> str:
+    """Turn on two-factor authentication for `user` as allauth's set-up does (an
+    authenticator app and recovery codes); returns the TOTP secret, from which a test can
+    compute codes."""
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    return secret
+
+
+def grant_support(user: User) -> User:
+    """Make `user` a support member: the permission to view physician records."""
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(
+        Permission.objects.get(
+            content_type__app_label="accounts", codename="view_physician_records"
+        )
+    )
+    return user
+
+
+def totp_code(secret: str) -> str:
+    """The code an authenticator app shows now for `secret`. Near the end of its 30-second
+    step it waits for the next one, so the code is still good when it is typed."""
+    if 30 - time.time() % 30 < 3:
+        time.sleep(30 - time.time() % 30)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
 class UserFactory(factory.django.DjangoModelFactory):
+    """A user with a verified email address; `UserFactory(second_factor=True)` also has
+    two-factor authentication on, as staff and support need."""
+
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -25,6 +67,11 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
         if create:
             self.save()
+
+    @factory.post_generation
+    def second_factor(self, create: bool, extracted: bool | None, **kwargs) -> None:
+        if create and extracted:
+            second_factor_for(self)
 
 
 class ProfileFactory(factory.django.DjangoModelFactory):
@@ -220,3 +267,61 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     status = "requested"
     message = "I would value your advice on moving into a CMO role."
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+
+
+# --- Plans -----------------------------------------------------------------------------
+
+
+class CareerPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.CareerPlan"
+
+    owner = factory.LazyFunction(lambda: ProfileFactory().user)
+    pathway = factory.SubFactory(PathwayFactory)
+
+
+class PlanGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.PlanGoal"
+
+    plan = factory.SubFactory(CareerPlanFactory)
+    title = factory.Sequence(lambda n: f"Goal {n}")
+    section = "experiential"
+
+
+class PlanActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.PlanAction"
+
+    goal = factory.SubFactory(PlanGoalFactory)
+    title = factory.Sequence(lambda n: f"Action {n}")
+
+
+# --- Account security and admin history ------------------------------------------------
+
+
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """A TOTP device; its secret is what a data export must never show."""
+
+    class Meta:
+        model = "mfa.Authenticator"
+
+    user = factory.SubFactory(UserFactory)
+    type = "totp"
+    data = factory.LazyFunction(lambda: {"secret": "JBSWY3DPEHPK3PXPTOTPSECRET"})
+
+
+class LogEntryFactory(factory.django.DjangoModelFactory):
+    """A line of admin history: `obj` is what it is about."""
+
+    class Meta:
+        model = "admin.LogEntry"
+        exclude = ("obj",)
+
+    obj = factory.SubFactory(SettingFactory)
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    content_type = factory.LazyAttribute(lambda o: ContentType.objects.get_for_model(o.obj))
+    object_id = factory.LazyAttribute(lambda o: str(o.obj.pk))
+    object_repr = factory.LazyAttribute(lambda o: str(o.obj)[:200])
+    action_flag = 2  # changed
+    change_message = '[{"changed": {"fields": ["Name"]}}]'

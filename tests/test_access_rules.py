@@ -3,9 +3,13 @@ saying what each persona gets. A new such URL without a row fails the suite, so 
 ships a view that shows someone's data without deciding who may see it.
 
 Personas: the owner of the object, another physician, an approved mentor with no
-mentorship with the owner, the owner's active mentor, staff, and a logged-out visitor
-(302 = sent to log in). tests/mentors/test_mentor_access.py adds the mentors whose
-request is pending, declined, withdrawn, expired or ended."""
+mentorship with the owner, the owner's active mentor, a curriculum editor, staff with no
+permission, a support member, a superuser, and a logged-out visitor (302 = sent to log
+in). tests/mentors/test_mentor_access.py adds the mentors whose request is pending,
+declined, withdrawn, expired or ended.
+
+A row that is `logged` shows the owner's data: a support member's or a superuser's view
+of it is written to the owner's access log, once. Nobody else's view is ever logged."""
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,9 +20,21 @@ from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from allauth.account.utils import user_pk_to_url_str
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cmo_portal.accounts.models import DataAccessLog
 from cmo_portal.notifications.tokens import unsubscribe_token
 
-PERSONAS = ("owner", "physician", "mentor", "active_mentor", "staff", "visitor")
+PERSONAS = (
+    "owner",
+    "physician",
+    "mentor",
+    "active_mentor",
+    "curriculum_editor",
+    "staff",
+    "support",
+    "superuser",
+    "visitor",
+)
+SUPPORT_PERSONAS = ("support", "superuser")
 
 
 @dataclass(frozen=True)
@@ -28,8 +44,12 @@ class Row:
     physician: int
     mentor: int
     active_mentor: int
+    curriculum_editor: int
     staff: int
+    support: int
+    superuser: int
     visitor: int
+    logged: bool = False
     why: str = ""
     method: str = "get"
     data: dict | None = None
@@ -58,7 +78,10 @@ def _public(factory_name: str) -> Row:
         physician=200,
         mentor=200,
         active_mentor=200,
+        curriculum_editor=200,
         staff=200,
+        support=200,
+        superuser=200,
         visitor=200,
         why="public curriculum, holds nobody's data",
     )
@@ -124,37 +147,47 @@ def _calendar(owner) -> dict:
     return {"token": _plan_parts(owner)["plan"].calendar_token}
 
 
-# The owner's data: the owner, their active mentor and staff see it; anyone else gets a
-# 404 that does not even confirm it exists; a visitor is sent to log in.
+# The owner's data: the owner, their active mentor and support (logged) see it; anyone
+# else, staff and curriculum editors too, gets a 404 that does not even confirm it
+# exists; a visitor is sent to log in.
 PRIVATE = {
     "owner": 200,
     "physician": 404,
     "mentor": 404,
     "active_mentor": 200,
-    "staff": 200,
+    "curriculum_editor": 404,
+    "staff": 404,
+    "support": 200,
+    "superuser": 200,
     "visitor": 302,
+    "logged": True,
+}
+# Signed-in users all see it (a public mentor page); it is nobody's private data.
+SIGNED_IN = {
+    **PRIVATE,
+    "physician": 200,
+    "mentor": 200,
+    "curriculum_editor": 200,
+    "staff": 200,
+    "logged": False,
 }
 
 
-# Changing the owner's data: the owner only; staff read in admin or on the pages above,
-# and a mentor comments and reviews (the mentors rows below).
-OWNER_ONLY = {**PRIVATE, "active_mentor": 404, "staff": 404}
+# Changing the owner's data: the owner only; support reads on the pages above, and a
+# mentor comments and reviews (the mentors rows below).
+OWNER_ONLY = {**PRIVATE, "active_mentor": 404, "support": 404, "superuser": 404, "logged": False}
 OWNER_POST = {**OWNER_ONLY, "owner": 302, "method": "post"}
 
-# A mentorship: its mentee (the owner), its mentor and staff see it.
+# A mentorship: its mentee (the owner), its mentor and support (logged) see it; a mentor
+# of the owner in another mentorship does not (tests/mentors/test_views.py).
 MENTORSHIP = {**PRIVATE}
-# An answer only the mentor gives: the mentee is refused (403), as is staff, who may read
-# the mentorship but not act in it; a POST on a mentorship that is not open is turned
-# back with a message (302).
-MENTOR_ANSWER = {
-    **MENTORSHIP,
-    "owner": 403,
-    "active_mentor": 302,
-    "staff": 403,
-    "method": "post",
-}
-# A step either side takes: staff are refused.
-EITHER_SIDE = {**MENTORSHIP, "owner": 302, "active_mentor": 302, "staff": 403, "method": "post"}
+# Acting in a mentorship: support may read it but not act in it (403, not logged).
+_SUPPORT_REFUSED = {"support": 403, "superuser": 403, "logged": False, "method": "post"}
+# An answer only the mentor gives: the mentee is refused (403); a POST on a mentorship
+# that is not open is turned back with a message (302).
+MENTOR_ANSWER = {**MENTORSHIP, **_SUPPORT_REFUSED, "owner": 403, "active_mentor": 302}
+# A step either side takes.
+EITHER_SIDE = {**MENTORSHIP, **_SUPPORT_REFUSED, "owner": 302, "active_mentor": 302}
 MENTEE_STEP = {**EITHER_SIDE, "active_mentor": 403}
 # Work only the active mentor does on the mentee's data.
 ACTIVE_MENTOR_ONLY = {**OWNER_ONLY, "owner": 404, "active_mentor": 200}
@@ -173,7 +206,10 @@ ACCESS_RULES: dict[str, Row] = {
         physician=200,
         mentor=200,
         active_mentor=200,
+        curriculum_editor=200,
         staff=200,
+        support=200,
+        superuser=200,
         visitor=200,
         why="calendar applications cannot log in: the secret token in the link is the "
         "credential, and the owner can reset it (tests/pathways/test_plan_exports.py)",
@@ -199,13 +235,13 @@ ACCESS_RULES: dict[str, Row] = {
     "assessments:results-for": Row(lambda owner: {"user_id": owner.pk}, **PRIVATE),
     "mentors:detail": Row(
         _approved_mentor,
-        **{**PRIVATE, "physician": 200, "mentor": 200},
+        **SIGNED_IN,
         why="an approved mentor's page is for every signed-in user "
         "(applications that are not approved: tests/mentors/test_views.py)",
     ),
     "mentors:request": Row(
         _approved_mentor,
-        **{**PRIVATE, "physician": 200, "mentor": 200},
+        **SIGNED_IN,
         why="any signed-in user may ask an approved mentor; the service refuses bad requests",
     ),
     "mentors:mentorship": Row(_active_mentorship, **MENTORSHIP),
@@ -233,7 +269,10 @@ ACCESS_RULES: dict[str, Row] = {
         physician=200,
         mentor=200,
         active_mentor=200,
+        curriculum_editor=200,
         staff=200,
+        support=200,
+        superuser=200,
         visitor=200,
         why="the signed token in the emailed link is the credential (one-click unsubscribe "
         "works logged out); GET only asks to confirm and changes nothing "
@@ -245,7 +284,10 @@ ACCESS_RULES: dict[str, Row] = {
         physician=200,
         mentor=200,
         active_mentor=200,
+        curriculum_editor=200,
         staff=200,
+        support=200,
+        superuser=200,
         visitor=200,
         why="the key in the emailed link is the credential: the page asks to confirm and "
         "shows only the address the link was sent to",
@@ -256,7 +298,10 @@ ACCESS_RULES: dict[str, Row] = {
         physician=302,
         mentor=302,
         active_mentor=302,
+        curriculum_editor=302,
         staff=302,
+        support=302,
+        superuser=302,
         visitor=302,
         why="the key is the credential; allauth moves it into the session and redirects "
         "to a URL without it, so it never leaks through the Referer header",
@@ -265,7 +310,9 @@ ACCESS_RULES: dict[str, Row] = {
 
 # Namespaces that guard themselves, and why they have no rows.
 SELF_GUARDED_NAMESPACES = {
-    "admin": "Django admin: staff only (tests/test_security.py), then per-model permissions",
+    "admin": "Django admin: staff only, with two-factor authentication "
+    "(tests/test_security.py, tests/accounts/test_support_access.py), then per-model "
+    "permissions",
 }
 
 
@@ -301,7 +348,7 @@ def test_every_access_row_names_a_real_url():
 
 @pytest.mark.parametrize("url_name", sorted(ACCESS_RULES))
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_access_rule(url_name, persona, physician, persona_clients):
+def test_access_rule(url_name, persona, physician, personas, persona_clients):
     row = ACCESS_RULES[url_name]
     url = reverse(url_name, kwargs=row.kwargs(physician))
     client = persona_clients[persona]
@@ -311,3 +358,8 @@ def test_access_rule(url_name, persona, physician, persona_clients):
     )
     if response.status_code == 302 and persona == "visitor" and ":" in url_name:
         assert response.url.startswith(reverse("account_login"))
+    logged = list(DataAccessLog.objects.values_list("person", "viewer", "path"))
+    if row.logged and persona in SUPPORT_PERSONAS:
+        assert logged == [(physician.pk, personas[persona].pk, url)], url_name
+    else:
+        assert logged == [], f"{persona} on {url_name} was logged"

@@ -36,3 +36,51 @@ def test_compose_keeps_data_in_volumes_and_refuses_to_start_without_secrets():
     assert web_env["DATABASE_URL"].startswith("postgres://")
     assert web_env["CELERY_BROKER_URL"].startswith("redis://")
     assert web_env["CACHE_URL"].startswith("rediscache://")
+
+
+def test_compose_tells_the_site_it_sits_behind_one_proxy():
+    web_env = load_compose()["services"]["web"]["environment"]
+    assert web_env["DJANGO_TRUSTED_PROXY_COUNT"].endswith(":-1}")
+
+
+def test_the_trusted_proxy_count_is_read_from_the_environment():
+    """A subprocess, so the settings are read afresh with the variable set."""
+    import os
+    import subprocess
+    import sys
+
+    code = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cmo_portal.settings.dev"}
+    env["DJANGO_TRUSTED_PROXY_COUNT"] = "2"
+    shown = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "2"
+
+
+def test_compose_refuses_to_start_without_the_site_address_and_sender():
+    web_env = load_compose()["services"]["web"]["environment"]
+    assert ":?" in web_env["SITE_URL"]
+    assert ":?" in web_env["DEFAULT_FROM_EMAIL"]
+
+
+def test_make_run_gives_emails_the_address_it_serves_on():
+    """Under `make run PORT=8201` the links in emails point to port 8201."""
+    import shutil
+    import subprocess
+
+    dry_run = subprocess.run(
+        [shutil.which("make") or "make", "-n", "run", "PORT=8201"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    serve = next(line for line in dry_run.splitlines() if "runserver" in line)
+    assert "http://127.0.0.1:8201" in serve
+    assert "runserver 127.0.0.1:8201" in serve

@@ -16,7 +16,7 @@ from allauth.mfa.totp.internal.auth import (
 )
 from django.urls import reverse
 
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +63,8 @@ def _current_code(secret: str) -> str:
     return format_hotp_value(hotp_value(secret, counter))
 
 
-def test_staff_can_turn_on_two_factor_and_then_login_asks_for_a_code(client, staff):
+def test_staff_can_turn_on_two_factor_and_then_login_asks_for_a_code(client):
+    staff = UserFactory(is_staff=True)
     _login(client, staff)
     activate = reverse("mfa_activate_totp")
     # Changing security settings asks for the password again first.
@@ -134,6 +135,29 @@ def test_production_settings_pass_the_deployment_checks():
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="cmo.example.org",
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
+        SITE_URL="https://cmo.example.org",
+        DEFAULT_FROM_EMAIL="CMO Pathways <hello@cmo.example.org>",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("SITE_URL", "SITE_URL must be set"),
+        ("DEFAULT_FROM_EMAIL", "DEFAULT_FROM_EMAIL must be set"),
+    ],
+)
+def test_production_refuses_to_start_without_the_site_address_or_sender(missing, message):
+    env = {
+        "DJANGO_SETTINGS_MODULE": "cmo_portal.settings.prod",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "cmo.example.org",
+        "SITE_URL": "https://cmo.example.org",
+        "DEFAULT_FROM_EMAIL": "hello@cmo.example.org",
+    }
+    del env[missing]
+    result = _run_manage("check", **env)
+    assert result.returncode != 0
+    assert message in result.stderr

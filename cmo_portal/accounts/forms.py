@@ -45,3 +45,38 @@ class ProfileForm(forms.ModelForm):
 
     def clean_intent(self) -> str:
         return self.cleaned_data.get("intent") or Intent.GROW
+
+
+class AccountDeleteForm(forms.Form):
+    """The confirmation that deleting the account is meant: the person types their own
+    email address."""
+
+    email = forms.CharField(
+        label="Type your email address to confirm",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Deleting cannot be undone.",
+        error_messages={
+            "required": "Type your email address to confirm. Nothing has been deleted."
+        },
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() != self.user.email.lower():
+            raise forms.ValidationError(
+                "That is not your email address, so nothing has been deleted. Type "
+                f"{self.user.email} to confirm."
+            )
+        return email
+
+
+class VerificationResendForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email address",
+        max_length=254,
+        error_messages={"required": "Type the address you signed up with."},
+    )

@@ -12,6 +12,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django_countries.fields import CountryField
 
+from cmo_portal import clock
+
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -57,6 +59,8 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_unique_ci"),
         ]
+        # Support is this permission, never the staff flag: see cmo_portal/accounts/access.py.
+        permissions = [("view_physician_records", "Can view physician records (support)")]
 
     def __str__(self) -> str:
         return self.email
@@ -71,6 +75,24 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.get_full_name()
+
+
+# How the site names someone whose account was deleted: what they left on other people's
+# records (comments, reviews, ratings, mentorships) stays, attributed to one of these.
+# The one definition of the wording; templates use the filters in templatetags/people.py.
+FORMER_MEMBER = "a former member"
+FORMER_MENTOR = "a former mentor"
+# Why a mentee's requests and mentorships closed when their mentor's account went.
+MENTOR_DELETED_REASON = "The mentor's account was deleted."
+
+
+def name_or_former(person, *, former: str = FORMER_MEMBER) -> str:
+    """The name the site shows for a user or a mentor profile (anything with a
+    `display_name` or `get_full_name`), or `former` when the account is gone (None)."""
+    if person is None:
+        return former
+    display_name = getattr(person, "display_name", None)
+    return display_name if isinstance(display_name, str) else person.get_full_name()
 
 
 class CareerStage(models.TextChoices):
@@ -182,3 +204,36 @@ class Profile(models.Model):
                     "residency (0 if you finished this year)."
                 }
             )
+
+
+class DataKind(models.TextChoices):
+    """What of a person's data a page shows; the access rule is asked about one of these."""
+
+    PLAN = "plan", "your career plan"
+    RESULTS = "results", "your results"
+    RATINGS = "ratings", "your rubric ratings"
+    ASSESSMENT = "assessment", "your needs assessment"
+    PROFILE = "profile", "your profile"
+    MENTORSHIP = "mentorship", "a mentorship of yours"
+    MENTOR_PROFILE = "mentor_profile", "your mentor profile"
+
+
+class DataAccessLog(models.Model):
+    """One look by a support member at a person's data, for that person to read on
+    "Who has seen my data". The row outlives the support member's account (viewer becomes
+    empty) but not the person's."""
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_access_log")
+    viewer = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    path = models.CharField("page", max_length=500)
+    what = models.CharField(max_length=20, choices=DataKind.choices)
+    seen_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-seen_at", "-pk"]
+        indexes = [models.Index(fields=["person", "-seen_at"], name="data_access_person_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.viewer or 'a former support member'} saw {self.path} of {self.person}"

@@ -1,27 +1,17 @@
-"""Who may see whose data: the one rule every view that shows a user's data goes through."""
+"""Reads of accounts: profiles, and the log of who has seen a person's data."""
 
+from django.db.models import QuerySet
 from django.http import Http404
 
-from .models import Profile, User
-
-
-def user_can_view_data_of(viewer: User, owner: User) -> bool:
-    """A physician's data is seen by the physician, by staff, and by a mentor while their
-    mentorship with the physician is active: the moment it ends, so does the access."""
-    if not viewer.is_authenticated or not viewer.is_active:
-        return False
-    if viewer.pk == owner.pk or viewer.is_staff:
-        return True
-    from mentors.selectors import is_active_mentor_of
-
-    return is_active_mentor_of(viewer, owner)
+from .access import user_can_view_data_of
+from .models import DataAccessLog, DataKind, Profile, User
 
 
 def profile_get_for_viewer(*, viewer: User, user_id: int) -> Profile:
     """The profile of user `user_id`, or 404 when it does not exist or `viewer` may not
     see it: a stranger learns nothing, not even that the user exists."""
     profile = Profile.objects.select_related("user").filter(user_id=user_id).first()
-    if profile is None or not user_can_view_data_of(viewer, profile.user):
+    if profile is None or not user_can_view_data_of(viewer, profile.user, what=DataKind.PROFILE):
         raise Http404("No such profile.")
     return profile
 
@@ -32,3 +22,9 @@ def profile_of(user: User) -> Profile | None:
         return user.profile
     except Profile.DoesNotExist:
         return None
+
+
+def data_access_log_of(person: User) -> QuerySet[DataAccessLog]:
+    """The support views of `person`'s data, newest first, with who looked: one query
+    per page of the log, however long it is."""
+    return DataAccessLog.objects.filter(person=person).select_related("viewer__profile")

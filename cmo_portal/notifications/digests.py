@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import F, Prefetch
-from django.utils import timezone
 
 from assessments.models import TargetPathway
+from cmo_portal import clock
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
 from pathways.models import (
     CareerPlan,
@@ -44,7 +44,7 @@ def digests_due_sweep(*, now: datetime.datetime | None = None) -> int:
     number of users queued. Safe to run twice: a batch composes only what is still due."""
     from .tasks import digest_batch_compose
 
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = list(
         NotificationPreferences.objects.filter(next_digest_at__lte=now, user__is_active=True)
         .order_by("next_digest_at", "pk")
@@ -221,7 +221,7 @@ def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) 
 def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None = None) -> int:
     """Compose the digests of these users that are due, once each. Returns how many were
     composed into the log (not counting users with nothing to say or who opted out)."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         due = list(
             NotificationPreferences.objects.select_for_update(skip_locked=True, of=("self",))

@@ -18,9 +18,9 @@ from collections import defaultdict
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from assessments.models import RaterRole, RatingSet
+from cmo_portal import clock
 from cmo_portal.accounts.models import CareerStage
 from mentors.models import REQUEST_EXPIRES_AFTER, Mentorship, MentorshipStatus
 from pathways.models import CareerPlan, ItemStatus, PlanAction, PlanStatus
@@ -58,7 +58,7 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 def reminders_due_sweep(*, now: datetime.datetime | None = None) -> int:
     from .tasks import reminder_batch_compose
 
-    now = now or timezone.now()
+    now = now or clock.now()
     ids = list(
         NotificationPreferences.objects.filter(next_reminders_at__lte=now, user__is_active=True)
         .order_by("next_reminders_at", "pk")
@@ -97,7 +97,7 @@ def _log(prefs, kind: str, period: str, template: str, context: dict) -> EmailLo
 
 def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None = None) -> int:
     """Compose the reminders due for these users today, once each. Returns how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     with transaction.atomic():
         due = list(
             NotificationPreferences.objects.select_for_update(skip_locked=True, of=("self",))

@@ -1,4 +1,4 @@
-"""Production: base, tightened. Refuses to start without a secret key and hosts."""
+"""Production: base, tightened. Refuses to start without a secret key, hosts, the\nsite's address and its sender."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -13,6 +13,18 @@ if not SECRET_KEY or len(SECRET_KEY) < 40:
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "DJANGO_ALLOWED_HOSTS must list the host names this site answers to."
+    )
+
+# Links in every email and the sender of every email: a default would send people to
+# localhost or have mail refused, so production names both.
+if not env.str("SITE_URL", default=""):
+    raise ImproperlyConfigured(
+        "SITE_URL must be set to the address people use, e.g. https://cmo.example.org."
+    )
+if not env.str("DEFAULT_FROM_EMAIL", default=""):
+    raise ImproperlyConfigured(
+        "DEFAULT_FROM_EMAIL must be set to the sender of the site's email, e.g. "
+        "CMO Pathways <hello@cmo.example.org>."
     )
 
 ALLOW_DEMO_ACCOUNTS = False

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmo_portal import clock
 from mentors import matching, selectors, services
 from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
 from mentors.models import DECLINE_COOL_OFF, MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
@@ -45,7 +45,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     declined = (
         mine.filter(
             status=MentorshipStatus.DECLINED,
-            responded_at__gte=timezone.now() - DECLINE_COOL_OFF,
+            responded_at__gte=clock.now() - DECLINE_COOL_OFF,
         )
         .order_by("-responded_at")
         .first()

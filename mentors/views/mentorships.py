@@ -1,5 +1,5 @@
 """Requests and mentorships: the physician asks, the mentor answers, either side ends.
-Every page finds the mentorship through one access helper (mentee, mentor or staff)."""
+Every page finds the mentorship through one access helper (mentee, mentor or support)."""
 
 from collections.abc import Callable
 
@@ -81,7 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
-    is_mentor = mentorship.mentor.user_id == request.user.pk
+    is_mentor = mentorship.mentor_user_id == request.user.pk
     return render(
         request,
         "mentors/mentorship_detail.html",
@@ -93,9 +93,9 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),
             "end_form": ReasonForm(),
-            "plans": list(mentorship.mentee.career_plans.select_related("pathway"))
-            if mentorship.is_active and (is_mentor or request.user.is_staff)
-            else [],
+            "plans": selectors.mentorship_plans_for_viewer(
+                mentorship=mentorship, viewer=request.user
+            ),
         },
     )
 

@@ -39,7 +39,7 @@ def _back_to_the_form(request: HttpRequest, plan) -> HttpResponse:
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    """A comment from the owner or an active mentor; staff read but do not comment."""
+    """A comment from the owner or an active mentor; support reads but does not comment."""
     plan = plan_get_for_viewer(viewer=request.user, pk=pk)
     is_owner = plan.owner_id == request.user.pk
     if (
@@ -111,7 +111,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 def mentee_rubric(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor rates the mentee on the rubric; the ratings show beside the mentee's."""
     mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
-    if mentorship.mentor.user_id != request.user.pk or not mentorship.is_active:
+    if mentorship.mentor_user_id != request.user.pk or not mentorship.is_active:
         raise Http404("No such mentorship.")
     return rubric_page(
         request,

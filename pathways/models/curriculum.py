@@ -8,8 +8,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
+from cmo_portal import clock
 from cmo_portal.accounts.models import CareerStage
 
 # The career stages in the order a physician passes through them.
@@ -388,7 +388,7 @@ class OpportunityKind(models.TextChoices):
 class OpportunityQuerySet(models.QuerySet):
     def open(self, today: datetime.date | None = None) -> "OpportunityQuerySet":
         """Those still open: no deadline (rolling) or a deadline today or later."""
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
 
     def soonest_first(self) -> "OpportunityQuerySet":
@@ -396,7 +396,7 @@ class OpportunityQuerySet(models.QuerySet):
         return self.order_by(models.F("deadline").asc(nulls_last=True), "title")
 
     def closing_within(self, days: int, today: datetime.date | None = None):
-        today = today or timezone.localdate()
+        today = today or clock.today()
         return self.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days))
 
 
@@ -428,7 +428,7 @@ class Opportunity(CurriculumItem):
 
     def clean(self) -> None:
         super().clean()
-        if self._state.adding and self.deadline and self.deadline < timezone.localdate():
+        if self._state.adding and self.deadline and self.deadline < clock.today():
             raise ValidationError(
                 {
                     "deadline": "This deadline has already passed: a new opportunity needs "

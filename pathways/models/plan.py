@@ -2,17 +2,32 @@
 development plan, each with actions, generated from the gaps and then owned by the
 physician."""
 
+import datetime
 import secrets
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
+
+from cmo_portal import clock
 
 from .curriculum import Competency, LearningModule, Opportunity, Pathway
 
 
 def new_calendar_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+# How far ahead a person may set a due date: a career plan spans years, not centuries.
+DUE_DATE_YEARS_AHEAD = 20
+
+
+def _years_after(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return day.replace(year=day.year + years, day=28)
 
 
 class PlanSection(models.TextChoices):
@@ -82,6 +97,13 @@ class CareerPlan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("pathways:plan-detail", kwargs={"pk": self.pk})
+
+    def due_date_range(self) -> tuple[datetime.date, datetime.date]:
+        """The due dates a person may give a goal or action of this plan: from the day
+        the plan was made to DUE_DATE_YEARS_AHEAD years after today."""
+        today = clock.today()
+        made = timezone.localdate(self.created_at) if self.created_at else today
+        return min(made, today), _years_after(today, DUE_DATE_YEARS_AHEAD)
 
     def can_move_to(self, status: str, *, as_mentor: bool = False) -> bool:
         transitions = MENTOR_TRANSITIONS if as_mentor else PLAN_TRANSITIONS
@@ -214,3 +236,40 @@ class PlanChange(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class PdfStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be prepared"
+    RENDERING = "rendering", "Being prepared"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Could not be prepared"
+
+
+class PlanPdf(models.Model):
+    """The plan's PDF, rendered by a Celery task and kept for one version of the plan
+    (its items as they stand, on one day: overdue marks change with the date). A page
+    never waits on WeasyPrint: it asks for the version and shows "being prepared" until
+    the row is ready."""
+
+    plan = models.ForeignKey(CareerPlan, on_delete=models.CASCADE, related_name="pdfs")
+    version = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=PdfStatus.choices, default=PdfStatus.PENDING)
+    content = models.BinaryField(blank=True, default=b"", editable=False)
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(default=clock.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="one_pdf_per_plan_version")
+        ]
+        verbose_name = "plan PDF"
+        verbose_name_plural = "plan PDFs"
+
+    def __str__(self) -> str:
+        return f"PDF of {self.plan} ({self.version[:12]}, {self.get_status_display()})"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == PdfStatus.READY

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from django.utils import timezone
 
+from cmo_portal import clock
 from pathways.models import (
     CURRICULUM_MODELS,
     Competency,
@@ -294,14 +294,12 @@ class _Loader:
 
 
 @transaction.atomic
-def curriculum_load(
-    *, folder: Path = CURRICULUM_DIR, today: datetime.date | None = None
-) -> LoadReport:
+def curriculum_load(*, folder: Path = CURRICULUM_DIR) -> LoadReport:
     """Load the shipped curriculum. Idempotent: rows are matched by slug, so a second
     run duplicates nothing; rows an editor changed in admin are left as they are; and
     nothing is ever deleted. A broken reference rolls the whole load back."""
     data = curriculum_read(folder)
-    loader = _Loader(today or timezone.localdate())
+    loader = _Loader(clock.today())
     loader.scale(data.get("level", []))
     loader.settings(data.get("setting", []))
     loader.role_kinds(data.get("role_kind", []))

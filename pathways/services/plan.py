@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
 
 from assessments.scoring import CompetencyGap
 from assessments.selectors import latest_completed_assessment, results_for
+from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from pathways.models import (
     CareerPlan,
@@ -98,7 +98,7 @@ def plan_suggestions(
         .order_by("effort_hours", "title")
     )
     opportunities = (
-        Opportunity.objects.open()
+        Opportunity.objects.open(start)
         .filter(competencies__in=competency_ids)
         .prefetch_related("competencies")
         .distinct()
@@ -173,10 +173,9 @@ def _untouched(item) -> bool:
 
 
 @transaction.atomic
-def plan_generate(
-    *, owner: User, pathway: Pathway, actor: User, today: datetime.date | None = None
-) -> CareerPlan:
-    """Create the plan for `pathway` from the owner's gaps, or regenerate it."""
+def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
+    """Create the plan for `pathway` from the owner's gaps, or regenerate it; due dates
+    count from the clock's today."""
     plan, created = CareerPlan.objects.select_for_update().get_or_create(
         owner=owner, pathway=pathway
     )
@@ -185,9 +184,7 @@ def plan_generate(
     gaps = sorted(gaps, key=lambda g: (-g.weighted_gap, -g.weight, g.name))[:GOALS_FROM_GAPS]
     assessment = latest_completed_assessment(owner)
     hours = (assessment.hours_per_week if assessment else None) or DEFAULT_HOURS_PER_WEEK
-    suggestions = plan_suggestions(
-        gaps=gaps, hours_per_week=hours, start=today or timezone.localdate()
-    )
+    suggestions = plan_suggestions(gaps=gaps, hours_per_week=hours, start=clock.today())
 
     goals = {g.generated_key: g for g in plan.goals.exclude(generated_key="")}
     actions = {
@@ -240,7 +237,7 @@ def plan_generate(
             elif _untouched(action):
                 PlanAction.objects.filter(pk=action.pk).update(**values, version=F("version") + 1)
                 refreshed += 1
-    plan.generated_at = timezone.now()
+    plan.generated_at = clock.now()
     plan.save(update_fields=["generated_at", "updated_at"])
     verb = "Generated the plan" if created else "Regenerated the plan"
     _record(plan, actor, f"{verb}: {added} new suggestions, {refreshed} refreshed.")
@@ -271,7 +268,7 @@ def _changes(item, data: dict, fields: tuple[str, ...]) -> dict:
 def _save_versioned(model, item, data: dict, version: int) -> None:
     """Save only if nobody saved since `version` was read; else raise PlanConflict."""
     updated = model.objects.filter(pk=item.pk, version=version).update(
-        **data, edited=True, version=F("version") + 1, updated_at=timezone.now()
+        **data, edited=True, version=F("version") + 1, updated_at=clock.now()
     )
     if not updated:
         raise PlanConflict(current=model.objects.get(pk=item.pk))

@@ -1,6 +1,6 @@
 """The career plan out of the site: a print page, PDF, JSON, CSV and a calendar feed.
 
-All but the calendar feed are for the plan's viewers (owner, staff, an active mentor),
+All but the calendar feed are for the plan's viewers (owner, an active mentor, support),
 found through `selectors.plan_get_for_viewer`. The feed is read by calendar apps, which
 cannot log in: its unguessable token is the key, and resetting it revokes the old link.
 """
@@ -9,13 +9,14 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from pathways import exports, selectors
-from pathways.models import CareerPlan
+from pathways.models import CareerPlan, PdfStatus
+from pathways.services import pdf as pdf_services
 
 # Calendar tokens are 43 characters (secrets.token_urlsafe(32)) and the column holds 64.
 MAX_CALENDAR_TOKEN = 64
@@ -47,11 +48,24 @@ def plan_print(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The PDF when it is ready; until then a page that says it is being prepared (and,
+    with ?status, a JSON answer for that page's script). ?retry asks again after a
+    failure."""
     plan = _plan_for_viewer(request, pk)
-    return _download(
-        exports.plan_pdf(plan, request=request),
-        content_type="application/pdf",
-        filename=_filename(plan, "pdf"),
+    pdf = pdf_services.plan_pdf_request(plan=plan, retry="retry" in request.GET)
+    if "status" in request.GET:
+        response = JsonResponse({"status": pdf.status, "ready": pdf.is_ready})
+        add_never_cache_headers(response)
+        return response
+    if pdf.is_ready:
+        return _download(
+            bytes(pdf.content), content_type="application/pdf", filename=_filename(plan, "pdf")
+        )
+    return render(
+        request,
+        "pathways/plan_pdf_wait.html",
+        {"plan": plan, "pdf": pdf, "failed": pdf.status == PdfStatus.FAILED},
+        status=202,
     )
 
 

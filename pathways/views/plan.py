@@ -1,5 +1,6 @@
-"""The career plan's pages: owned and edited by the physician, read by staff and the
-physician's active mentors, who also comment and review (mentors/views/reviews.py)."""
+"""The career plan's pages: owned and edited by the physician, read by the physician's
+active mentors, who also comment and review (mentors/views/reviews.py), and by support
+(cmo_portal/accounts/access.py)."""
 
 from itertools import groupby
 
@@ -172,7 +173,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
         if request.GET.get("section") in PlanSection.values
         else {}
     )
-    form = GoalForm(request.POST or None, initial=initial)
+    form = GoalForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         goal = services.goal_create(plan=plan, actor=request.user, data=data)
@@ -233,7 +234,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
         item=goal,
         plan=goal.plan,
         kind="goal",
-        make_form=GoalForm,
+        make_form=lambda *args, **kwargs: GoalForm(*args, plan=goal.plan, **kwargs),
         update=lambda data, version: services.goal_update(
             goal=goal, actor=request.user, data=data, version=version
         ),

@@ -1,6 +1,7 @@
 """The account journeys that allauth provides, configured the way the site needs them:
 email as the login, mandatory verification, password reset and change, email change."""
 
+import datetime
 import re
 
 import pytest
@@ -216,3 +217,63 @@ def test_account_emails_are_multipart_and_speak_for_the_site(
     assert mimetype == "text/html"
     confirm_path = link_in(message)
     assert f'href="http://testserver{confirm_path}"' in html  # the same link, clickable
+
+
+def test_the_verification_email_names_the_site_and_has_no_empty_domain(
+    client, django_capture_on_commit_callbacks
+):
+    sign_up(client, django_capture_on_commit_callbacks)
+    body = mail.outbox[-1].body
+    assert "an account on CMO Pathways." in body
+    assert " on ." not in body
+    assert "/accounts/confirm-email/" in link_in(mail.outbox[-1])
+
+
+RESEND = "/account/confirm-again/"
+
+
+def test_the_page_after_sign_up_offers_to_send_the_link_again(
+    client, django_capture_on_commit_callbacks
+):
+    response = sign_up(client, django_capture_on_commit_callbacks)
+    page = client.get(response.url).content.decode()
+    assert reverse("accounts:verification-resend") == RESEND
+    assert f'href="{RESEND}"' in page
+
+
+def test_send_again_emails_a_new_link_once_the_limit_allows(
+    client, django_capture_on_commit_callbacks, time_machine, on_date
+):
+    on_date(datetime.date(2026, 12, 1))
+    sign_up(client, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(RESEND, {"email": "new.doctor@example.com"}, follow=True)
+    assert "a new link is on its way" in response.content.decode()
+    assert len(mail.outbox) == 1  # within three minutes of the first: none more
+
+    time_machine.shift(datetime.timedelta(minutes=4))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RESEND, {"email": "New.Doctor@example.com"})
+    assert len(mail.outbox) == 2
+    assert "/accounts/confirm-email/" in link_in(mail.outbox[-1])
+
+
+@pytest.mark.parametrize("email", ["nobody@example.com", "verified@example.com"])
+def test_send_again_says_the_same_and_sends_nothing_for_other_addresses(
+    client, django_capture_on_commit_callbacks, email
+):
+    user = UserFactory(email="verified@example.com")
+    assert EmailAddress.objects.get(user=user).verified
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(RESEND, {"email": email}, follow=True)
+    assert "a new link is on its way" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_send_again_with_a_bad_address_says_why_and_keeps_it(client):
+    response = client.post(RESEND, {"email": "not an address"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a valid email address" in page
+    assert 'value="not an address"' in page

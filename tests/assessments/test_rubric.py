@@ -108,12 +108,13 @@ def test_evidence_without_a_level_asks_for_the_level(rater, curriculum):
     assert "Led the P&amp;T committee" in response.content.decode()
 
 
-def test_a_submitted_set_is_seen_by_its_owner_and_staff_only(
-    client, physician, other_physician, mentor, staff, curriculum
+def test_a_submitted_set_is_seen_by_its_owner_and_support_only(
+    client, physician, other_physician, mentor, staff, support, curriculum
 ):
     rating_set = submit_ratings(physician, {curriculum["competencies"]["Finance"]: 2})
     url = reverse("assessments:rating-set", args=[rating_set.pk])
-    for user, status in ((physician, 200), (staff, 200), (other_physician, 404), (mentor, 404)):
+    seen = ((physician, 200), (support, 200), (staff, 404), (other_physician, 404), (mentor, 404))
+    for user, status in seen:
         client.force_login(user)
         assert client.get(url).status_code == status
 

@@ -21,7 +21,14 @@ from cmo_portal.accounts.models import User
 from mentors.models import Mentorship, PlanComment
 from pathways.models import CareerPlan, Competency, RubricLevel
 from pathways.services import curriculum_editor_group_sync, curriculum_load
-from tests.factories import PASSWORD, MentorProfileFactory, ProfileFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MentorProfileFactory,
+    ProfileFactory,
+    UserFactory,
+    second_factor_for,
+    totp_code,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -80,6 +87,7 @@ def test_sign_up_onboard_plan_mentor_review_and_a_curriculum_change(watched_page
     )
     editor = ProfileFactory(user=UserFactory(is_staff=True), full_name="Cleo Editor").user
     editor.groups.add(curriculum_editor_group_sync())
+    editor_secret = second_factor_for(editor)  # staff open the admin only with one
     page = watched_page.page
 
     # 1. Sign up and verify the address from the email.
@@ -187,6 +195,8 @@ def test_sign_up_onboard_plan_mentor_review_and_a_curriculum_change(watched_page
     level = RubricLevel.objects.get(competency=competency, level=1)
     editor_page = another_page()
     sign_in(editor_page, editor.email)
+    editor_page.page.get_by_label("Code").fill(totp_code(editor_secret))
+    click_and_check(editor_page, editor_page.page.get_by_role("button", name="Sign in"))
     editor_page.visit(f"/admin/pathways/competency/{competency.pk}/change/")
     index = list(competency.levels.order_by("pk").values_list("pk", flat=True)).index(level.pk)
     editor_page.page.locator(f"#id_levels-{index}-descriptor").fill(

@@ -25,7 +25,7 @@ CHANGELIST = reverse("admin:mentors_mentorprofile_changelist")
 
 @pytest.fixture
 def superuser(db):
-    return UserFactory(is_staff=True, is_superuser=True)
+    return UserFactory(is_staff=True, is_superuser=True, second_factor=True)
 
 
 @pytest.fixture
@@ -183,5 +183,5 @@ def test_comments_and_reviews_are_read_only_in_the_admin(admin_client, physician
 
 
 def test_staff_without_mentor_permissions_cannot_see_applications(client, application):
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True, second_factor=True))
     assert client.get(CHANGELIST).status_code == 403

@@ -151,7 +151,7 @@ def test_a_goal_from_another_plan_saves_nothing_and_keeps_the_text(
     assert textarea_value(plan_page, "body") == ADVICE
 
 
-@pytest.mark.parametrize("persona", ["mentor", "physician", "staff"])
+@pytest.mark.parametrize("persona", ["mentor", "physician", "staff", "support"])
 def test_only_the_owner_and_an_active_mentor_comment(persona, persona_clients, plan, goal):
     response = persona_clients[persona].post(comment_url(plan), {"body": ADVICE})
     assert response.status_code == 404
@@ -243,7 +243,7 @@ def test_a_review_with_a_tampered_outcome_is_refused(active_mentor, plan):
     assert not PlanReview.objects.exists()
 
 
-@pytest.mark.parametrize("persona", ["owner", "mentor", "physician", "staff"])
+@pytest.mark.parametrize("persona", ["owner", "mentor", "physician", "staff", "support"])
 def test_only_an_active_mentor_reviews(persona, persona_clients, plan):
     client = persona_clients[persona]
     assert client.get(review_url(plan)).status_code == 404

@@ -8,7 +8,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cmo_portal.accounts.selectors import user_can_view_data_of
+from cmo_portal.accounts.access import user_can_view_data_of
+from cmo_portal.accounts.models import DataKind
 from mentors import services
 from mentors.models import MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
 from pathways.models import CareerPlan, PlanGoal, PlanStatus
@@ -136,13 +137,13 @@ def test_after_a_decline_the_physician_may_ask_again_only_after_the_cool_off(phy
 
 def test_accepting_starts_the_mentorship_and_opens_the_mentees_data(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
-    assert not user_can_view_data_of(cmo.user, physician)
+    assert not user_can_view_data_of(cmo.user, physician, what=DataKind.PLAN)
     mail.outbox.clear()
     send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.ACTIVE
     assert mentorship.started_at is not None
-    assert user_can_view_data_of(cmo.user, physician)
+    assert user_can_view_data_of(cmo.user, physician, what=DataKind.PLAN)
     assert [m.to for m in mail.outbox] == [[physician.email]]
     assert "will be your mentor" in mail.outbox[0].subject
 
@@ -242,7 +243,7 @@ def test_either_side_ends_a_mentorship_and_the_mentors_access_ends_at_once(physi
     )
     assert mentorship.status == MentorshipStatus.ENDED
     assert mentorship.ended_by == physician
-    assert not user_can_view_data_of(cmo.user, physician)
+    assert not user_can_view_data_of(cmo.user, physician, what=DataKind.PLAN)
     assert [m.to for m in mail.outbox] == [[cmo.user.email]]  # the other side is told
 
 

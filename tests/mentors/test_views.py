@@ -31,7 +31,6 @@ from tests.factories import (
     PathwayFactory,
     ProfileFactory,
     SettingFactory,
-    UserFactory,
     make_scale,
 )
 
@@ -199,24 +198,29 @@ def test_an_application_not_approved_is_hidden_from_other_users(
         assert client_for(user).get(url).status_code == 404
 
 
-def test_an_application_not_approved_is_seen_by_its_author_and_staff(staff):
+def test_an_application_not_approved_is_seen_by_its_author_and_support_not_staff(
+    staff, curriculum_editor, support
+):
     application = make_mentor("Dr Applicant", status="pending")
     url = reverse("mentors:detail", args=[application.pk])
 
-    for user in (application.user, staff):
+    for user in (application.user, support):
         response = client_for(user).get(url)
         assert response.status_code == 200
         assert "Dr Applicant" in page_text(response)
+    for user in (staff, curriculum_editor):
+        assert client_for(user).get(url).status_code == 404
 
 
-def test_a_deactivated_mentors_page_is_404_for_others(physician, staff):
+def test_a_deactivated_mentors_page_is_404_for_others(physician, staff, support):
     gone = make_mentor("Dr Gone")
     gone.user.is_active = False
     gone.user.save()
     url = reverse("mentors:detail", args=[gone.pk])
 
     assert client_for(physician).get(url).status_code == 404
-    assert client_for(staff).get(url).status_code == 200
+    assert client_for(staff).get(url).status_code == 404
+    assert client_for(support).get(url).status_code == 200
 
 
 def test_a_mentor_page_that_does_not_exist_is_404(client, physician):
@@ -457,13 +461,13 @@ def status_of(mentorship: Mentorship) -> str:
     return mentorship.status
 
 
-def test_the_mentorship_page_is_seen_by_both_sides_and_staff_only(
-    physician, mentor, other_physician, active_mentor, staff, requested
+def test_the_mentorship_page_is_seen_by_both_sides_and_support_only(
+    physician, mentor, other_physician, active_mentor, staff, curriculum_editor, support, requested
 ):
     url = reverse("mentors:mentorship", args=[requested.pk])
-    for user in (physician, mentor, staff):
+    for user in (physician, mentor, support):
         assert client_for(user).get(url).status_code == 200
-    for user in (other_physician, active_mentor):
+    for user in (other_physician, active_mentor, staff, curriculum_editor):
         assert client_for(user).get(url).status_code == 404
 
 
@@ -809,10 +813,12 @@ def test_a_declined_physician_is_told_when_they_may_ask_again(physician, mentor)
     assert reverse("mentors:request", kwargs={"pk": profile.pk}) not in response.text
 
 
-def test_the_active_mentor_finds_the_rubric_from_the_mentees_results(physician, active_mentor):
+def test_the_active_mentor_finds_the_rubric_from_the_mentees_results(
+    physician, active_mentor, support
+):
     mentorship = Mentorship.objects.active().get(mentee=physician)
     url = reverse("assessments:results-for", kwargs={"user_id": physician.pk})
     rubric = reverse("mentors:mentee-rubric", kwargs={"pk": mentorship.pk})
     assert rubric in client_for(active_mentor).get(url).text
-    staff_view = client_for(UserFactory(is_staff=True)).get(url)
-    assert staff_view.status_code == 200 and rubric not in staff_view.text
+    support_view = client_for(support).get(url)
+    assert support_view.status_code == 200 and rubric not in support_view.text

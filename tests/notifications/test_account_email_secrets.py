@@ -101,7 +101,7 @@ def test_the_email_change_confirmation_link_is_not_kept_once_sent(
 
 @pytest.fixture
 def admin_client():
-    return client_for(UserFactory(is_staff=True, is_superuser=True))
+    return client_for(UserFactory(is_staff=True, is_superuser=True, second_factor=True))
 
 
 def pending_reset(physician, django_capture_on_commit_callbacks):

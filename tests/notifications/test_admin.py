@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def admin_client():
-    return client_for(UserFactory(is_staff=True, is_superuser=True))
+    return client_for(UserFactory(is_staff=True, is_superuser=True, second_factor=True))
 
 
 def log(user, status, key):

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor(db):
-    user = UserFactory(is_staff=True)
+    user = UserFactory(is_staff=True, second_factor=True)
     user.groups.add(curriculum_editor_group_sync())
     return user
 

@@ -146,9 +146,13 @@ def test_a_reload_updates_rows_nobody_edited():
     assert pathway.title == shipped_title
 
 
-def test_shipped_deadlines_are_never_in_the_past():
-    today = datetime.date(2026, 11, 22)
-    curriculum_load(today=today)
+@pytest.mark.parametrize(
+    "today",
+    [datetime.date(2026, 11, 22), datetime.date(2026, 12, 31), datetime.date(2028, 2, 29)],
+)
+def test_shipped_deadlines_are_never_in_the_past(on_date, today):
+    on_date(today)
+    curriculum_load()
     assert not Opportunity.objects.filter(deadline__lt=today).exists()
     assert Opportunity.objects.filter(deadline__isnull=True).exists()  # rolling ones
 

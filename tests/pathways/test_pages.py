@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from tests.factories import (
     CompetencyDomainFactory,
@@ -20,7 +19,13 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
+TODAY = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _today(on_date):
+    """Deadlines are open or closed relative to the clock's today: these tests set it."""
+    on_date(TODAY)
 
 
 def build_curriculum(n: int) -> dict:

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)  # a Monday
 
 
+@pytest.fixture(autouse=True)
+def _today(on_date):
+    """Due dates count from the clock's today: these tests set it."""
+    on_date(TODAY)
+
+
 @pytest.fixture
 def gapped(physician, curriculum):
     """A pharma-CMO hopeful with 5 hours a week, weak at trials, finance and negotiation."""
@@ -49,9 +55,7 @@ def gapped(physician, curriculum):
 
 
 def generate(physician, curriculum):
-    return services.plan_generate(
-        owner=physician, pathway=curriculum["pharma"], actor=physician, today=TODAY
-    )
+    return services.plan_generate(owner=physician, pathway=curriculum["pharma"], actor=physician)
 
 
 # --- Generation -------------------------------------------------------------------------
@@ -325,7 +329,9 @@ def test_the_history_says_what_changed_when_and_by_whom(client, physician, plan)
 # --- Access and size ------------------------------------------------------------------------
 
 
-def test_others_cannot_see_or_change_the_plan(client, plan, other_physician, mentor, staff):
+def test_others_cannot_see_or_change_the_plan(
+    client, plan, other_physician, mentor, staff, support
+):
     goal = plan.goals.first()
     action = goal.actions.first()
     owner_only = [
@@ -336,7 +342,7 @@ def test_others_cannot_see_or_change_the_plan(client, plan, other_physician, men
         ("post", reverse("pathways:plan-status", args=[plan.pk]), {"status": "active"}),
         ("post", reverse("pathways:plan-calendar-reset", args=[plan.pk]), {}),
     ]
-    for user in (other_physician, mentor, staff):
+    for user in (other_physician, mentor, staff, support):
         client.force_login(user)
         for method, url, data in owner_only:
             assert getattr(client, method)(url, data).status_code == 404, (user, url)

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
+from cmo_portal import clock
 from cmo_portal.accounts.models import CareerStage, Profile, User
 from cmo_portal.notifications import digests, services
 from cmo_portal.notifications.models import EmailLog, NotificationPreferences
@@ -108,11 +108,11 @@ class Command(BaseCommand):
             PlanGoal(plan=plan, title="Lead the budget cycle", section="education")
             for plan in plans
         )
-        soon = timezone.localdate() + datetime.timedelta(days=5)
+        soon = clock.today() + datetime.timedelta(days=5)
         PlanAction.objects.bulk_create(
             PlanAction(goal=goal, title="Meet the CFO", due_date=soon) for goal in goals
         )
-        due = timezone.now() - datetime.timedelta(minutes=1)
+        due = clock.now() - datetime.timedelta(minutes=1)
         NotificationPreferences.objects.bulk_create(
             NotificationPreferences(user_id=pk, time_zone=ZONES[i % len(ZONES)], next_digest_at=due)
             for i, pk in enumerate(ids)
