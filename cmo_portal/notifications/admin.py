@@ -1,7 +1,13 @@
 """The email log in admin: every email, its status and its last error, so a failure is
-never silent; and each user's preferences and schedule."""
+never silent; and each user's preferences and schedule.
 
-from django.contrib import admin
+No admin page shows an email's message. An account email's holds a confirmation or
+password-reset link, as good as a key to that account while it waits to be sent; every
+other one holds a person's plan, mentoring or an unsubscribe link, which staff do not see
+by being staff. What the log shows (to, kind, subject, status, times, error) is enough to
+follow a failure."""
+
+from django.contrib import admin, messages
 
 from .models import EmailLog, EmailStatus, NotificationPreferences
 
@@ -14,7 +20,11 @@ class EmailLogAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in EmailLog._meta.fields]
+    fields = [
+        *(f.name for f in EmailLog._meta.fields if f.name not in ("id", "payload")),
+        "message",
+    ]
+    readonly_fields = fields
     actions = ["send_again"]
 
     def has_add_permission(self, request) -> bool:
@@ -23,20 +33,33 @@ class EmailLogAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
+    @admin.display(description="message")
+    def message(self, obj: EmailLog) -> str:
+        if obj.message_kept:
+            return "Kept until it is sent, and not shown here."
+        return "Removed: only the details above are kept."
+
     @admin.action(description="Send the selected failed or unknown emails again")
     def send_again(self, request, queryset):
         from .services import email_logs_send_after_commit
 
-        ids = list(
-            queryset.filter(status__in=(EmailStatus.FAILED, EmailStatus.UNKNOWN)).values_list(
-                "pk", flat=True
-            )
-        )
+        final = queryset.filter(status__in=(EmailStatus.FAILED, EmailStatus.UNKNOWN))
+        ids = list(final.message_kept().values_list("pk", flat=True))
+        removed = final.message_removed().count()
         EmailLog.objects.filter(pk__in=ids).update(
             status=EmailStatus.RETRYING, next_attempt_at=None, attempts=0
         )
         email_logs_send_after_commit(ids)
         self.message_user(request, f"{len(ids)} email(s) queued again.")
+        if removed:
+            self.message_user(
+                request,
+                f"{removed} email(s) cannot be sent again: their message was removed from "
+                "the log. An account email's link is never kept once it has been sent or "
+                "has failed; ask the person to request a new one (a new confirmation "
+                "email, or a password reset).",
+                level=messages.WARNING,
+            )
 
 
 @admin.register(NotificationPreferences)

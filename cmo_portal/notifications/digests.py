@@ -285,6 +285,7 @@ def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime
         user_id=user.pk,
         kind=EmailKind.DIGEST,
         time_zone=prefs.time_zone,
+        unsubscribe_key=prefs.unsubscribe_key,
     )
     return EmailLog(
         user=user,

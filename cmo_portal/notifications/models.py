@@ -1,6 +1,8 @@
 """What the site sends and when: each user's email preferences and schedule, and the
 email log, the outbox every email goes through."""
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 
@@ -45,6 +47,12 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "Sunday"
 
 
+def new_unsubscribe_key() -> str:
+    """A random key, unguessable and unrelated to the user: what an unsubscribe link
+    names instead of the user's id or address."""
+    return secrets.token_urlsafe(24)
+
+
 class NotificationPreferences(models.Model):
     """One user's choices, and the next times their digest and reminders are due, in UTC,
     computed from their local time (see schedule.py)."""
@@ -84,6 +92,11 @@ class NotificationPreferences(models.Model):
     next_reminders_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Named by the signed token of every unsubscribe link (tokens.py), so a link carries
+    # no user id or address.
+    unsubscribe_key = models.CharField(
+        max_length=64, unique=True, default=new_unsubscribe_key, editable=False
+    )
 
     class Meta:
         verbose_name_plural = "notification preferences"
@@ -109,10 +122,27 @@ class EmailStatus(models.TextChoices):
     UNKNOWN = "unknown", "Unknown: cut off while sending, not sent again"
 
 
+# An email's payload once its message is no longer needed. The columns keep who it was
+# for, its kind, subject, status and times; the body, and every link in it, are gone.
+MESSAGE_REMOVED = {"message_removed": True}
+
+
+class EmailLogQuerySet(models.QuerySet):
+    def message_kept(self) -> "EmailLogQuerySet":
+        return self.filter(payload__has_key="body")
+
+    def message_removed(self) -> "EmailLogQuerySet":
+        return self.exclude(payload__has_key="body")
+
+
 class EmailLog(models.Model):
     """One email, from the moment it is composed: the outbox a worker claims from, and the
     record that stops a second send. (user, kind, period key) is unique, so composing the
-    same reminder or digest twice creates one row, and one send."""
+    same reminder or digest twice creates one row, and one send.
+
+    The payload holds the rendered message only while it may still be sent. An account
+    email's message (a confirmation, sign-in or password-reset link) is removed in the
+    same UPDATE that records it sent, failed for good, skipped or unknown."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -127,7 +157,9 @@ class EmailLog(models.Model):
     # for a day's action reminders, "mentorship:7:accepted" for a mentoring event.
     period_key = models.CharField(max_length=80)
     subject = models.CharField(max_length=300)
-    payload = models.JSONField(help_text="The rendered message, as the worker sends it.")
+    payload = models.JSONField(
+        help_text="The rendered message, as the worker sends it; removed once it is not needed."
+    )
     status = models.CharField(
         max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING, db_index=True
     )
@@ -137,6 +169,8 @@ class EmailLog(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = EmailLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -151,3 +185,7 @@ class EmailLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.to_email} ({self.period_key})"
+
+    @property
+    def message_kept(self) -> bool:
+        return isinstance(self.payload, dict) and "body" in self.payload

@@ -83,6 +83,7 @@ def _log(prefs, kind: str, period: str, template: str, context: dict) -> EmailLo
         user_id=user.pk,
         kind=kind,
         time_zone=prefs.time_zone,
+        unsubscribe_key=prefs.unsubscribe_key,
     )
     return EmailLog(
         user=user,

@@ -9,13 +9,20 @@ The one case no design can know: the SMTP server accepted a message and the work
 before it recorded so. The row is then left "sending"; the outbox sweep marks such rows
 "unknown" and does not send them again. This design errs towards at most once: a person
 may, rarely, miss one email; nobody gets one twice. Admin lists the unknown ones.
+
+The log keeps a message only while it may still be sent. An account email's message
+holds a confirmation or password-reset link, as good as a key to the account: the same
+UPDATE that records its final status (sent, failed for good, skipped, unknown) removes it.
+Every other message goes after EMAIL_BODY_RETENTION_DAYS (`retention_sweep`).
 """
 
 import datetime
 import logging
 import smtplib
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -25,6 +32,7 @@ from cmo_portal.accounts.models import User
 
 from . import schedule
 from .models import (
+    MESSAGE_REMOVED,
     PREFERENCE_FOR_KIND,
     DigestFrequency,
     EmailKind,
@@ -45,6 +53,9 @@ RETRY_MAX_SECONDS = 5 * 60
 SENDING_CUT_OFF = datetime.timedelta(minutes=10)
 # A pending row this old whose task has not run is queued again by the sweep.
 PENDING_GRACE = datetime.timedelta(minutes=2)
+
+# Rows that may still be sent keep their message whatever their age.
+STILL_TO_SEND = (EmailStatus.PENDING, EmailStatus.RETRYING, EmailStatus.SENDING)
 
 # SMTP errors worth another try; any other is permanent (a refused address, say).
 TEMPORARY_ERRORS = (
@@ -107,6 +118,20 @@ def preferences_for(user: User) -> NotificationPreferences:
     except IntegrityError:  # created by another request at the same moment
         return NotificationPreferences.objects.get(user=user)
     return prefs
+
+
+def unsubscribe_key_for(user_id: int) -> str:
+    """The key that the user's unsubscribe links name (tokens.py)."""
+    key = (
+        NotificationPreferences.objects.filter(user_id=user_id)
+        .values_list("unsubscribe_key", flat=True)
+        .first()
+    )
+    if key is None:
+        key = preferences_for(
+            User.objects.select_related("profile").get(pk=user_id)
+        ).unsubscribe_key
+    return key
 
 
 def reschedule(prefs: NotificationPreferences, *, now: datetime.datetime) -> None:
@@ -199,6 +224,14 @@ def retry_delay(attempts: int) -> datetime.timedelta:
     )
 
 
+def _final(kind: str, **fields) -> dict:
+    """The columns of an UPDATE that records a final status. An account email's message,
+    and its link, go in the same UPDATE: no moment where it is final and still kept."""
+    if kind == EmailKind.ACCOUNT:
+        fields["payload"] = MESSAGE_REMOVED
+    return fields
+
+
 def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> str | None:
     """Send one logged email if no one else has: claim, send, record. Returns the new
     status, or None when the row was not ours to send."""
@@ -212,31 +245,49 @@ def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> s
         return None
     log = EmailLog.objects.select_related("user").get(pk=log_id)
     attempts = log.attempts + 1
+    row = EmailLog.objects.filter(pk=log_id)
     if not may_receive(log.user, log.kind):  # unsubscribed, or unverified, since queued
-        EmailLog.objects.filter(pk=log_id).update(status=EmailStatus.SKIPPED, attempts=attempts)
+        row.update(**_final(log.kind, status=EmailStatus.SKIPPED, attempts=attempts))
         return EmailStatus.SKIPPED
+    if not log.message_kept:  # put back in the queue by hand after its message was removed
+        row.update(
+            status=EmailStatus.FAILED,
+            attempts=attempts,
+            last_error="Not sent: its message was removed from the log.",
+        )
+        return EmailStatus.FAILED
     try:
         email_from_payload(log.payload).send(fail_silently=False)
     except TEMPORARY_ERRORS as error:
         status = EmailStatus.RETRYING if attempts < MAX_ATTEMPTS else EmailStatus.FAILED
-        EmailLog.objects.filter(pk=log_id).update(
-            status=status,
-            attempts=attempts,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
-            next_attempt_at=now + retry_delay(attempts),
-        )
+        fields = {
+            "status": status,
+            "attempts": attempts,
+            "last_error": f"{type(error).__name__}: {error}"[:2000],
+            "next_attempt_at": now + retry_delay(attempts),
+        }
+        row.update(**(_final(log.kind, **fields) if status == EmailStatus.FAILED else fields))
         logger.warning("Email %s not sent (try %s): %s", log_id, attempts, error)
         return status
     except (smtplib.SMTPException, ValueError, OSError) as error:
-        EmailLog.objects.filter(pk=log_id).update(
-            status=EmailStatus.FAILED,
-            attempts=attempts,
-            last_error=f"{type(error).__name__}: {error}"[:2000],
+        row.update(
+            **_final(
+                log.kind,
+                status=EmailStatus.FAILED,
+                attempts=attempts,
+                last_error=f"{type(error).__name__}: {error}"[:2000],
+            )
         )
         logger.error("Email %s refused for good: %s", log_id, error)
         return EmailStatus.FAILED
-    EmailLog.objects.filter(pk=log_id).update(
-        status=EmailStatus.SENT, attempts=attempts, sent_at=clock.now(), last_error=""
+    row.update(
+        **_final(
+            log.kind,
+            status=EmailStatus.SENT,
+            attempts=attempts,
+            sent_at=clock.now(),
+            last_error="",
+        )
     )
     return EmailStatus.SENT
 
@@ -245,9 +296,16 @@ def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500
     """Queue again the emails whose task was lost or whose retry is due, and mark those
     cut off mid-send as unknown. Returns the counts, for the log."""
     now = now or clock.now()
-    unknown = EmailLog.objects.filter(
+    cut_off = EmailLog.objects.filter(
         status=EmailStatus.SENDING, claimed_at__lt=now - SENDING_CUT_OFF
-    ).update(status=EmailStatus.UNKNOWN, last_error="Cut off while sending: not sent again.")
+    )
+    unknown = {
+        "status": EmailStatus.UNKNOWN,
+        "last_error": "Cut off while sending: not sent again.",
+    }
+    unknown_count = cut_off.filter(kind=EmailKind.ACCOUNT).update(
+        **_final(EmailKind.ACCOUNT, **unknown)
+    ) + cut_off.exclude(kind=EmailKind.ACCOUNT).update(**unknown)
     due = list(
         EmailLog.objects.filter(
             Q(status=EmailStatus.PENDING, created_at__lte=now - PENDING_GRACE)
@@ -260,4 +318,30 @@ def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500
 
     for start in range(0, len(due), 100):
         email_logs_send.delay(due[start : start + 100])
-    return {"queued": len(due), "unknown": unknown}
+    return {"queued": len(due), "unknown": unknown_count}
+
+
+# --- Retention ---------------------------------------------------------------------------
+
+
+def retention_sweep(*, now: datetime.datetime | None = None, batch_size: int = 1000) -> dict:
+    """Remove what the site no longer needs to keep: the message of every email created
+    more than EMAIL_BODY_RETENTION_DAYS ago that is no longer waiting to be sent (its row
+    keeps to, kind, subject, status and times), and every expired session of the
+    configured session engine. Each batch is one UPDATE of rows that still have their
+    message, so running it twice, or cut off half-way, is harmless. Returns the counts."""
+    now = now or clock.now()
+    older_than = now - datetime.timedelta(days=settings.EMAIL_BODY_RETENTION_DAYS)
+    old = (
+        EmailLog.objects.message_kept()
+        .filter(created_at__lt=older_than)
+        .exclude(status__in=STILL_TO_SEND)
+    )
+    removed, after = 0, 0
+    while ids := list(
+        old.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch_size]
+    ):
+        removed += old.filter(pk__in=ids).update(payload=MESSAGE_REMOVED)
+        after = ids[-1]
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
+    return {"email_messages_removed": removed}

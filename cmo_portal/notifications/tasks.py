@@ -2,6 +2,7 @@
 from CELERY_BEAT_SCHEDULE (settings/base.py)."""
 
 from celery import shared_task
+from django.db import OperationalError
 
 from . import services
 
@@ -50,3 +51,17 @@ def reminder_batch_compose(user_ids: list[int]) -> int:
     from .reminders import reminder_batch_compose as compose
 
     return compose(user_ids)
+
+
+@shared_task(
+    autoretry_for=(OperationalError,),
+    max_retries=3,
+    retry_backoff=60,
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
+)
+def retention_sweep() -> dict:
+    """Remove old email messages and expired sessions. A database that is briefly away
+    is tried again three times; a run cut off by the time limit leaves done what it did,
+    and the next hourly run goes on from there."""
+    return services.retention_sweep()

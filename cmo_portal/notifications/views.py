@@ -7,12 +7,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from cmo_portal.accounts.models import User
-
 from . import services
 from .forms import PreferencesForm
-from .models import PREFERENCE_FOR_KIND, EmailKind
-from .tokens import unsubscribe_token_read
+from .models import PREFERENCE_FOR_KIND, EmailKind, NotificationPreferences
+from .tokens import UnsubscribeLinkExpired, unsubscribe_token_read
 
 
 @login_required
@@ -39,14 +37,25 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows what the link will turn off and changes nothing (mail scanners follow
-    links); POST, from the page's button or a mail client's one-click, turns it off."""
-    read = unsubscribe_token_read(token)
-    user = User.objects.filter(pk=read[0], is_active=True).first() if read else None
-    if user is None or read[1] not in PREFERENCE_FOR_KIND:
+    links); POST, from the page's button or a mail client's one-click, turns it off. A link
+    past its age changes nothing and offers the preferences, after sign-in."""
+    try:
+        read = unsubscribe_token_read(token)
+    except UnsubscribeLinkExpired:
+        return render(request, "notifications/unsubscribe_expired.html", status=410)
+    prefs = (
+        NotificationPreferences.objects.select_related("user")
+        .filter(unsubscribe_key=read[0], user__is_active=True)
+        .first()
+        if read
+        else None
+    )
+    if prefs is None or read[1] not in PREFERENCE_FOR_KIND:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
-    kind_label = EmailKind(read[1]).label
+    user, kind = prefs.user, read[1]
+    kind_label = EmailKind(kind).label
     if request.method == "POST":
-        services.unsubscribe(user=user, kind=read[1])
+        services.unsubscribe(user=user, kind=kind)
         return render(
             request,
             "notifications/unsubscribe_done.html",

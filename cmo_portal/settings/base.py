@@ -148,6 +148,13 @@ MFA_TOTP_ISSUER = "CMO Pathways"
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="console://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CMO Pathways <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Days the email log keeps a sent, failed or skipped email's message (its body, links
+# included) before the retention sweep removes it; who, what kind and when stay. An
+# account email's message goes as soon as it is sent.
+EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=30)
+# Days an emailed one-click unsubscribe link works; after that its page says it has
+# expired and offers the email preferences, after sign-in.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=365)
 
 # --- Celery --------------------------------------------------------------------------
 
@@ -188,6 +195,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "sweep-the-outbox": {
         "task": "cmo_portal.notifications.tasks.email_outbox_sweep",
         "schedule": 5 * 60,
+    },
+    # Keep nothing longer than needed: remove the messages of emails older than
+    # EMAIL_BODY_RETENTION_DAYS (the log keeps who, what kind and when) and delete
+    # expired sessions. Every hour; a run that finds nothing to do changes nothing.
+    "remove-old-email-messages-and-expired-sessions": {
+        "task": "cmo_portal.notifications.tasks.retention_sweep",
+        "schedule": 60 * 60,
     },
 }
 

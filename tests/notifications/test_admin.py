@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from cmo_portal.notifications.models import EmailLog, EmailStatus
-from cmo_portal.notifications.services import email_to_payload
+from cmo_portal.notifications.services import email_to_payload, preferences_for
 from tests.conftest import client_for
 from tests.factories import ProfileFactory, UserFactory
 
@@ -66,3 +66,11 @@ def test_the_email_log_cannot_be_edited(admin_client):
     assert response.status_code == 403
     row.refresh_from_db()
     assert row.status == EmailStatus.SENT
+
+
+def test_the_preferences_admin_does_not_show_the_unsubscribe_key(admin_client):
+    prefs = preferences_for(ProfileFactory().user)
+    url = reverse("admin:notifications_notificationpreferences_change", args=[prefs.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert prefs.unsubscribe_key not in response.text

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 import time_machine
+from allauth.account.models import EmailAddress
 from django.core import mail
 
 from assessments.models import RatingSet
@@ -136,17 +137,35 @@ def test_reminders_turned_off_are_not_composed(clock, run):
     assert kinds_for(user) == []
 
 
+def unverified_physician_with_plan(clock):
+    """As a real sign-up leaves them: the address row is there, not yet verified."""
+    user, plan, goal = physician_with_plan(clock, user__verified_email=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    return user, plan, goal
+
+
 def test_no_reminder_to_an_unverified_address(clock, run):
-    user = ProfileFactory(time_zone="America/Chicago", user__verified_email=False).user
-    plan = CareerPlan.objects.create(owner=user, pathway=PathwayFactory())
-    goal = PlanGoal.objects.create(plan=plan, title="G", section="education")
+    user, _plan, goal = unverified_physician_with_plan(clock)
     PlanAction.objects.create(goal=goal, title="Tomorrow", due_date=TODAY + datetime.timedelta(1))
-    services.preferences_for(user)
+    verified, _plan, goal = physician_with_plan(clock)
+    PlanAction.objects.create(goal=goal, title="Tomorrow", due_date=TODAY + datetime.timedelta(1))
     at_now(clock)
     run(reminders_due_sweep)
-    assert mail.outbox == [] and not EmailLog.objects.exists()
+    assert {m.to[0] for m in mail.outbox} == {verified.email}
+    assert not EmailLog.objects.filter(user=user).exists()
     # Its daily check still moves on to tomorrow at 8:00.
     assert NotificationPreferences.objects.get(user=user).next_reminders_at > NOW
+
+
+def test_a_deactivated_user_gets_no_reminder_even_from_a_batch_already_queued(clock, run):
+    user, _plan, goal = physician_with_plan(clock)
+    PlanAction.objects.create(goal=goal, title="Tomorrow", due_date=TODAY + datetime.timedelta(1))
+    at_now(clock)
+    user.is_active = False
+    user.save()
+    run(reminders_due_sweep)
+    assert run(reminder_batch_compose, [user.pk]) == 0
+    assert mail.outbox == [] and not EmailLog.objects.exists()
 
 
 # --- The digest --------------------------------------------------------------------------
@@ -234,6 +253,29 @@ def test_each_reminder_task_run_twice_sends_exactly_one_email(clock, run):
     run(reminder_batch_compose, [user.pk])
     run(reminders_due_sweep)
     assert len([m for m in mail.outbox if "Tomorrow" in m.body]) == 1
+
+
+def test_no_digest_to_an_unverified_address(clock, run):
+    user, _plan, goal = unverified_physician_with_plan(clock)
+    PlanAction.objects.create(goal=goal, title="Next", due_date=TODAY + datetime.timedelta(3))
+    verified, _plan, goal = physician_with_plan(clock)
+    PlanAction.objects.create(goal=goal, title="Next", due_date=TODAY + datetime.timedelta(3))
+    at_now(clock)
+    run(digests_due_sweep)
+    assert [m.to for m in mail.outbox] == [[verified.email]]
+    assert not EmailLog.objects.filter(user=user).exists()
+    assert NotificationPreferences.objects.get(user=user).next_digest_at > NOW
+
+
+def test_a_deactivated_user_gets_no_digest_even_from_a_batch_already_queued(clock, run):
+    user, _plan, goal = physician_with_plan(clock)
+    PlanAction.objects.create(goal=goal, title="Next", due_date=TODAY + datetime.timedelta(3))
+    at_now(clock)
+    user.is_active = False
+    user.save()
+    run(digests_due_sweep)
+    assert run(digest_batch_compose, [user.pk]) == 0
+    assert mail.outbox == [] and not EmailLog.objects.exists()
 
 
 def test_no_digest_for_someone_who_chose_none_and_none_after_unsubscribing(clock, run):

@@ -9,8 +9,10 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
+from django.urls import reverse
 from django.utils import timezone
 
+from cmo_portal.accounts.models import User
 from cmo_portal.notifications import services
 from cmo_portal.notifications.models import EmailKind, EmailLog, EmailStatus
 from cmo_portal.notifications.tasks import email_logs_send
@@ -160,13 +162,48 @@ def test_the_sweep_requeues_lost_tasks_and_marks_cut_off_sends_unknown(user):
     assert services.email_outbox_sweep(now=now) == {"queued": 0, "unknown": 0}
 
 
-def test_no_email_to_an_unverified_address(db, django_capture_on_commit_callbacks):
-    user = ProfileFactory(user__verified_email=False).user
+def sign_up(client, email: str = "new@example.com") -> User:
+    client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": "Correct-horse-9x", "password2": "Correct-horse-9x"},
+    )
+    return User.objects.get(email=email)
+
+
+def test_no_email_to_the_unverified_address_a_sign_up_leaves(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        user = sign_up(client)
+    # What a real sign-up leaves: the address row, not yet verified.
+    assert EmailAddress.objects.filter(user=user, email=user.email, verified=False).exists()
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert queue(user) is None
         # Account emails (how an address gets verified) still go.
         assert queue(user, kind=EmailKind.ACCOUNT, key="confirm:1") is not None
     assert [m.to for m in mail.outbox] == [[user.email]]
+    # Once the address is verified, the same email goes.
+    EmailAddress.objects.filter(user=user).update(verified=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue(user) is not None
+    assert len(mail.outbox) == 2
+
+
+def test_a_deactivated_user_gets_no_email_not_even_one_queued_before(
+    user, django_capture_on_commit_callbacks
+):
+    # A real account: profile, verified address and preferences, then deactivated.
+    services.preferences_for(user)
+    with django_capture_on_commit_callbacks(execute=False):
+        before = queue(user, key="2026-W11")
+    user.is_active = False
+    user.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert queue(user, key="2026-W12") is None
+    email_logs_send.apply(args=[[before.pk]])
+    assert EmailLog.objects.get(pk=before.pk).status == EmailStatus.SKIPPED
+    assert mail.outbox == []
 
 
 def test_an_email_queued_before_an_unsubscribe_is_not_sent(
