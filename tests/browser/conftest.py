@@ -3,9 +3,12 @@
 Every page opened through `visit` (or checked with `check` after a click took the test
 to a new page) is watched: a console error, a Content Security Policy violation, a
 serious or critical axe-core accessibility violation fails the test, and so does any
-request to another origin. How long the server took to answer each page is reported at
+request to another origin, and so does a page answering 4xx or 5xx unless the test says
+it expects that status (`visit(path, expect_status=404)`, `check(expect_status=400)`).
+The URL name of every page checked is recorded in VISITED_PAGES. How long the server took to answer each page is reported at
 the end of the session (never asserted)."""
 
+import contextlib
 import os
 import statistics
 from collections import defaultdict
@@ -63,6 +66,9 @@ NAVIGATION_TIMING = """
 }
 """
 SLOW_MS = 300
+
+# Namespaced URL names of every page checked in this session (see test_every_page.py).
+VISITED_PAGES: set[str] = set()
 
 # path pattern -> server times in ms, for every page watched in this session
 PAGE_TIMINGS: dict[str, list[float]] = defaultdict(list)
@@ -122,6 +128,11 @@ class WatchedPage:
         self.problems: list[str] = []
         self._axe_checked: set[tuple[str, int]] = set()
         self._timed_documents: set[float] = set()
+        # The main document's status, and which document (a count of them) it belongs to;
+        # each document's status is judged once, by the first check that sees it.
+        self._document_status: int | None = None
+        self._documents = 0
+        self._status_judged = 0
         origin = urlsplit(base_url).netloc
         page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.on("console", self._on_console)
@@ -143,22 +154,30 @@ class WatchedPage:
             self.problems.append(f"console: {message.text}")
 
     def _on_response(self, response) -> None:
-        if response.status >= 400 and not response.request.is_navigation_request():
+        request = response.request
+        if request.is_navigation_request():
+            if request.frame == self.page.main_frame and not 300 <= response.status < 400:
+                self._document_status = response.status
+                self._documents += 1
+        elif response.status >= 400:
             self.problems.append(f"asset failed: {response.status} {response.url}")
 
-    def visit(self, path: str):
+    def visit(self, path: str, *, expect_status: int | None = None):
         response = self.page.goto(self.base_url + path)
-        self.check()
+        self.check(expect_status=expect_status)
         return response
 
-    def check(self) -> None:
+    def check(self, *, expect_status: int | None = None) -> None:
         """Time the page now shown and run axe-core on it, once per URL in a test, and
         again when the same URL comes back as a form with its errors.
 
-        `visit` calls this; call it after a click or a submit that lands on a new page."""
+        `visit` calls this; call it after a click or a submit that lands on a new page.
+        The page must have answered below 400, or `expect_status` when given."""
         self.page.wait_for_load_state("load")
         self._record_timing()
         url = self.page.url
+        self._check_status(url, expect_status)
+        self._record_page_name(url)
         seen = (url, self.page.locator("[aria-invalid=true]").count())
         if seen in self._axe_checked:
             return
@@ -182,6 +201,24 @@ class WatchedPage:
                 f"axe {violation['impact']} {violation['id']} on {urlsplit(url).path}: "
                 f"{violation['help']}: {targets}. {summary}"
             )
+
+    def _check_status(self, url: str, expected: int | None) -> None:
+        status = self._document_status
+        if status is None or self._status_judged == self._documents:
+            return
+        self._status_judged = self._documents
+        if expected is not None and status != expected:
+            self.problems.append(f"{urlsplit(url).path} answered {status}, expected {expected}")
+        elif expected is None and status >= 400:
+            self.problems.append(f"{urlsplit(url).path} answered {status} unexpectedly")
+
+    def _record_page_name(self, url: str) -> None:
+        from django.urls import Resolver404, resolve
+
+        if not url.startswith(self.base_url):
+            return
+        with contextlib.suppress(Resolver404):
+            VISITED_PAGES.add(resolve(urlsplit(url).path).view_name)
 
     def _record_timing(self) -> None:
         timing = self.page.evaluate(NAVIGATION_TIMING)

@@ -19,9 +19,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
     ],
 )
 def test_public_page_is_clean_and_served_from_the_site(watched_page, path, name, heading):
-    response = watched_page.visit(path)
+    expected = 404 if name == "not-found" else 200
+    response = watched_page.visit(path, expect_status=expected)
 
-    assert response.status == (404 if name == "not-found" else 200)
+    assert response.status == expected
     assert heading.lower() in watched_page.page.locator("h1").first.inner_text().lower()
     stylesheet = watched_page.page.evaluate("getComputedStyle(document.body).fontFamily")
     assert stylesheet != "Times New Roman"  # the site's own CSS arrived
@@ -70,7 +71,7 @@ def test_bad_profile_input_is_shown_next_to_the_field_in_the_browser(watched_pag
     page.get_by_label("Years of practice since residency").fill("99")
     with page.expect_navigation():
         page.get_by_role("button", name="Save profile").click()
-    watched_page.check()  # the form again, with its error
+    watched_page.check(expect_status=400)  # the form again, with its error
 
     years = page.get_by_label("Years of practice since residency")
     assert years.get_attribute("aria-invalid") == "true"

@@ -1,0 +1,166 @@
+"""The site's main navigation, fitted to the roles a person has.
+
+A person who grows (Profile.intent "grow" or "both", or no profile yet) gets the
+physician's links: Results, My plan, Mentors. A mentor (a mentor profile, or the
+intent "mentor" or "both") gets Mentoring: the dashboard, or the application until there
+is one. Staff get Admin. The roles cost one query per request, and a page that belongs to
+a mentee (their plan, their results, their mentorship) costs one more to tell the
+mentor reading it (current item: Mentoring) from its owner (current item: My plan).
+
+Like the home page's composer, this sits above the domain apps and may read them."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cmo_portal.accounts.models import Intent, User
+
+# Pages in the physician's plan, by URL name in the `pathways` namespace.
+PLAN_PAGES = ("plan-", "goal-", "action-")
+# Curriculum sections: the list page and the pages inside it.
+CURRICULUM = {
+    "Pathways": ("pathway-list", {"pathway-detail", "pathway-compare", "role-kinds"}),
+    "Competencies": ("competency-list", {"competency-detail"}),
+    "Modules": ("module-list", {"module-detail"}),
+    "Opportunities": ("opportunity-list", {"opportunity-detail"}),
+}
+# Pages of the `mentors` namespace a mentor works on; the rest belong to finding one.
+MENTORING_PAGES = {
+    "dashboard",
+    "mentorships",
+    "profile-edit",
+    "mentee-rubric",
+    "plan-review",
+    "comment-add",
+}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    # "page" on the item's own page, "true" on a page inside its section, else "".
+    current: str = ""
+
+
+@dataclass(frozen=True)
+class Roles:
+    grows: bool = False
+    mentors: bool = False
+    has_mentor_profile: bool = False
+    staff: bool = False
+
+
+def roles_of(user) -> Roles:
+    """What the person does on the site, read in one query."""
+    if not user.is_authenticated:
+        return Roles()
+    row = User.objects.filter(pk=user.pk).values("profile__intent", "mentor_profile__id").first()
+    intent = (row or {}).get("profile__intent") or Intent.GROW
+    has_mentor_profile = bool(row and row["mentor_profile__id"])
+    return Roles(
+        grows=intent in {Intent.GROW, Intent.BOTH},
+        mentors=has_mentor_profile or intent in {Intent.MENTOR, Intent.BOTH},
+        has_mentor_profile=has_mentor_profile,
+        staff=user.is_staff,
+    )
+
+
+class Navigation:
+    """The main navigation of one request; templates read `nav.items` and `nav.roles`."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.user = request.user
+
+    @cached_property
+    def roles(self) -> Roles:
+        return roles_of(self.user)
+
+    @cached_property
+    def items(self) -> list[NavItem]:
+        section = self._section()
+        roles = self.roles
+        entries: list[tuple[str, str]] = [("Home", reverse("home"))]
+        if roles.grows:
+            entries += [
+                ("Results", reverse("assessments:results")),
+                ("My plan", reverse("pathways:plan-list")),
+                ("Mentors", reverse("mentors:directory")),
+            ]
+        if roles.mentors:
+            mentoring = "mentors:dashboard" if roles.has_mentor_profile else "mentors:profile-edit"
+            entries.append(("Mentoring", reverse(mentoring)))
+        entries += [(label, reverse(f"pathways:{name}")) for label, (name, _) in CURRICULUM.items()]
+        if self.user.is_authenticated:
+            entries.append(("Profile", reverse("accounts:profile-edit")))
+        if roles.staff:
+            entries.append(("Admin", reverse("admin:index")))
+        path = self.request.path
+        return [
+            NavItem(label, url, "page" if url == path else ("true" if label == section else ""))
+            for label, url in entries
+        ]
+
+    def _section(self) -> str:
+        """The label of the item whose section the page is in, or ""."""
+        match = getattr(self.request, "resolver_match", None)
+        if match is None:
+            return ""
+        name, namespace = match.url_name or "", match.namespace
+        if namespace == "accounts" or self.request.path.startswith("/accounts/"):
+            if name == "profile-detail" or not self.user.is_authenticated:
+                return ""
+            return "Profile"
+        if namespace == "notifications":
+            return "Profile"
+        if namespace == "assessments":
+            if name == "results-for":
+                return self._someone_elses(int(match.kwargs["user_id"]))
+            return "Results"
+        if namespace == "pathways":
+            for label, (_, inside) in CURRICULUM.items():
+                if name in inside:
+                    return label
+            if name.startswith(PLAN_PAGES):
+                return self._plan_section(match.kwargs.get("pk"), name)
+            return ""
+        if namespace == "mentors":
+            if name in {"plan-review", "comment-add", "mentee-rubric"}:
+                return "Mentoring"
+            if name == "mentorship":
+                return self._mentorship_section(int(match.kwargs["pk"]))
+            return "Mentoring" if name in MENTORING_PAGES else "Mentors"
+        return ""
+
+    def _someone_elses(self, owner_id: int) -> str:
+        if owner_id == self.user.pk:
+            return "Results"
+        return "Mentoring" if self.roles.mentors else ""
+
+    def _plan_section(self, pk, name: str) -> str:
+        if pk is None or not name.startswith("plan-") or name == "plan-list":
+            return "My plan"
+        from pathways.models import CareerPlan
+
+        owner_id = CareerPlan.objects.filter(pk=pk).values_list("owner_id", flat=True).first()
+        if owner_id is None or owner_id == self.user.pk:
+            return "My plan"
+        return "Mentoring" if self.roles.mentors else ""
+
+    def _mentorship_section(self, pk: int) -> str:
+        from mentors.models import Mentorship
+
+        mentor_user_id = (
+            Mentorship.objects.filter(pk=pk).values_list("mentor__user_id", flat=True).first()
+        )
+        return "Mentoring" if mentor_user_id == self.user.pk else "Mentors"
+
+
+def navigation(request: HttpRequest) -> dict:
+    """Context processor: `nav`, built on first use and kept for the request."""
+    if not hasattr(request, "_navigation"):
+        request._navigation = Navigation(request)
+    return {"nav": request._navigation}
