@@ -146,6 +146,7 @@ PAGES_HERE = {
     "account_logout",
     "account_inactive",
     "account_email_verification_sent",
+    "accounts:verification-resend",
     "account_reset_password_done",
     "account_reset_password_from_key",
     "pathways:goal-add",
@@ -211,6 +212,7 @@ def test_a_visitors_pages_are_clean(world, watched_page):
         ),
         ("account_inactive", reverse("account_inactive")),
         ("account_email_verification_sent", reverse("account_email_verification_sent")),
+        ("accounts:verification-resend", reverse("accounts:verification-resend")),
         ("account_reset_password_done", reverse("account_reset_password_done")),
         (
             "account_reset_password_from_key",
