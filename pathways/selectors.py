@@ -242,7 +242,7 @@ def plan_removed_items(plan: CareerPlan) -> RemovedItems:
     alone = []
     for action in actions:
         if action.goal.is_removed:
-            if action.removed_at == action.goal.removed_at:
+            if action.removed_with_goal:
                 with_goal.setdefault(action.goal_id, []).append(action)
         else:
             alone.append(action)

@@ -161,7 +161,7 @@ class PlanItem(models.Model):
     # Set the first time the physician changes the item: regeneration then leaves it.
     edited = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
-    # When the physician removed it; a goal's actions removed with it share its time.
+    # When the physician removed it (a goal's actions are removed with it).
     removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -224,6 +224,8 @@ class PlanAction(PlanItem):
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Removed because its goal was: restoring the goal restores it, and only those.
+    removed_with_goal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["goal", "order", "pk"]

@@ -315,13 +315,13 @@ def _action_key(action: PlanAction, goal: PlanGoal) -> str:
 
 @transaction.atomic
 def goal_remove(*, goal: PlanGoal, actor: User) -> None:
-    """Take the goal and its actions out of the plan, keeping the rows: its actions get
-    the goal's removal time, so restoring the goal brings back exactly those."""
+    """Take the goal and its actions out of the plan, keeping the rows; its actions are
+    marked as removed with it, so restoring the goal brings back exactly those."""
     goal = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
     if goal.is_removed:
         return
     plan, now = goal.plan, clock.now()
-    goal.actions.not_removed().update(removed_at=now)
+    goal.actions.not_removed().update(removed_at=now, removed_with_goal=True)
     PlanGoal.objects.filter(pk=goal.pk).update(removed_at=now, version=F("version") + 1)
     if goal.generated_key:
         _dismiss(plan, goal.generated_key, dismissed=True)
@@ -336,7 +336,7 @@ def goal_restore(*, goal: PlanGoal, actor: User) -> None:
     if not goal.is_removed:
         return
     plan = goal.plan
-    goal.actions.filter(removed_at=goal.removed_at).update(removed_at=None)
+    goal.actions.filter(removed_with_goal=True).update(removed_at=None, removed_with_goal=False)
     PlanGoal.objects.filter(pk=goal.pk).update(removed_at=None, version=F("version") + 1)
     if goal.generated_key:
         _dismiss(plan, goal.generated_key, dismissed=False)
@@ -392,7 +392,9 @@ def action_restore(*, action: PlanAction, actor: User) -> None:
         raise ValidationError(f"Restore the goal “{goal.title}” first: the action is part of it.")
     if not action.is_removed:
         return
-    PlanAction.objects.filter(pk=action.pk).update(removed_at=None, version=F("version") + 1)
+    PlanAction.objects.filter(pk=action.pk).update(
+        removed_at=None, removed_with_goal=False, version=F("version") + 1
+    )
     if key := _action_key(action, goal):
         _dismiss(goal.plan, key, dismissed=False)
     _record(goal.plan, actor, f"Restored the action “{action.title}” to “{goal.title}”.")
