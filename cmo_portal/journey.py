@@ -12,7 +12,6 @@ Someone here for both has the physician's steps, then the mentor profile."""
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
 from django.urls import reverse
 
 from assessments import charts
@@ -21,7 +20,8 @@ from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus
 from mentors.selectors import latest_comments_for_mentee
-from pathways.models import CareerPlan, ItemStatus, Opportunity, PlanAction, PlanGoal, PlanStatus
+from pathways.models import CareerPlan, ItemStatus, Opportunity, PlanAction, PlanStatus
+from pathways.selectors import plan_items_prefetch
 
 from .accounts.models import Intent, Profile, User
 from .accounts.selectors import profile_of
@@ -184,12 +184,7 @@ def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboar
             CareerPlan.objects.filter(owner=user)
             .select_related("pathway")
             .prefetch_related(
-                Prefetch(
-                    "goals",
-                    queryset=PlanGoal.objects.prefetch_related(
-                        Prefetch("actions", queryset=PlanAction.objects.order_by("due_date", "pk"))
-                    ),
-                )
+                plan_items_prefetch(actions=PlanAction.objects.order_by("due_date", "pk"))
             )
         )
         board.mentorships = list(

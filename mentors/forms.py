@@ -141,8 +141,10 @@ class MentorshipRequestForm(forms.Form):
 
     def __init__(self, *args, mentee, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goals"].queryset = PlanGoal.objects.filter(plan__owner=mentee).select_related(
-            "plan__pathway"
+        self.fields["goals"].queryset = (
+            PlanGoal.objects.not_removed()
+            .filter(plan__owner=mentee)
+            .select_related("plan__pathway")
         )
         self.fields["goals"].label_from_instance = lambda g: f"{g.title} ({g.plan.pathway.title})"
 

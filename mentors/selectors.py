@@ -14,6 +14,7 @@ from cmo_portal import clock
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
 from pathways.models import CareerPlan, Pathway, PlanAction, PlanGoal, Setting
+from pathways.selectors import plan_items_prefetch
 
 from . import matching
 from .models import (
@@ -283,7 +284,11 @@ def mentorship_get_for_participant(*, user: User, pk: int) -> Mentorship:
     (the mentorship is the mentee's data); 404 for anyone else."""
     mentorship = (
         Mentorship.objects.select_related("mentee__profile", "mentor__user__profile", "ended_by")
-        .prefetch_related("goals__plan__pathway")
+        .prefetch_related(
+            Prefetch(
+                "goals", queryset=PlanGoal.objects.not_removed().select_related("plan__pathway")
+            )
+        )
         .filter(pk=pk)
         .first()
     )
@@ -340,11 +345,8 @@ def mentor_dashboard(profile: MentorProfile) -> MentorDashboard:
             last_review=Max("reviews__created_at", filter=Q(reviews__mentorship__mentor=profile)),
         )
         .prefetch_related(
-            Prefetch(
-                "goals",
-                queryset=PlanGoal.objects.prefetch_related(
-                    Prefetch("actions", queryset=PlanAction.objects.only("pk", "goal_id", "status"))
-                ),
+            plan_items_prefetch(
+                actions=PlanAction.objects.only("pk", "goal_id", "status", "removed_at")
             )
         )
     )

@@ -173,7 +173,9 @@ class ActionForm(VersionedForm):
         section_order = Case(
             *(When(section=value, then=index) for index, value in enumerate(PlanSection.values))
         )
-        self.fields["goal"].queryset = plan.goals.order_by(section_order, "order", "pk")
+        self.fields["goal"].queryset = plan.goals.not_removed().order_by(
+            section_order, "order", "pk"
+        )
         self.fields["goal"].empty_label = None
 
 

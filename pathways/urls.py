@@ -25,13 +25,16 @@ urlpatterns = [
     path("plans/<int:pk>/status/", plan.plan_status, name="plan-status"),
     path("plans/<int:pk>/history/", plan.plan_history, name="plan-history"),
     path("plans/<int:pk>/calendar/reset/", plan.plan_calendar_reset, name="plan-calendar-reset"),
+    path("plans/<int:pk>/removed/", plan.plan_removed, name="plan-removed"),
     path("plans/<int:pk>/goals/new/", plan.goal_add, name="goal-add"),
     path("plans/goals/<int:pk>/edit/", plan.goal_edit, name="goal-edit"),
     path("plans/goals/<int:pk>/delete/", plan.goal_delete, name="goal-delete"),
+    path("plans/goals/<int:pk>/restore/", plan.goal_restore, name="goal-restore"),
     path("plans/goals/<int:pk>/move/", plan.goal_move, name="goal-move"),
     path("plans/goals/<int:pk>/actions/new/", plan.action_add, name="action-add"),
     path("plans/actions/<int:pk>/edit/", plan.action_edit, name="action-edit"),
     path("plans/actions/<int:pk>/delete/", plan.action_delete, name="action-delete"),
+    path("plans/actions/<int:pk>/restore/", plan.action_restore, name="action-restore"),
     path("plans/actions/<int:pk>/move/", plan.action_move, name="action-move"),
 ]
 

@@ -217,13 +217,16 @@ ACCESS_RULES: dict[str, Row] = {
     "pathways:plan-regenerate": Row(_plan, **OWNER_POST),
     "pathways:plan-status": Row(_plan, **OWNER_POST, data={"status": "active"}),
     "pathways:plan-calendar-reset": Row(_plan, **OWNER_POST),
+    "pathways:plan-removed": Row(_plan, **OWNER_ONLY),
     "pathways:goal-add": Row(_plan, **OWNER_ONLY),
     "pathways:goal-edit": Row(_goal, **OWNER_ONLY),
     "pathways:goal-delete": Row(_goal, **OWNER_POST),
+    "pathways:goal-restore": Row(_goal, **OWNER_POST),
     "pathways:goal-move": Row(_goal, **OWNER_POST, data={"direction": "up"}),
     "pathways:action-add": Row(_goal, **OWNER_ONLY),
     "pathways:action-edit": Row(_action, **OWNER_ONLY),
     "pathways:action-delete": Row(_action, **OWNER_POST),
+    "pathways:action-restore": Row(_action, **OWNER_POST),
     "pathways:action-move": Row(_action, **OWNER_POST, data={"direction": "up"}),
     "assessments:detail": Row(_assessment, **PRIVATE),
     "assessments:step": Row(
@@ -308,6 +311,20 @@ ACCESS_RULES: dict[str, Row] = {
     ),
 }
 
+# The steps that ask first answer GET with a confirmation page on the same URL as the
+# POST above; what each persona gets from that page (it changes nothing).
+CONFIRMATION_PAGES: dict[str, dict] = {
+    "pathways:plan-calendar-reset": OWNER_ONLY,
+    "pathways:goal-delete": OWNER_ONLY,
+    "pathways:action-delete": OWNER_ONLY,
+    # Declining and withdrawing an active mentorship are no longer possible (302 with a
+    # message); the wrong side is refused (403), as on the POST.
+    "mentors:decline": {**MENTOR_ANSWER, "method": "get"},
+    "mentors:withdraw": {**MENTEE_STEP, "method": "get"},
+    "mentors:end": {**EITHER_SIDE, "owner": 200, "active_mentor": 200, "method": "get"},
+}
+
+
 # Namespaces that guard themselves, and why they have no rows.
 SELF_GUARDED_NAMESPACES = {
     "admin": "Django admin: staff only, with two-factor authentication "
@@ -363,3 +380,15 @@ def test_access_rule(url_name, persona, physician, personas, persona_clients):
         assert logged == [(physician.pk, personas[persona].pk, url)], url_name
     else:
         assert logged == [], f"{persona} on {url_name} was logged"
+
+
+@pytest.mark.parametrize("url_name", sorted(CONFIRMATION_PAGES))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_confirmation_page_access(url_name, persona, physician, persona_clients):
+    row = ACCESS_RULES[url_name]
+    expected = CONFIRMATION_PAGES[url_name]
+    response = persona_clients[persona].get(reverse(url_name, kwargs=row.kwargs(physician)))
+    assert response.status_code == expected[persona], (
+        f"{persona} on GET {url_name}: got {response.status_code}"
+    )
+    assert not DataAccessLog.objects.exists()

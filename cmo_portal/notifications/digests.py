@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
-from django.db.models import F, Prefetch
+from django.db.models import F
 
 from assessments.models import TargetPathway
 from cmo_portal import clock
@@ -23,9 +23,9 @@ from pathways.models import (
     Opportunity,
     PlanAction,
     PlanChange,
-    PlanGoal,
     PlanStatus,
 )
+from pathways.selectors import plan_items_prefetch
 
 from . import schedule
 from .emails import email_render
@@ -100,14 +100,7 @@ class BatchData:
             CareerPlan.objects.filter(owner__in=user_ids)
             .exclude(status=PlanStatus.COMPLETE)
             .select_related("pathway")
-            .prefetch_related(
-                Prefetch(
-                    "goals",
-                    queryset=PlanGoal.objects.prefetch_related(
-                        Prefetch("actions", queryset=PlanAction.objects.order_by("due_date"))
-                    ),
-                )
-            )
+            .prefetch_related(plan_items_prefetch(actions=PlanAction.objects.order_by("due_date")))
         ):
             self.plans[plan.owner_id].append(plan)
         self.comments: dict[int, list[PlanComment]] = defaultdict(list)

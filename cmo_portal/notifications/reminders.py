@@ -115,7 +115,8 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
         earliest = min(schedule.local_date(now, p.time_zone) for p in due)
         actions: dict[int, list[PlanAction]] = defaultdict(list)
         for action in (
-            PlanAction.objects.filter(
+            PlanAction.objects.not_removed()
+            .filter(
                 goal__plan__owner__in=ids,
                 due_date__gte=earliest - datetime.timedelta(days=2),
                 due_date__lte=earliest + datetime.timedelta(days=max(ACTION_DAYS_AHEAD) + 1),

@@ -89,10 +89,8 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mentorship": mentorship,
             "is_mentor": is_mentor,
             "is_mentee": mentorship.mentee_id == request.user.pk,
-            "decline_form": ReasonForm(),
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),
-            "end_form": ReasonForm(),
             "plans": selectors.mentorship_plans_for_viewer(
                 mentorship=mentorship, viewer=request.user
             ),
@@ -107,15 +105,19 @@ def _answer(
     form_class=None,
     act: Callable,
     done: str,
+    confirmation: Callable | None = None,
 ) -> HttpResponse:
     """Run one answer to a request (accept, decline, ask, answer, withdraw, end): find the
     mentorship through the access helper, validate the form, call the service. A refusal
-    is shown as a message on the mentorship's page and changes nothing."""
+    is shown as a message on the mentorship's page and changes nothing. A step with a
+    `confirmation` page shows its form again there, with what was typed, when invalid."""
     mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
     data = {}
     if form_class is not None:
         form = form_class(request.POST)
         if not form.is_valid():
+            if confirmation is not None:
+                return _confirm_page(request, confirmation(mentorship, request.user, form), 400)
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return redirect(mentorship)
         data = form.cleaned_data
@@ -141,15 +143,122 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# --- The steps that ask first --------------------------------------------------------
+# Declining, withdrawing and ending each have a page of their own (GET) that says what
+# happens, with the confirm button (a POST to the same URL) and a link back.
+
+
+def _confirm_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    return render(request, "confirm.html", context, status=status)
+
+
+def _ask_first(
+    request: HttpRequest, pk: int, *, allowed: Callable, possible: Callable, page: Callable
+) -> HttpResponse:
+    """The confirmation page of a step: refused (403) to whoever may not take it, as the
+    POST is; a step no longer possible goes back to the mentorship with a message."""
+    mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
+    if not allowed(mentorship, request.user):
+        raise PermissionDenied("This step is not yours to take.")
+    if not possible(mentorship):
+        messages.error(
+            request, f"This {mentorship.get_status_display().lower()} mentorship cannot do that."
+        )
+        return redirect(mentorship)
+    return _confirm_page(request, page(mentorship, request.user, ReasonForm()))
+
+
+def _is_mentor(mentorship, user) -> bool:
+    return mentorship.mentor_user_id == user.pk
+
+
+def _is_mentee(mentorship, user) -> bool:
+    return mentorship.mentee_id == user.pk
+
+
+def _decline_page(mentorship, user, form) -> dict:
+    mentee = mentorship.mentee.get_full_name()
+    return {
+        "title": f"Decline {mentee}'s request?",
+        "eyebrow": "Request for mentoring",
+        "consequences": [
+            f"{mentee} is told by email, kindly, that you cannot take this on, and is "
+            "offered other mentors.",
+            "The request closes: you cannot accept it afterwards. They may ask you again later.",
+            "The reason below, if you give one, is shown to them.",
+        ],
+        "form": form,
+        "confirm_label": "Decline the request",
+        "keep_url": mentorship.get_absolute_url(),
+        "keep_label": "Keep the request open",
+    }
+
+
+def _withdraw_page(mentorship, user, form) -> dict:
+    mentor = mentorship.mentor.display_name if mentorship.mentor else "The mentor"
+    return {
+        "title": "Withdraw your request?",
+        "eyebrow": "Request for mentoring",
+        "consequences": [
+            f"{mentor} is no longer asked, and is told by email.",
+            "The place in your open requests is freed, so you can ask someone else.",
+            "To work with this mentor later, you send a new request.",
+        ],
+        "confirm_label": "Withdraw my request",
+        "keep_url": mentorship.get_absolute_url(),
+        "keep_label": "Keep my request",
+    }
+
+
+def _end_page(mentorship, user, form) -> dict:
+    mentee = mentorship.mentee.get_full_name()
+    mentor = mentorship.mentor.display_name if mentorship.mentor else "your mentor"
+    if _is_mentor(mentorship, user):
+        who = [
+            f"You stop seeing {mentee}'s career plans and results, and can no longer "
+            "comment on or review them.",
+            f"{mentee} keeps your comments and reviews, and is told by email.",
+        ]
+    else:
+        who = [
+            f"{mentor} stops seeing your career plans and results, and can no longer "
+            "comment on or review them.",
+            f"You keep {mentor}'s comments and reviews. {mentor} is told by email.",
+        ]
+    return {
+        "title": "End the mentorship?",
+        "eyebrow": "Mentorship",
+        "consequences": [
+            *who,
+            "The mentorship cannot be restarted: working together again takes a new request.",
+            "The reason below, if you give one, is shown to you both on the mentorship's page.",
+        ],
+        "form": form,
+        "confirm_label": "End the mentorship",
+        "keep_url": mentorship.get_absolute_url(),
+        "keep_label": "Keep the mentorship",
+        "danger": True,
+    }
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _ask_first(
+            request,
+            pk,
+            allowed=_is_mentor,
+            possible=lambda m: m.is_open,
+            page=_decline_page,
+        )
     return _answer(
         request,
         pk,
         form_class=ReasonForm,
         act=services.mentorship_decline,
         done="Declined. The physician has been told, kindly.",
+        confirmation=_decline_page,
     )
 
 
@@ -178,20 +287,37 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _ask_first(
+            request,
+            pk,
+            allowed=_is_mentee,
+            possible=lambda m: m.is_open,
+            page=_withdraw_page,
+        )
     return _answer(
         request, pk, act=services.mentorship_withdraw, done="Your request was withdrawn."
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def end(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "GET":
+        return _ask_first(
+            request,
+            pk,
+            allowed=lambda m, user: m.involves(user),
+            possible=lambda m: m.is_active,
+            page=_end_page,
+        )
     return _answer(
         request,
         pk,
         form_class=ReasonForm,
         act=services.mentorship_end,
         done="The mentorship has ended. Thank you both.",
+        confirmation=_end_page,
     )

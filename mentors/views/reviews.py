@@ -53,9 +53,13 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[f"comment_draft_{plan.pk}"] = request.POST.get("body", "")[:4000]
         return _back_to_the_form(request, plan)
     data = form.cleaned_data
-    goal = PlanGoal.objects.filter(pk=data["goal"], plan=plan).first() if data["goal"] else None
+    goals = PlanGoal.objects.not_removed()
+    goal = goals.filter(pk=data["goal"], plan=plan).first() if data["goal"] else None
     action = (
-        PlanAction.objects.select_related("goal").filter(pk=data["action"], goal__plan=plan).first()
+        PlanAction.objects.not_removed()
+        .select_related("goal")
+        .filter(pk=data["action"], goal__plan=plan)
+        .first()
         if data["action"]
         else None
     )

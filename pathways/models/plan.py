@@ -120,10 +120,12 @@ class CareerPlan(models.Model):
 
     def progress(self) -> int:
         """Per cent of the plan done: every action counts once, and so does each goal
-        that has no actions. Uses prefetched goals and actions."""
+        that has no actions; removed items do not count. Uses prefetched goals and actions."""
         done = total = 0
         for goal in self.goals.all():
-            actions = list(goal.actions.all())
+            if goal.is_removed:
+                continue
+            actions = [action for action in goal.actions.all() if not action.is_removed]
             if actions:
                 total += len(actions)
                 done += sum(action.status == ItemStatus.DONE for action in actions)
@@ -133,9 +135,19 @@ class CareerPlan(models.Model):
         return round(100 * done / total) if total else 0
 
 
+class PlanItemQuerySet(models.QuerySet):
+    def not_removed(self):
+        """The items in the plan: what every page, export, digest and count reads."""
+        return self.filter(removed_at__isnull=True)
+
+    def removed(self):
+        return self.filter(removed_at__isnull=False)
+
+
 class PlanItem(models.Model):
     """What goals and actions share: an order, a status, a due date, notes, and a
-    version that tells a save whether someone else saved first."""
+    version that tells a save whether someone else saved first. Removing an item sets
+    `removed_at` and keeps the row, so the physician can restore it."""
 
     title = models.CharField(max_length=200)
     notes = models.TextField(blank=True)
@@ -149,8 +161,12 @@ class PlanItem(models.Model):
     # Set the first time the physician changes the item: regeneration then leaves it.
     edited = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=1)
+    # When the physician removed it (a goal's actions are removed with it).
+    removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanItemQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -158,6 +174,10 @@ class PlanItem(models.Model):
     @property
     def is_generated(self) -> bool:
         return bool(self.generated_key)
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
 
 
 class PlanGoal(PlanItem):
@@ -188,7 +208,7 @@ class PlanGoal(PlanItem):
         Uses prefetched actions."""
         if self.status == ItemStatus.DONE:
             return 100
-        actions = list(self.actions.all())
+        actions = [action for action in self.actions.all() if not action.is_removed]
         if not actions:
             return 0
         return round(100 * sum(a.status == ItemStatus.DONE for a in actions) / len(actions))
@@ -204,6 +224,8 @@ class PlanAction(PlanItem):
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Removed because its goal was: restoring the goal restores it, and only those.
+    removed_with_goal = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["goal", "order", "pk"]

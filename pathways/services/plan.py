@@ -5,7 +5,8 @@ actions from the curriculum (modules that build the competency, then an open
 opportunity), due dates spread over the hours a week the physician has, and a measure of
 done (the target level). Regeneration adds what is new and refreshes suggestions nobody
 touched; it never changes what the physician edited, started or finished, never brings
-back what they removed, and never deletes anything.
+back what they removed (while it stays removed: restoring it makes it a suggestion
+again), and never deletes anything.
 """
 
 import datetime
@@ -198,6 +199,8 @@ def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
         if suggestion.key in dismissed:
             continue
         goal = goals.get(suggestion.key)
+        if goal is not None and goal.is_removed:
+            continue  # dismissed while removed; this guards the unique key regardless
         values = {
             "title": suggestion.title,
             "notes": suggestion.notes,
@@ -222,6 +225,8 @@ def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
             if f"{suggestion.key}/{action_s.key}" in dismissed:
                 continue
             action = actions.get((goal.pk, action_s.key))
+            if action is not None and action.is_removed:
+                continue
             values = {
                 "title": action_s.title,
                 "due_date": action_s.due_date,
@@ -292,14 +297,50 @@ def goal_update(*, goal: PlanGoal, actor: User, data: dict, version: int) -> Non
         _record(goal.plan, actor, f"Changed the goal “{data.get('title', goal.title)}”.", changes)
 
 
+def _dismiss(plan: CareerPlan, key: str, *, dismissed: bool) -> None:
+    """Regeneration leaves out the suggestions whose keys are dismissed: those of the
+    removed goals and actions, until they are restored."""
+    keys = set(plan.dismissed_keys)
+    keys = keys | {key} if dismissed else keys - {key}
+    plan.dismissed_keys = sorted(keys)
+    plan.save(update_fields=["dismissed_keys", "updated_at"])
+
+
+def _action_key(action: PlanAction, goal: PlanGoal) -> str:
+    """The dismissal key of a generated action of a generated goal, else ""."""
+    if action.generated_key and goal.generated_key:
+        return f"{goal.generated_key}/{action.generated_key}"
+    return ""
+
+
 @transaction.atomic
-def goal_delete(*, goal: PlanGoal, actor: User) -> None:
-    plan = goal.plan
+def goal_remove(*, goal: PlanGoal, actor: User) -> None:
+    """Take the goal and its actions out of the plan, keeping the rows; its actions are
+    marked as removed with it, so restoring the goal brings back exactly those."""
+    goal = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    if goal.is_removed:
+        return
+    plan, now = goal.plan, clock.now()
+    goal.actions.not_removed().update(removed_at=now, removed_with_goal=True)
+    PlanGoal.objects.filter(pk=goal.pk).update(removed_at=now, version=F("version") + 1)
     if goal.generated_key:
-        plan.dismissed_keys = sorted({*plan.dismissed_keys, goal.generated_key})
-        plan.save(update_fields=["dismissed_keys", "updated_at"])
-    goal.delete()
+        _dismiss(plan, goal.generated_key, dismissed=True)
     _record(plan, actor, f"Removed the goal “{goal.title}” and its actions.")
+
+
+@transaction.atomic
+def goal_restore(*, goal: PlanGoal, actor: User) -> None:
+    """Put a removed goal back, with the actions removed with it (not those removed
+    before it); a generated goal is suggested again from then on."""
+    goal = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    if not goal.is_removed:
+        return
+    plan = goal.plan
+    goal.actions.filter(removed_with_goal=True).update(removed_at=None, removed_with_goal=False)
+    PlanGoal.objects.filter(pk=goal.pk).update(removed_at=None, version=F("version") + 1)
+    if goal.generated_key:
+        _dismiss(plan, goal.generated_key, dismissed=False)
+    _record(plan, actor, f"Restored the goal “{goal.title}” and its actions.")
 
 
 @transaction.atomic
@@ -331,16 +372,32 @@ def action_update(*, action: PlanAction, actor: User, data: dict, version: int) 
 
 
 @transaction.atomic
-def action_delete(*, action: PlanAction, actor: User) -> None:
+def action_remove(*, action: PlanAction, actor: User) -> None:
+    action = PlanAction.objects.select_for_update().select_related("goal__plan").get(pk=action.pk)
+    if action.is_removed:
+        return
     goal = action.goal
-    if action.generated_key and goal.generated_key:
-        plan = goal.plan
-        plan.dismissed_keys = sorted(
-            {*plan.dismissed_keys, f"{goal.generated_key}/{action.generated_key}"}
-        )
-        plan.save(update_fields=["dismissed_keys", "updated_at"])
-    action.delete()
+    PlanAction.objects.filter(pk=action.pk).update(removed_at=clock.now(), version=F("version") + 1)
+    if key := _action_key(action, goal):
+        _dismiss(goal.plan, key, dismissed=True)
     _record(goal.plan, actor, f"Removed the action “{action.title}” from “{goal.title}”.")
+
+
+@transaction.atomic
+def action_restore(*, action: PlanAction, actor: User) -> None:
+    """Put a removed action back in its goal; refused while the goal itself is removed."""
+    action = PlanAction.objects.select_for_update().select_related("goal__plan").get(pk=action.pk)
+    goal = action.goal
+    if goal.is_removed:
+        raise ValidationError(f"Restore the goal “{goal.title}” first: the action is part of it.")
+    if not action.is_removed:
+        return
+    PlanAction.objects.filter(pk=action.pk).update(
+        removed_at=None, removed_with_goal=False, version=F("version") + 1
+    )
+    if key := _action_key(action, goal):
+        _dismiss(goal.plan, key, dismissed=False)
+    _record(goal.plan, actor, f"Restored the action “{action.title}” to “{goal.title}”.")
 
 
 @transaction.atomic
@@ -348,10 +405,12 @@ def item_move(*, item, actor: User, direction: str) -> None:
     """Swap a goal (within its section) or an action (within its goal) with the one
     before or after it."""
     if isinstance(item, PlanGoal):
-        siblings = list(item.plan.goals.filter(section=item.section).order_by("order", "pk"))
+        siblings = list(
+            item.plan.goals.not_removed().filter(section=item.section).order_by("order", "pk")
+        )
         plan = item.plan
     else:
-        siblings = list(item.goal.actions.order_by("order", "pk"))
+        siblings = list(item.goal.actions.not_removed().order_by("order", "pk"))
         plan = item.goal.plan
     index = next(i for i, sibling in enumerate(siblings) if sibling.pk == item.pk)
     other = index - 1 if direction == "up" else index + 1

@@ -9,6 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.selectors import latest_completed_assessment
@@ -53,7 +56,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(
         CareerPlan.objects.filter(owner=request.user)
         .select_related("pathway")
-        .prefetch_related("goals__actions")
+        .prefetch_related(selectors.plan_items_prefetch())
     )
     assessment = latest_completed_assessment(request.user)
     planned = {plan.pathway_id for plan in plans}
@@ -225,10 +228,23 @@ def _edit_item(request: HttpRequest, *, item, plan: CareerPlan, kind: str, make_
     )
 
 
+def _removed_page(request: HttpRequest, *, item, kind: str, plan: CareerPlan) -> HttpResponse:
+    """What a page of a removed goal or action answers (it may have been removed in
+    another tab): that it was removed, when, and where to restore it."""
+    return render(
+        request,
+        "pathways/plan_item_removed.html",
+        {"item": item, "kind": kind, "plan": plan},
+        status=410,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_owner(request.user, pk)
+    if goal.is_removed:
+        return _removed_page(request, item=goal, kind="goal", plan=goal.plan)
     return _edit_item(
         request,
         item=goal,
@@ -241,20 +257,82 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _confirm_page(request: HttpRequest, **context) -> HttpResponse:
+    """The page that asks first (templates/confirm.html); its button POSTs back here."""
+    return render(request, "confirm.html", context, status=context.pop("status", 200))
+
+
+def _removed_message(request: HttpRequest, title: str, plan: CareerPlan) -> None:
+    messages.success(
+        request,
+        format_html(
+            'Removed “{}”. You can restore it from <a href="{}">the removed list</a>.',
+            title,
+            reverse("pathways:plan-removed", kwargs={"pk": plan.pk}),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks; POST removes the goal and its actions (restorable from the removed list)."""
+    goal = _goal_for_owner(request.user, pk)
+    plan = goal.plan
+    if goal.is_removed:
+        return _removed_page(request, item=goal, kind="goal", plan=plan)
+    if not _editable(request, plan):
+        return redirect(plan)
+    if request.method == "POST":
+        services.goal_remove(goal=goal, actor=request.user)
+        _removed_message(request, goal.title, plan)
+        return redirect(plan)
+    actions = goal.actions.not_removed().count()
+    consequences = [
+        f"The goal “{goal.title}” leaves your plan"
+        + (f", with its {actions} action{pluralize(actions)}." if actions else "."),
+        "It no longer counts in your progress, exports, calendar, reminders or digests, "
+        "and your mentors no longer see it.",
+        "It goes to the removed list of this plan, where you can restore it with its "
+        "actions at any time.",
+    ]
+    if goal.is_generated:
+        consequences.append(
+            "It was suggested from your gaps: while it is removed, updating the "
+            "suggestions does not bring it back."
+        )
+    return _confirm_page(
+        request,
+        title=f"Remove the goal “{goal.title}”?",
+        eyebrow=f"Career plan: {plan.pathway.title}",
+        consequences=consequences,
+        confirm_label="Remove the goal",
+        keep_url=f"{plan.get_absolute_url()}#goal-{goal.pk}",
+        keep_label="Keep the goal",
+        danger=True,
+    )
+
+
 @login_required
 @require_POST
-def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_restore(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_owner(request.user, pk)
-    if _editable(request, goal.plan):
-        services.goal_delete(goal=goal, actor=request.user)
-        messages.success(request, f"Removed “{goal.title}”.")
-    return redirect(goal.plan)
+    if not _editable(request, goal.plan):
+        return redirect(goal.plan)
+    if goal.is_removed:
+        services.goal_restore(goal=goal, actor=request.user)
+        messages.success(request, f"Restored “{goal.title}” to your plan.")
+    else:
+        messages.info(request, f"“{goal.title}” is in your plan already.")
+    return redirect(f"{goal.plan.get_absolute_url()}#goal-{goal.pk}")
 
 
 @login_required
 @require_POST
 def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_owner(request.user, pk)
+    if goal.is_removed:
+        return _removed_page(request, item=goal, kind="goal", plan=goal.plan)
     form = MoveForm(request.POST)
     if form.is_valid() and _editable(request, goal.plan):
         services.item_move(item=goal, actor=request.user, direction=form.cleaned_data["direction"])
@@ -266,6 +344,8 @@ def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_owner(request.user, pk)
     plan = goal.plan
+    if goal.is_removed:
+        return _removed_page(request, item=goal, kind="goal", plan=plan)
     if not _editable(request, plan):
         return redirect(plan)
     form = ActionForm(request.POST or None, plan=plan, initial={"goal": goal})
@@ -291,6 +371,8 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_for_owner(request.user, pk)
     plan = action.goal.plan
+    if action.is_removed:
+        return _removed_page(request, item=action, kind="action", plan=plan)
     return _edit_item(
         request,
         item=action,
@@ -304,20 +386,76 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks; POST removes the action (restorable from the removed list)."""
     action = _action_for_owner(request.user, pk)
     plan = action.goal.plan
-    if _editable(request, plan):
-        services.action_delete(action=action, actor=request.user)
-        messages.success(request, f"Removed “{action.title}”.")
-    return redirect(plan)
+    if action.is_removed:
+        return _removed_page(request, item=action, kind="action", plan=plan)
+    if not _editable(request, plan):
+        return redirect(plan)
+    if request.method == "POST":
+        services.action_remove(action=action, actor=request.user)
+        _removed_message(request, action.title, plan)
+        return redirect(f"{plan.get_absolute_url()}#goal-{action.goal_id}")
+    consequences = [
+        f"The action “{action.title}” leaves the goal “{action.goal.title}”.",
+        "It no longer counts in your progress, exports, calendar, reminders or digests, "
+        "and your mentors no longer see it.",
+        "It goes to the removed list of this plan, where you can restore it at any time.",
+    ]
+    if action.is_generated and action.goal.is_generated:
+        consequences.append(
+            "It was suggested from your gaps: while it is removed, updating the "
+            "suggestions does not bring it back."
+        )
+    return _confirm_page(
+        request,
+        title=f"Remove the action “{action.title}”?",
+        eyebrow=f"Career plan: {plan.pathway.title}",
+        consequences=consequences,
+        confirm_label="Remove the action",
+        keep_url=f"{plan.get_absolute_url()}#action-{action.pk}",
+        keep_label="Keep the action",
+        danger=True,
+    )
+
+
+@login_required
+@require_POST
+def action_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    action = _action_for_owner(request.user, pk)
+    plan = action.goal.plan
+    if not _editable(request, plan):
+        return redirect(plan)
+    try:
+        services.action_restore(action=action, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("pathways:plan-removed", pk=plan.pk)
+    messages.success(request, f"Restored “{action.title}” to “{action.goal.title}”.")
+    return redirect(f"{plan.get_absolute_url()}#action-{action.pk}")
+
+
+@login_required
+@require_GET
+def plan_removed(request: HttpRequest, pk: int) -> HttpResponse:
+    """The goals and actions the owner removed, newest first, each with Restore."""
+    plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
+    return render(
+        request,
+        "pathways/plan_removed.html",
+        {"plan": plan, "removed": selectors.plan_removed_items(plan)},
+    )
 
 
 @login_required
 @require_POST
 def action_move(request: HttpRequest, pk: int) -> HttpResponse:
     action = _action_for_owner(request.user, pk)
+    if action.is_removed:
+        return _removed_page(request, item=action, kind="action", plan=action.goal.plan)
     form = MoveForm(request.POST)
     if form.is_valid() and _editable(request, action.goal.plan):
         services.item_move(
@@ -335,9 +473,25 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_calendar_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET asks; POST makes a new calendar link and the old one stops working."""
     plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
+    if request.method == "GET":
+        return _confirm_page(
+            request,
+            title="Make a new calendar link?",
+            eyebrow=f"Career plan: {plan.pathway.title}",
+            consequences=[
+                "The calendar link you have now stops working at once: every calendar "
+                "subscribed to it stops showing your due dates.",
+                "You get a new private link on the plan's page, to subscribe to again.",
+            ],
+            note="Do this if you shared the link by mistake.",
+            confirm_label="Make a new link",
+            keep_url=f"{plan.get_absolute_url()}#calendar-link",
+            keep_label="Keep the current link",
+        )
     services.plan_calendar_token_reset(plan=plan, actor=request.user)
     messages.success(
         request, "New calendar link made. Subscribe again with it; the old one stopped working."

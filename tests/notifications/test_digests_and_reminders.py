@@ -16,6 +16,7 @@ from cmo_portal.notifications.models import EmailKind, EmailLog, NotificationPre
 from cmo_portal.notifications.reminders import reminder_batch_compose, reminders_due_sweep
 from mentors.models import PlanComment
 from pathways.models import CareerPlan, PlanAction, PlanChange, PlanGoal
+from pathways.services import plan as plan_services
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,
@@ -322,3 +323,41 @@ def test_composing_a_batch_takes_a_fixed_number_of_queries_whatever_its_size(
     with django_assert_max_num_queries(budget):
         composed, callbacks = compose(large)
     assert composed == 40 and len(callbacks) == 1
+
+
+# --- Removed plan items ------------------------------------------------------------------
+
+
+def _with_removed_items(clock):
+    user, plan, goal = physician_with_plan(clock)
+    PlanAction.objects.create(
+        goal=goal, title="Kept action", due_date=TODAY + datetime.timedelta(1)
+    )
+    alone = PlanAction.objects.create(
+        goal=goal, title="Removed action", due_date=TODAY + datetime.timedelta(1)
+    )
+    gone = PlanGoal.objects.create(plan=plan, title="Removed goal", section="mentors")
+    PlanAction.objects.create(
+        goal=gone, title="Action of the removed goal", due_date=TODAY + datetime.timedelta(1)
+    )
+    plan_services.action_remove(action=alone, actor=user)
+    plan_services.goal_remove(goal=gone, actor=user)
+    return user
+
+
+def test_a_reminder_leaves_removed_actions_out(clock, run):
+    user = _with_removed_items(clock)
+    at_now(clock)
+    run(reminders_due_sweep)
+    text = "\n".join(m.body for m in mail.outbox if m.to == [user.email])
+    assert "Kept action" in text
+    assert "Removed action" not in text and "removed goal" not in text
+
+
+def test_a_digest_leaves_removed_goals_and_actions_out(clock, run):
+    user = _with_removed_items(clock)
+    at_now(clock)
+    run(digests_due_sweep)
+    [digest] = [m for m in mail.outbox if m.to == [user.email]]
+    assert "Kept action" in digest.body
+    assert "Removed action" not in digest.body and "removed goal" not in digest.body

@@ -143,7 +143,7 @@ def test_regeneration_keeps_edits_completions_and_own_goals_and_adds_what_is_new
         data={"title": "Join a DIA working group", "section": "networks"},
     )
     finance = plan.goals.get(competency__name="Finance")
-    services.goal_delete(goal=finance, actor=physician)
+    services.goal_remove(goal=finance, actor=physician)
 
     # A reassessment: negotiation slips below target, finance is still a gap.
     submit_ratings(physician, {c["Clinical trial design"]: 2, c["Finance"]: 2, c["Negotiation"]: 2})
@@ -154,7 +154,9 @@ def test_regeneration_keeps_edits_completions_and_own_goals_and_adds_what_is_new
     course.refresh_from_db()
     assert (course.status, course.evidence) == (ItemStatus.DONE, "Certificate")
     assert PlanGoal.objects.filter(pk=own.pk).exists()
-    assert not plan.goals.filter(competency__name="Finance").exists()  # removed stays removed
+    # Removed stays removed: not back in the plan, and no second goal for it.
+    assert not plan.goals.not_removed().filter(competency__name="Finance").exists()
+    assert plan.goals.filter(competency__name="Finance").count() == 1
     assert plan.goals.filter(competency__name="Negotiation").exists()  # the new gap is added
 
 
