@@ -72,7 +72,7 @@ def test_remove_a_goal_with_the_keyboard_then_restore_it_from_the_removed_list(w
 
     # Editing it in a tab opened before it was removed.
     PlanGoal.objects.filter(pk=goal.pk).update(removed_at=goal.removed_at)
-    watched_page.visit(f"/plans/goals/{goal.pk}/edit/")
+    watched_page.visit(f"/plans/goals/{goal.pk}/edit/", expect_status=410)
     assert "This goal was removed" in page.locator("h1").inner_text()
     watched_page.screenshot("plan-item-removed")
     watched_page.assert_clean()

@@ -61,22 +61,24 @@ VISITED_ELSEWHERE = {
     "mentors:mentorship": "test_mentoring_journey.py",
     "mentors:dashboard": "test_mentoring_journey.py",
     "mentors:plan-review": "test_mentoring_journey.py",
+    "pathways:goal-delete": "test_confirmations.py",
+    "pathways:plan-removed": "test_confirmations.py",
+    "mentors:end": "test_confirmations.py",
 }
 
 POST_ONLY = "POST only: a button's action, which redirects to a page visited here"
 DOWNLOAD = "a file download, not a page"
 # URL names that are not pages a browser shows, with why.
 NOT_PAGES = {
+    "pathways:goal-restore": POST_ONLY,
+    "pathways:action-restore": POST_ONLY,
     "skip-mentor-step": POST_ONLY,
     "csp-report": "POST only: the browser's CSP reports",
     "health": "JSON for the load balancer",
     "pathways:plan-create": POST_ONLY,
     "pathways:plan-regenerate": POST_ONLY,
     "pathways:plan-status": POST_ONLY,
-    "pathways:plan-calendar-reset": POST_ONLY,
-    "pathways:goal-delete": POST_ONLY,
     "pathways:goal-move": POST_ONLY,
-    "pathways:action-delete": POST_ONLY,
     "pathways:action-move": POST_ONLY,
     "pathways:plan-json": DOWNLOAD,
     "pathways:plan-csv": DOWNLOAD,
@@ -84,11 +86,8 @@ NOT_PAGES = {
     "assessments:retake": POST_ONLY,
     "mentors:profile-pause": POST_ONLY,
     "mentors:accept": POST_ONLY,
-    "mentors:decline": POST_ONLY,
     "mentors:ask": POST_ONLY,
     "mentors:answer": POST_ONLY,
-    "mentors:withdraw": POST_ONLY,
-    "mentors:end": POST_ONLY,
     "mentors:comment-add": POST_ONLY,
     "mfa_download_recovery_codes": DOWNLOAD + " (recovery codes as text)",
     "account_request_reauthentication_code": "login by code is not enabled",
@@ -174,6 +173,10 @@ PAGES_HERE = {
     "mentors:mentorships",
     "mentors:mentee-rubric",
     "assessments:results-for",
+    "pathways:action-delete",
+    "pathways:plan-calendar-reset",
+    "mentors:withdraw",
+    "mentors:decline",
 }
 
 
@@ -191,7 +194,15 @@ def world():
     mentorship = MentorshipFactory(
         mentee=physician, mentor=MentorProfileFactory(user=mentor), status="active"
     )
+    # A request of the physician's still waiting on another mentor (withdraw), and one
+    # waiting on the physician's mentor from someone else (decline).
+    waiting = MentorshipFactory(mentee=physician, mentor=MentorProfileFactory())
+    to_mentor = MentorshipFactory(
+        mentee=ProfileFactory(full_name="Dr Asks Too").user, mentor=mentorship.mentor
+    )
     return {
+        "request": waiting,
+        "request_to_mentor": to_mentor,
         "physician": physician,
         "assessment": assessment,
         "rating_set": rating_set,
@@ -246,6 +257,9 @@ def test_every_page_a_physician_opens_is_clean(world, watched_page):
         ("pathways:goal-add", reverse("pathways:goal-add", args=[plan.pk])),
         ("pathways:action-add", reverse("pathways:action-add", args=[goal.pk])),
         ("pathways:action-edit", reverse("pathways:action-edit", args=[action.pk])),
+        ("pathways:action-delete", reverse("pathways:action-delete", args=[action.pk])),
+        ("pathways:plan-calendar-reset", reverse("pathways:plan-calendar-reset", args=[plan.pk])),
+        ("mentors:withdraw", reverse("mentors:withdraw", args=[world["request"].pk])),
         ("assessments:history", reverse("assessments:history")),
         ("assessments:detail", reverse("assessments:detail", args=[world["assessment"].pk])),
         (
@@ -306,6 +320,7 @@ def test_every_page_a_mentor_opens_is_clean(world, watched_page):
         ("mentors:profile-edit", reverse("mentors:profile-edit")),
         ("mentors:mentorships", reverse("mentors:mentorships")),
         ("mentors:mentee-rubric", reverse("mentors:mentee-rubric", args=[mentorship.pk])),
+        ("mentors:decline", reverse("mentors:decline", args=[world["request_to_mentor"].pk])),
         (
             "assessments:results-for",
             reverse("assessments:results-for", args=[world["physician"].pk]),
