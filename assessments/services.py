@@ -116,9 +116,12 @@ def rating_draft_get_or_create(*, subject: User, rater: User, role: str) -> Rati
 
 
 @transaction.atomic
-def rating_draft_save(*, rating_set: RatingSet, ratings: dict[int, tuple[int | None, str]]) -> None:
+def rating_draft_save(
+    *, rating_set: RatingSet, ratings: dict[int, tuple[int | None, str]]
+) -> RatingSet:
     """Set the draft's ratings: competency id -> (level, evidence). A level of None
-    removes that competency's rating. A submitted set never changes."""
+    removes that competency's rating. A submitted set never changes. Returns the draft,
+    its `updated_at` the time of this save."""
     rating_set = RatingSet.objects.select_for_update().get(pk=rating_set.pk)
     if rating_set.is_submitted:
         raise ValidationError("These ratings were submitted and can no longer change.")
@@ -134,6 +137,7 @@ def rating_draft_save(*, rating_set: RatingSet, ratings: dict[int, tuple[int | N
         rating.full_clean(exclude=["rating_set", "competency"])
         rating.save()
     rating_set.save(update_fields=["updated_at"])
+    return rating_set
 
 
 @transaction.atomic
