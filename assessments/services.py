@@ -132,6 +132,8 @@ def rating_draft_save(
             if current is not None:
                 current.delete()
             continue
+        if current is not None and (current.level, current.evidence) == (level, evidence):
+            continue  # the page posts every rating on each save: write only what changed
         rating = current or Rating(rating_set=rating_set, competency_id=competency_id)
         rating.level, rating.evidence = level, evidence
         rating.full_clean(exclude=["rating_set", "competency"])
