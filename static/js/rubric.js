@@ -22,6 +22,7 @@
   var inFlight = false;
   var again = false; // another save is wanted once the one in flight ends
   var leaving = false; // the form itself is being submitted
+  var held = null; // a submit held back until the save in flight ends: {submitter}
 
   function unsaved() {
     return changes !== savedChanges;
@@ -76,7 +77,8 @@
     data.set("action", "autosave");
     inFlight = true;
     say("Saving…");
-    fetch(form.action, {
+    // Not form.action: the form's buttons are named "action" and shadow it.
+    fetch(window.location.href.split("#")[0], {
       method: "POST",
       body: data,
       credentials: "same-origin",
@@ -112,6 +114,19 @@
       })
       .then(function () {
         inFlight = false;
+        if (held) {
+          // Now the submit held back goes: one write at a time, in the order made.
+          var submitter = held.submitter;
+          held = null;
+          if (form.requestSubmit) {
+            form.requestSubmit(submitter);
+          } else if (submitter) {
+            submitter.click();
+          } else {
+            form.submit();
+          }
+          return;
+        }
         if (again) {
           again = false;
           save();
@@ -142,10 +157,15 @@
       save();
     }
   });
-  // Save draft, Submit and the view switch post the form: no question, no late autosave.
-  form.addEventListener("submit", function () {
+  // Save draft, Submit and the view switch post the form: no question, no late autosave,
+  // and no post racing a save still in flight (it waits for it).
+  form.addEventListener("submit", function (event) {
     leaving = true;
     window.clearTimeout(timer);
+    if (inFlight) {
+      event.preventDefault();
+      held = { submitter: event.submitter || null };
+    }
   });
   window.addEventListener("online", function () {
     if (unsaved()) {
