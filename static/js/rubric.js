@@ -28,11 +28,12 @@
     return changes !== savedChanges;
   }
 
-  function say(text) {
+  function say(text, state) {
     Array.prototype.forEach.call(statuses, function (status) {
       if (status.textContent !== text) {
         status.textContent = text;
       }
+      status.setAttribute("data-state", state || "ok");
     });
   }
 
@@ -60,7 +61,7 @@
   }
 
   function failed(message) {
-    say("Not saved: " + message);
+    say("Not saved: " + message, "error");
   }
 
   function save() {
