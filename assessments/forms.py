@@ -167,6 +167,20 @@ class RubricForm(forms.Form):
             for c in self.competencies
         }
 
+    def error_lines(self) -> list[str]:
+        """Every error in words that name the competency, for an answer without the page
+        (the page's script saving the draft as the rater goes)."""
+        lines = list(self.non_field_errors())
+        for competency in self.competencies:
+            for kind, label in (
+                ("level", competency.name),
+                ("evidence", f"{competency.name}, evidence"),
+            ):
+                lines += [
+                    f"{label}: {error}" for error in self.errors.get(f"{kind}_{competency.pk}", [])
+                ]
+        return lines
+
     def rows(self):
         """(competency, level field, evidence field, rubric levels) for the template."""
         for competency in self.competencies:

@@ -116,9 +116,12 @@ def rating_draft_get_or_create(*, subject: User, rater: User, role: str) -> Rati
 
 
 @transaction.atomic
-def rating_draft_save(*, rating_set: RatingSet, ratings: dict[int, tuple[int | None, str]]) -> None:
+def rating_draft_save(
+    *, rating_set: RatingSet, ratings: dict[int, tuple[int | None, str]]
+) -> RatingSet:
     """Set the draft's ratings: competency id -> (level, evidence). A level of None
-    removes that competency's rating. A submitted set never changes."""
+    removes that competency's rating. A submitted set never changes. Returns the draft,
+    its `updated_at` the time of this save."""
     rating_set = RatingSet.objects.select_for_update().get(pk=rating_set.pk)
     if rating_set.is_submitted:
         raise ValidationError("These ratings were submitted and can no longer change.")
@@ -129,11 +132,14 @@ def rating_draft_save(*, rating_set: RatingSet, ratings: dict[int, tuple[int | N
             if current is not None:
                 current.delete()
             continue
+        if current is not None and (current.level, current.evidence) == (level, evidence):
+            continue  # the page posts every rating on each save: write only what changed
         rating = current or Rating(rating_set=rating_set, competency_id=competency_id)
         rating.level, rating.evidence = level, evidence
         rating.full_clean(exclude=["rating_set", "competency"])
         rating.save()
     rating_set.save(update_fields=["updated_at"])
+    return rating_set
 
 
 @transaction.atomic

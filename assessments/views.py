@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmo_portal.accounts.models import User
@@ -122,11 +123,19 @@ def rubric(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The rubric's view switch: buttons of the rubric form that save the draft, then show
+# the other view, so nothing rated or typed is lost on the way.
+RUBRIC_VIEW_SWITCHES = {"show-all": "?scope=all", "show-targets": ""}
+
+
 def rubric_page(
     request: HttpRequest, *, subject: User, role: str, submitted_url: str
 ) -> HttpResponse:
     """The rubric form for `request.user` rating `subject`: the physician themselves, or
-    (from the mentors app) an active mentor rating their mentee. The caller checks access."""
+    (from the mentors app) an active mentor rating their mentee. The caller checks access.
+
+    A POST saves the draft, then: "submit" submits it, a view switch shows the other
+    view, "autosave" (the page's script, as the rater goes) answers in JSON."""
     everything = request.GET.get("scope") == "all"
     competencies, everything = selectors.competencies_to_rate(subject, everything=everything)
     draft = services.rating_draft_get_or_create(subject=subject, rater=request.user, role=role)
@@ -138,9 +147,12 @@ def rubric_page(
     scale = list(ProficiencyLevel.objects.values_list("number", flat=True))
     form = RubricForm(request.POST or None, initial=initial, competencies=competencies, scale=scale)
     if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if action == "autosave":
+            return _rubric_autosave(form, draft)
         if form.is_valid():
             services.rating_draft_save(rating_set=draft, ratings=form.ratings())
-            if request.POST.get("action") == "submit":
+            if action == "submit":
                 try:
                     services.rating_set_submit(rating_set=draft)
                 except ValidationError as error:
@@ -154,7 +166,8 @@ def rubric_page(
                 )
                 return redirect(submitted_url)
             messages.success(request, "Draft saved. Nothing is final until you submit.")
-            return redirect(request.get_full_path())
+            switch = RUBRIC_VIEW_SWITCHES.get(action)
+            return redirect(request.get_full_path() if switch is None else request.path + switch)
         messages.error(request, "Your ratings were not saved: please correct what is marked below.")
     return render(
         request,
@@ -162,6 +175,7 @@ def rubric_page(
         {
             "form": form,
             "draft": draft,
+            "has_saved": bool(saved),
             "everything": everything,
             "rated": sum(1 for c in competencies if c.pk in saved),
             "total": len(competencies),
@@ -169,6 +183,22 @@ def rubric_page(
             "is_own": role == RaterRole.SELF,
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _rubric_autosave(form: RubricForm, draft: RatingSet) -> JsonResponse:
+    """Save the draft and say when, in the reader's time; or say why not, saving nothing."""
+    if not form.is_valid():
+        return JsonResponse({"saved": False, "errors": form.error_lines()}, status=400)
+    ratings = form.ratings()
+    draft = services.rating_draft_save(rating_set=draft, ratings=ratings)
+    return JsonResponse(
+        {
+            "saved": True,
+            "saved_at": f"{timezone.localtime(draft.updated_at):%H:%M}",
+            "rated": sum(1 for level, _ in ratings.values() if level is not None),
+            "total": len(ratings),
+        }
     )
 
 
