@@ -69,3 +69,23 @@ def test_a_huge_id_in_a_filter_or_an_address_is_not_an_error(client, physician):
     assert client.get(reverse("mentors:directory"), {"setting": HUGE}).status_code == 200
     assert client.get(f"/mentors/{HUGE}/").status_code == 404
     assert client.get(f"/people/{HUGE}/").status_code == 404
+
+
+def test_an_admin_form_refuses_a_huge_id_in_a_multiple_choice_field(client):
+    from tests.factories import LearningModuleFactory, UserFactory
+
+    module = LearningModuleFactory(title="Board basics")
+    client.force_login(UserFactory(is_staff=True, is_superuser=True, second_factor=True))
+    url = reverse("admin:pathways_learningmodule_change", args=[module.pk])
+    form = client.get(url).context["adminform"].form
+    data = {
+        name: ("" if value is None else value)
+        for name, value in form.initial.items()
+        if not isinstance(value, list)
+    }
+    data.update(title="Board basics, revised", competencies=[HUGE])
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    module.refresh_from_db()
+    assert module.title == "Board basics"
