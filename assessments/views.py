@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmo_portal.accounts.models import User
 from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
+from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
+from cmo_portal.submissions.views import already_sent
 from mentors.selectors import active_mentorship
 from pathways.models import CareerPlan, ProficiencyLevel
 
@@ -151,11 +153,19 @@ def rubric_page(
         if action == "autosave":
             return _rubric_autosave(form, draft)
         if form.is_valid():
-            services.rating_draft_save(rating_set=draft, ratings=form.ratings())
             if action == "submit":
+                # A submitted set is permanent: the same form sent twice (Back, then
+                # Submit again) makes one set, not a second from a fresh draft.
+                token = request.POST.get(TOKEN_FIELD)
                 try:
-                    services.rating_set_submit(rating_set=draft)
+                    with form_sent_once(user=request.user, token=token) as sending:
+                        services.rating_draft_save(rating_set=draft, ratings=form.ratings())
+                        services.rating_set_submit(rating_set=draft)
+                        sending.leads_to = submitted_url
+                except AlreadySent as repeat:
+                    return already_sent(request, repeat, fallback=submitted_url)
                 except ValidationError as error:
+                    services.rating_draft_save(rating_set=draft, ratings=form.ratings())
                     messages.error(request, " ".join(error.messages))
                     return redirect(request.get_full_path())
                 messages.success(
@@ -165,6 +175,7 @@ def rubric_page(
                     else "Ratings submitted. They now show beside your mentee's own.",
                 )
                 return redirect(submitted_url)
+            services.rating_draft_save(rating_set=draft, ratings=form.ratings())
             messages.success(request, "Draft saved. Nothing is final until you submit.")
             switch = RUBRIC_VIEW_SWITCHES.get(action)
             return redirect(request.get_full_path() if switch is None else request.path + switch)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "cmo_portal.accounts",
     "cmo_portal.notifications",
+    "cmo_portal.submissions",
     "pathways",
     "assessments",
     "mentors",
@@ -203,6 +204,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "remove-old-email-messages-and-expired-sessions": {
         "task": "cmo_portal.notifications.tasks.retention_sweep",
         "schedule": 60 * 60,
+    },
+    # Forget the one-time tokens of forms sent more than 30 days ago (they stop a form
+    # sent twice from acting twice). Once a day is plenty.
+    "forget-old-form-tokens": {
+        "task": "cmo_portal.submissions.tasks.submitted_forms_forget",
+        "schedule": 24 * 60 * 60,
     },
 }
 

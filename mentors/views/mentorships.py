@@ -8,10 +8,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cmo_portal.accounts.models import User
+from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
+from cmo_portal.submissions.views import ALREADY_SENT, already_sent
 from mentors import selectors, services
 from mentors.forms import AnswerForm, MentorshipRequestForm, QuestionForm, ReasonForm
+from mentors.models import Mentorship, MentorshipStatus
 
 
 @login_required
@@ -21,13 +26,18 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = MentorshipRequestForm(request.POST or None, mentee=request.user)
     if request.method == "POST":
         if form.is_valid():
+            token = request.POST.get(TOKEN_FIELD)
             try:
-                mentorship = services.mentorship_request_create(
-                    mentee=request.user,
-                    mentor=mentor,
-                    message=form.cleaned_data["message"],
-                    goals=form.cleaned_data["goals"],
-                )
+                with form_sent_once(user=request.user, token=token) as sending:
+                    mentorship = services.mentorship_request_create(
+                        mentee=request.user,
+                        mentor=mentor,
+                        message=form.cleaned_data["message"],
+                        goals=form.cleaned_data["goals"],
+                    )
+                    sending.leads_to = mentorship.get_absolute_url()
+            except AlreadySent as repeat:
+                return already_sent(request, repeat, fallback=reverse("mentors:mentorships"))
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -105,12 +115,16 @@ def _answer(
     form_class=None,
     act: Callable,
     done: str,
+    done_before: Callable[[Mentorship, User], bool],
     confirmation: Callable | None = None,
 ) -> HttpResponse:
     """Run one answer to a request (accept, decline, ask, answer, withdraw, end): find the
     mentorship through the access helper, validate the form, call the service. A refusal
     is shown as a message on the mentorship's page and changes nothing. A step with a
-    `confirmation` page shows its form again there, with what was typed, when invalid."""
+    `confirmation` page shows its form again there, with what was typed, when invalid.
+    The state check of each service refuses the same answer sent twice; `done_before`
+    tells that case apart (the mentorship is already where this answer leads), to say so
+    kindly."""
     mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
     data = {}
     if form_class is not None:
@@ -126,7 +140,11 @@ def _answer(
     except PermissionDenied:
         raise
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        mentorship.refresh_from_db()
+        if done_before(mentorship, request.user):
+            messages.info(request, ALREADY_SENT)
+        else:
+            messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done)
     return redirect(mentorship)
@@ -139,6 +157,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         act=services.mentorship_accept,
+        done_before=lambda m, user: m.status == MentorshipStatus.ACTIVE,
         done="Accepted. You can now read your mentee's plan and results.",
     )
 
@@ -257,6 +276,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=ReasonForm,
         act=services.mentorship_decline,
+        done_before=lambda m, user: m.status == MentorshipStatus.DECLINED,
         done="Declined. The physician has been told, kindly.",
         confirmation=_decline_page,
     )
@@ -270,6 +290,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=QuestionForm,
         act=services.mentorship_ask_for_information,
+        done_before=lambda m, user: bool(m.question),
         done="Your question was sent. The request waits for the answer.",
     )
 
@@ -282,6 +303,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=AnswerForm,
         act=services.mentorship_answer,
+        done_before=lambda m, user: bool(m.answer),
         done="Your answer was sent to the mentor.",
     )
 
@@ -298,7 +320,11 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             page=_withdraw_page,
         )
     return _answer(
-        request, pk, act=services.mentorship_withdraw, done="Your request was withdrawn."
+        request,
+        pk,
+        act=services.mentorship_withdraw,
+        done="Your request was withdrawn.",
+        done_before=lambda m, user: m.status == MentorshipStatus.WITHDRAWN,
     )
 
 
@@ -318,6 +344,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         form_class=ReasonForm,
         act=services.mentorship_end,
+        done_before=lambda m, user: m.ended_by_id == user.pk,
         done="The mentorship has ended. Thank you both.",
         confirmation=_end_page,
     )

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import RaterRole
 from assessments.views import rubric_page
+from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
+from cmo_portal.submissions.views import already_sent
 from mentors import selectors, services
 from mentors.forms import CommentForm, ReviewForm
 from pathways.models import PlanAction, PlanGoal
@@ -68,9 +70,13 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[f"comment_draft_{plan.pk}"] = data["body"]
         return _back_to_the_form(request, plan)
     try:
-        comment = services.plan_comment_add(
-            plan=plan, author=request.user, body=data["body"], goal=goal, action=action
-        )
+        with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+            comment = services.plan_comment_add(
+                plan=plan, author=request.user, body=data["body"], goal=goal, action=action
+            )
+            sending.leads_to = plan.get_absolute_url() + f"#comment-{comment.pk}"
+    except AlreadySent as repeat:
+        return already_sent(request, repeat, fallback=plan.get_absolute_url() + "#comments")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         request.session[f"comment_draft_{plan.pk}"] = data["body"]
@@ -79,7 +85,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "Comment sent to your mentee." if not is_owner else "Comment sent to your mentor.",
     )
-    return redirect(plan.get_absolute_url() + f"#comment-{comment.pk}")
+    return redirect(sending.leads_to)
 
 
 @login_required
@@ -89,13 +95,18 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
+            token = request.POST.get(TOKEN_FIELD)
             try:
-                services.plan_review_submit(
-                    plan=plan,
-                    user=request.user,
-                    outcome=form.cleaned_data["outcome"],
-                    summary=form.cleaned_data["summary"],
-                )
+                with form_sent_once(user=request.user, token=token) as sending:
+                    review = services.plan_review_submit(
+                        plan=plan,
+                        user=request.user,
+                        outcome=form.cleaned_data["outcome"],
+                        summary=form.cleaned_data["summary"],
+                    )
+                    sending.leads_to = plan.get_absolute_url() + f"#review-{review.pk}"
+            except AlreadySent as repeat:
+                return already_sent(request, repeat, fallback=plan.get_absolute_url() + "#reviews")
             except ValidationError as error:
                 form.add_error(None, error)
             else:

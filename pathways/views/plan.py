@@ -15,6 +15,8 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.selectors import latest_completed_assessment
+from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
+from cmo_portal.submissions.views import already_sent
 from mentors.forms import CommentForm
 from mentors.models import Mentorship
 from mentors.selectors import active_mentorship, plan_feedback
@@ -77,9 +79,16 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
         return redirect("pathways:plan-list")
-    plan = services.plan_generate(
-        owner=request.user, pathway=form.cleaned_data["pathway"], actor=request.user
-    )
+    # Two plans for one pathway are refused by a unique constraint; the token spares the
+    # second sending a regeneration and a second line in the plan's history.
+    try:
+        with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+            plan = services.plan_generate(
+                owner=request.user, pathway=form.cleaned_data["pathway"], actor=request.user
+            )
+            sending.leads_to = plan.get_absolute_url()
+    except AlreadySent as repeat:
+        return already_sent(request, repeat, fallback=reverse("pathways:plan-list"))
     if not plan.goals.exists():
         messages.info(
             request,
@@ -132,7 +141,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
     if _editable(request, plan):
-        services.plan_generate(owner=request.user, pathway=plan.pathway, actor=request.user)
+        try:
+            with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+                services.plan_generate(owner=request.user, pathway=plan.pathway, actor=request.user)
+                sending.leads_to = plan.get_absolute_url()
+        except AlreadySent as repeat:
+            return already_sent(request, repeat, fallback=plan.get_absolute_url())
         messages.success(
             request, "Suggestions updated from your latest ratings. Your own changes are kept."
         )
@@ -179,7 +193,12 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = GoalForm(request.POST or None, plan=plan, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        goal = services.goal_create(plan=plan, actor=request.user, data=data)
+        try:
+            with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+                goal = services.goal_create(plan=plan, actor=request.user, data=data)
+                sending.leads_to = f"{plan.get_absolute_url()}#goal-{goal.pk}"
+        except AlreadySent as repeat:
+            return already_sent(request, repeat, fallback=plan.get_absolute_url())
         messages.success(request, f"Goal added to {goal.get_section_display()}.")
         return redirect(f"{plan.get_absolute_url()}#goal-{goal.pk}")
     return _item_form_page(
@@ -351,9 +370,14 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST or None, plan=plan, initial={"goal": goal})
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "goal")}
-        action = services.action_create(
-            goal=form.cleaned_data["goal"], actor=request.user, data=data
-        )
+        try:
+            with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+                action = services.action_create(
+                    goal=form.cleaned_data["goal"], actor=request.user, data=data
+                )
+                sending.leads_to = f"{plan.get_absolute_url()}#action-{action.pk}"
+        except AlreadySent as repeat:
+            return already_sent(request, repeat, fallback=plan.get_absolute_url())
         messages.success(request, "Action added.")
         return redirect(f"{plan.get_absolute_url()}#action-{action.pk}")
     return _item_form_page(

@@ -35,6 +35,7 @@ from cmo_portal.accounts.personal_data import (
 from cmo_portal.accounts.services import account_delete
 from cmo_portal.notifications.models import EmailLog, EmailStatus
 from cmo_portal.notifications.services import preferences_for
+from cmo_portal.submissions.services import form_sent_once, form_token_new
 from mentors import services as mentoring
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
 from pathways.models import PlanChange, PlanStatus
@@ -197,6 +198,12 @@ def _support_view_by(w: World) -> None:
     assert user_can_view_data_of(w.person, w.asker, what=DataKind.RESULTS)
 
 
+def _submitted_form(w: World) -> None:
+    """The person sent a form that creates something: its one-time token is kept."""
+    with form_sent_once(user=w.person, token=form_token_new()) as sending:
+        sending.leads_to = "/plans/"
+
+
 # Every relation from a model to the user model, and what gives the person a row in it.
 # In this order: later rows build on earlier ones (the profile first, for the name).
 ROWS = {
@@ -220,6 +227,7 @@ ROWS = {
     "assessments.RatingSet.subject": _self_rating,
     "accounts.DataAccessLog.person": _seen_by_support,
     "accounts.DataAccessLog.viewer": _support_view_by,
+    "submissions.SubmittedForm.user": _submitted_form,
 }
 
 
