@@ -13,6 +13,8 @@ from mentors.models import Mentorship
 from tests.conftest import needs_service
 from tests.factories import MentorProfileFactory, MentorshipFactory
 
+pytestmark = pytest.mark.postgresql
+
 
 @pytest.fixture
 def postgresql():

@@ -16,6 +16,8 @@ from pathways.models import CareerPlan
 from tests.conftest import needs_service
 from tests.factories import PathwayFactory, ProfileFactory
 
+pytestmark = pytest.mark.postgresql
+
 
 @pytest.mark.django_db(transaction=True)
 def test_two_batches_of_the_same_users_at_once_send_each_digest_once():
