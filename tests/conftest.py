@@ -10,6 +10,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from cmo_portal.accounts import time_zones
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,
@@ -111,9 +112,14 @@ def admin_user(admin_user):
 
 
 def client_for(user) -> Client:
+    """A client signed in as `user`, its session in their time zone as sign-in leaves it."""
     client = Client()
     if user is not None:
         client.force_login(user)
+        if getattr(user, "profile", None) is not None:
+            session = client.session
+            session[time_zones.SESSION_KEY] = user.profile.time_zone
+            session.save()
     return client
 
 

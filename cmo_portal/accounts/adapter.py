@@ -10,8 +10,18 @@ from django.template.loader import render_to_string
 from cmo_portal.notifications.models import EmailKind
 from cmo_portal.notifications.services import email_queue
 
+from .time_zones import time_zone_of, time_zone_remember
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def login(self, request, user) -> None:
+        """Sign in, and keep the person's time zone in the session, so every page after
+        this one shows their clock without a query. Someone without a profile yet keeps
+        the zone their browser guessed."""
+        super().login(request, user)
+        if getattr(user, "profile", None) is not None:
+            time_zone_remember(request, time_zone_of(user))
+
     def render_mail(
         self, template_prefix: str, email: str | list[str], context: dict, headers=None
     ) -> EmailMessage:

@@ -1,13 +1,17 @@
-"""The two middlewares of the access rule (cmo_portal/accounts/access.py)."""
+"""The two middlewares of the access rule (cmo_portal/accounts/access.py), and the one
+that serves each request in the reader's time zone."""
 
+import zoneinfo
 from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 
 from . import access
 from .services import data_access_log_record
+from .time_zones import time_zone_for_request
 
 SET_UP_SECOND_FACTOR = (
     "Set up two-factor authentication to continue: staff and support accounts open the "
@@ -58,3 +62,16 @@ def _is_admin_page(path: str) -> bool:
 def _to_second_factor_set_up(request: HttpRequest) -> HttpResponse:
     messages.warning(request, SET_UP_SECOND_FACTOR)
     return HttpResponseRedirect(reverse("mfa_activate_totp"))
+
+
+def time_zone_activated(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """Serve every request in the reader's time zone (time_zones.py): pages, `clock.today()`
+    and `{% now %}` read it. No query: the zone is in the session."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        with timezone.override(zoneinfo.ZoneInfo(time_zone_for_request(request))):
+            return get_response(request)
+
+    return middleware

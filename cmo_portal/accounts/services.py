@@ -21,16 +21,23 @@ from .personal_data import personal_data_of
 
 @transaction.atomic
 def profile_save(*, user: User, data: dict) -> Profile:
-    """Create or update the user's profile from validated form data."""
-    profile, _ = Profile.objects.select_for_update().get_or_create(user=user, defaults=data)
+    """Create or update the user's profile from validated form data. A new time zone
+    moves the person's next digest and reminders to 8:00 in it."""
+    profile, created = Profile.objects.select_for_update().get_or_create(user=user, defaults=data)
+    zone_before = profile.time_zone
     for field, value in data.items():
         setattr(profile, field, value)
     profile.full_clean()
     profile.save()
+    user.profile = profile
     # Digests and reminders start with the profile, at 8:00 in its time zone.
-    from cmo_portal.notifications.services import preferences_for
+    from cmo_portal.notifications.services import preferences_for, preferences_reschedule
 
-    preferences_for(user)
+    if created or profile.time_zone != zone_before:
+        # Preferences made before the profile were scheduled in UTC.
+        preferences_reschedule(user=user)
+    else:
+        preferences_for(user)
     return profile
 
 

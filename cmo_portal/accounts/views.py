@@ -20,6 +20,7 @@ from .personal_data import (
 )
 from .selectors import data_access_log_of, profile_get_for_viewer, profile_of
 from .services import account_delete, profile_save, verification_email_resend
+from .time_zones import time_zone_remember
 
 LOG_ENTRIES_PER_PAGE = 25
 
@@ -41,7 +42,8 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=profile)
     if request.method == "POST":
         if form.is_valid():
-            profile_save(user=request.user, data=form.cleaned_data)
+            profile = profile_save(user=request.user, data=form.cleaned_data)
+            time_zone_remember(request, profile.time_zone)
             messages.success(request, "Your profile is saved.")
             return redirect("home" if is_new else "accounts:profile-edit")
         messages.error(
@@ -72,12 +74,7 @@ def data_access_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(data_access_log_of(request.user), LOG_ENTRIES_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    profile = profile_of(request.user)
-    return render(
-        request,
-        "accounts/data_access_log.html",
-        {"page": page, "time_zone": profile.time_zone if profile else "UTC"},
-    )
+    return render(request, "accounts/data_access_log.html", {"page": page})
 
 
 @login_required

@@ -9,6 +9,8 @@ follow a failure."""
 
 from django.contrib import admin, messages
 
+from cmo_portal.accounts.time_zones import time_zone_of
+
 from .models import EmailLog, EmailStatus, NotificationPreferences
 
 
@@ -67,6 +69,10 @@ class NotificationPreferencesAdmin(admin.ModelAdmin):
     list_display = ["user", "time_zone", "digest_frequency", "next_digest_at", "next_reminders_at"]
     list_filter = ["digest_frequency", "digest_weekday"]
     search_fields = ["user__email"]
-    list_select_related = ["user"]
+    list_select_related = ["user__profile"]
     raw_id_fields = ["user"]
     readonly_fields = ["next_digest_at", "next_reminders_at", "last_digest_at"]
+
+    @admin.display(description="time zone (the profile's)")
+    def time_zone(self, prefs: NotificationPreferences) -> str:
+        return time_zone_of(prefs.user)

@@ -16,6 +16,7 @@ from django.db.models import F
 
 from assessments.models import TargetPathway
 from cmo_portal import clock
+from cmo_portal.accounts.time_zones import time_zone_of
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
 from pathways.models import (
     CareerPlan,
@@ -230,14 +231,14 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
         )
         oldest = min((p.last_digest_at or now - datetime.timedelta(days=31)) for p in due)
         # The earliest local date in the batch (zones run a day apart at most).
-        today = min(schedule.local_date(now, p.time_zone) for p in due)
+        today = min(schedule.local_date(now, time_zone_of(p.user)) for p in due)
         data = BatchData([p.user_id for p in due], today=today, oldest=oldest)
         logs = []
         for prefs in due:
             slot = prefs.next_digest_at
             frequency = prefs.digest_frequency
             if frequency != DigestFrequency.NEVER and prefs.user_id in verified:
-                today = schedule.local_date(now, prefs.time_zone)
+                today = schedule.local_date(now, time_zone_of(prefs.user))
                 digest = _digest_for(prefs, data, now=now, today=today)
                 if not digest.is_empty:
                     logs.append(_log(prefs, digest, slot))
@@ -245,7 +246,7 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
             prefs.next_digest_at = schedule.next_digest_at(
                 frequency=frequency,
                 weekday=prefs.digest_weekday,
-                time_zone=prefs.time_zone,
+                time_zone=time_zone_of(prefs.user),
                 after=max(now, slot),
             )
         EmailLog.objects.bulk_create(logs, ignore_conflicts=True)
@@ -265,7 +266,7 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
 def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime) -> EmailLog:
     user = prefs.user
     period = schedule.digest_period_key(
-        frequency=prefs.digest_frequency, slot=slot, time_zone=prefs.time_zone
+        frequency=prefs.digest_frequency, slot=slot, time_zone=time_zone_of(prefs.user)
     )
     message = email_render(
         "digest",
@@ -277,7 +278,7 @@ def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime
         },
         user_id=user.pk,
         kind=EmailKind.DIGEST,
-        time_zone=prefs.time_zone,
+        time_zone=time_zone_of(prefs.user),
         unsubscribe_key=prefs.unsubscribe_key,
     )
     return EmailLog(

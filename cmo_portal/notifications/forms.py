@@ -6,9 +6,12 @@ from .models import NotificationPreferences
 
 
 class PreferencesForm(forms.ModelForm):
+    # The person's one time zone, their profile's: the same field as on the profile page.
+    # Left out for someone without a profile yet (their emails use UTC until then).
     time_zone = forms.ChoiceField(
         choices=[(name, name) for name in time_zone_names()],
-        help_text="Your digest and reminders arrive at about 8:00 here.",
+        help_text="Your digest and reminders arrive at about 8:00 here, and the site shows "
+        "times in it. It is the time zone of your profile.",
     )
     reassessment_months = forms.TypedChoiceField(
         label="Remind me to reassess every",
@@ -24,7 +27,6 @@ class PreferencesForm(forms.ModelForm):
         fields = [
             "digest_frequency",
             "digest_weekday",
-            "time_zone",
             "mentoring_emails",
             "action_reminders",
             "reassessment_reminders",
@@ -33,3 +35,10 @@ class PreferencesForm(forms.ModelForm):
             "plan_nudges",
         ]
         widgets = {"digest_frequency": forms.RadioSelect}
+
+    def __init__(self, *args, time_zone: str | None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if time_zone is None:
+            del self.fields["time_zone"]
+        else:
+            self.fields["time_zone"].initial = time_zone

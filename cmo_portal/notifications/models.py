@@ -6,8 +6,6 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from cmo_portal.accounts.models import validate_time_zone
-
 
 class EmailKind(models.TextChoices):
     ACCOUNT = "account", "Account (sign-in, address, password)"
@@ -55,12 +53,12 @@ def new_unsubscribe_key() -> str:
 
 class NotificationPreferences(models.Model):
     """One user's choices, and the next times their digest and reminders are due, in UTC,
-    computed from their local time (see schedule.py)."""
+    computed from their local time (see schedule.py) in their profile's time zone."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
     )
-    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    # The time zone is the person's one, their profile's (accounts/time_zones.py).
     digest_frequency = models.CharField(
         max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
     )

@@ -22,6 +22,7 @@ from django.db.models import Max
 from assessments.models import RaterRole, RatingSet
 from cmo_portal import clock
 from cmo_portal.accounts.models import CareerStage
+from cmo_portal.accounts.time_zones import time_zone_of
 from mentors.models import REQUEST_EXPIRES_AFTER, Mentorship, MentorshipStatus
 from pathways.models import CareerPlan, ItemStatus, PlanAction, PlanStatus
 
@@ -82,7 +83,7 @@ def _log(prefs, kind: str, period: str, template: str, context: dict) -> EmailLo
         context={**context, "recipient_name": _name(user)},
         user_id=user.pk,
         kind=kind,
-        time_zone=prefs.time_zone,
+        time_zone=time_zone_of(prefs.user),
         unsubscribe_key=prefs.unsubscribe_key,
     )
     return EmailLog(
@@ -112,7 +113,7 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
                 "user_id", flat=True
             )
         )
-        earliest = min(schedule.local_date(now, p.time_zone) for p in due)
+        earliest = min(schedule.local_date(now, time_zone_of(p.user)) for p in due)
         actions: dict[int, list[PlanAction]] = defaultdict(list)
         for action in (
             PlanAction.objects.not_removed()
@@ -157,7 +158,7 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
         logs: list[EmailLog] = []
         for prefs in due:
             user = prefs.user
-            today = schedule.local_date(now, prefs.time_zone)
+            today = schedule.local_date(now, time_zone_of(prefs.user))
             if user.pk in verified:
                 logs += _reminders_for(
                     prefs,
@@ -169,7 +170,7 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
                     quiet=quiet.get(user.pk, []),
                 )
             prefs.next_reminders_at = schedule.next_daily_at(
-                time_zone=prefs.time_zone, after=max(now, prefs.next_reminders_at)
+                time_zone=time_zone_of(prefs.user), after=max(now, prefs.next_reminders_at)
             )
         EmailLog.objects.bulk_create(logs, ignore_conflicts=True)
         NotificationPreferences.objects.bulk_update(due, ["next_reminders_at"])
@@ -205,7 +206,7 @@ def _reminders_for(prefs, *, today, now, actions, last_rated, requests, quiet) -
             )
     if prefs.reassessment_reminders and last_rated is not None:
         months = reassessment_months(prefs)
-        due_on = add_months(schedule.local_date(last_rated, prefs.time_zone), months)
+        due_on = add_months(schedule.local_date(last_rated, time_zone_of(prefs.user)), months)
         if due_on <= today:
             logs.append(
                 _log(

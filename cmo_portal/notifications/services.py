@@ -28,7 +28,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from cmo_portal import clock
-from cmo_portal.accounts.models import User
+from cmo_portal.accounts.models import User, validate_time_zone
+from cmo_portal.accounts.time_zones import time_zone_of
 
 from . import schedule
 from .models import (
@@ -104,14 +105,13 @@ def email_from_payload(payload: dict) -> EmailMultiAlternatives:
 
 
 def preferences_for(user: User) -> NotificationPreferences:
-    """The user's preferences, created with the defaults (and their profile's time zone)
-    the first time they are needed, their digest and reminders scheduled."""
+    """The user's preferences, created with the defaults the first time they are needed,
+    their digest and reminders scheduled in the person's time zone."""
     existing = NotificationPreferences.objects.filter(user=user).first()
     if existing is not None:
         return existing
-    profile = getattr(user, "profile", None)
-    prefs = NotificationPreferences(user=user, time_zone=profile.time_zone if profile else "UTC")
-    reschedule(prefs, now=clock.now())
+    prefs = NotificationPreferences(user=user)
+    reschedule(prefs, now=clock.now(), time_zone=time_zone_of(user))
     try:
         with transaction.atomic():
             prefs.save()
@@ -134,25 +134,44 @@ def unsubscribe_key_for(user_id: int) -> str:
     return key
 
 
-def reschedule(prefs: NotificationPreferences, *, now: datetime.datetime) -> None:
-    """Set the next digest and reminder times from the preferences (not saved)."""
+def reschedule(prefs: NotificationPreferences, *, now: datetime.datetime, time_zone: str) -> None:
+    """Set the next digest and reminder times from the preferences, at their local time
+    in the person's `time_zone` (not saved)."""
     prefs.next_digest_at = schedule.next_digest_at(
         frequency=prefs.digest_frequency,
         weekday=prefs.digest_weekday,
-        time_zone=prefs.time_zone,
+        time_zone=time_zone,
         after=now,
     )
-    prefs.next_reminders_at = schedule.next_daily_at(time_zone=prefs.time_zone, after=now)
+    prefs.next_reminders_at = schedule.next_daily_at(time_zone=time_zone, after=now)
+
+
+@transaction.atomic
+def preferences_reschedule(*, user: User) -> None:
+    """After the person's time zone changed: their next digest and reminders at their
+    new local time."""
+    prefs = NotificationPreferences.objects.select_for_update().get(pk=preferences_for(user).pk)
+    reschedule(prefs, now=clock.now(), time_zone=time_zone_of(user))
+    prefs.save(update_fields=["next_digest_at", "next_reminders_at", "updated_at"])
 
 
 @transaction.atomic
 def preferences_save(*, user: User, data: dict) -> NotificationPreferences:
+    """Save the email preferences; a `time_zone` among them is the person's one zone, kept
+    on their profile (a person without a profile has UTC until they fill it in)."""
+    data = dict(data)
+    time_zone = data.pop("time_zone", None)
+    profile = getattr(user, "profile", None)
+    if time_zone and profile is not None and profile.time_zone != time_zone:
+        validate_time_zone(time_zone)
+        profile.time_zone = time_zone
+        profile.save(update_fields=["time_zone", "updated_at"])
     prefs = preferences_for(user)
     prefs = NotificationPreferences.objects.select_for_update().get(pk=prefs.pk)
     for name, value in data.items():
         setattr(prefs, name, value)
     prefs.full_clean(exclude=["user"])
-    reschedule(prefs, now=clock.now())
+    reschedule(prefs, now=clock.now(), time_zone=time_zone_of(user))
     prefs.save()
     return prefs
 
@@ -166,7 +185,7 @@ def unsubscribe(*, user: User, kind: str) -> bool:
     prefs = NotificationPreferences.objects.select_for_update().get(pk=preferences_for(user).pk)
     was_on = prefs.wants(kind)
     setattr(prefs, name, DigestFrequency.NEVER if name == "digest_frequency" else False)
-    reschedule(prefs, now=clock.now())
+    reschedule(prefs, now=clock.now(), time_zone=time_zone_of(user))
     prefs.save()
     return was_on
 

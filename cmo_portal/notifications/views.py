@@ -7,6 +7,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cmo_portal.accounts.selectors import profile_of
+from cmo_portal.accounts.time_zones import time_zone_remember
+
 from . import services
 from .forms import PreferencesForm
 from .models import PREFERENCE_FOR_KIND, EmailKind, NotificationPreferences
@@ -17,18 +20,22 @@ from .tokens import UnsubscribeLinkExpired, unsubscribe_token_read
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     prefs = services.preferences_for(request.user)
-    form = PreferencesForm(request.POST or None, instance=prefs)
+    profile = profile_of(request.user)
+    form = PreferencesForm(
+        request.POST or None, instance=prefs, time_zone=profile.time_zone if profile else None
+    )
     if request.method == "POST":
         if form.is_valid():
-            data = {name: form.cleaned_data[name] for name in PreferencesForm.Meta.fields}
-            services.preferences_save(user=request.user, data=data)
+            services.preferences_save(user=request.user, data=form.cleaned_data)
+            if profile is not None:
+                time_zone_remember(request, form.cleaned_data["time_zone"])
             messages.success(request, "Your email preferences are saved.")
             return redirect("notifications:preferences")
         messages.error(request, "Your preferences were not saved: please correct what is marked.")
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "prefs": prefs},
+        {"form": form, "prefs": prefs, "has_profile": profile is not None},
         status=400 if form.errors else 200,
     )
 
@@ -44,7 +51,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except UnsubscribeLinkExpired:
         return render(request, "notifications/unsubscribe_expired.html", status=410)
     prefs = (
-        NotificationPreferences.objects.select_related("user")
+        NotificationPreferences.objects.select_related("user__profile")
         .filter(unsubscribe_key=read[0], user__is_active=True)
         .first()
         if read

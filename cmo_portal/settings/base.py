@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The reader's time zone, from the session: no query.
+    "cmo_portal.accounts.middleware.time_zone_activated",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "cmo_portal.accounts.middleware.TwoFactorForStaff",

@@ -1,5 +1,8 @@
-/* Preselect the visitor's time zone in any empty <select data-guess-time-zone>.
-   Loaded with defer from base.html; no inline script, so the CSP stays strict. */
+/* The visitor's time zone, as the browser knows it: preselected in any empty
+   <select data-guess-time-zone>, and kept in a cookie so that pages show the visitor's
+   clock before they have chosen a zone of their own (cmo_portal/accounts/time_zones.py
+   checks it against the zone list). Loaded with defer from base.html; no inline
+   script, so the CSP stays strict. */
 (function () {
   "use strict";
   var zone;
@@ -8,8 +11,15 @@
   } catch (error) {
     return;
   }
-  if (!zone) {
+  if (!zone || !/^[A-Za-z0-9_+\-\/]+$/.test(zone)) {
     return;
+  }
+  var cookie = "guessed_time_zone=" + zone;
+  if (document.cookie.split("; ").indexOf(cookie) === -1) {
+    document.cookie =
+      cookie +
+      "; path=/; max-age=31536000; SameSite=Lax" +
+      (window.location.protocol === "https:" ? "; Secure" : "");
   }
   var selects = document.querySelectorAll("select[data-guess-time-zone]");
   Array.prototype.forEach.call(selects, function (select) {

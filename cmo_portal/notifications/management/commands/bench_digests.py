@@ -114,7 +114,6 @@ class Command(BaseCommand):
         )
         due = clock.now() - datetime.timedelta(minutes=1)
         NotificationPreferences.objects.bulk_create(
-            NotificationPreferences(user_id=pk, time_zone=ZONES[i % len(ZONES)], next_digest_at=due)
-            for i, pk in enumerate(ids)
+            NotificationPreferences(user_id=pk, next_digest_at=due) for pk in ids
         )
         return ids
