@@ -158,7 +158,9 @@ def rubric_page(
                 # Submit again) makes one set, not a second from a fresh draft.
                 token = request.POST.get(TOKEN_FIELD)
                 try:
-                    with form_sent_once(user=request.user, token=token) as sending:
+                    with form_sent_once(
+                        user=request.user, token=token, content=request.POST
+                    ) as sending:
                         services.rating_draft_save(rating_set=draft, ratings=form.ratings())
                         services.rating_set_submit(rating_set=draft)
                         sending.leads_to = submitted_url

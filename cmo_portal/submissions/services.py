@@ -8,9 +8,10 @@ the view answers with where the first sending went. A second sending that arrive
 the first is still running waits on the unique index and then fails the same way."""
 
 import datetime
+import hashlib
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -22,7 +23,7 @@ from cmo_portal.accounts.models import User
 from .models import SubmittedForm
 
 TOKEN_FIELD = "once_token"  # noqa: S105 - the name of a form field, not a secret
-_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,39}$")  # ours are 32; with the digest it fits 64
 # A token is remembered this long: a form kept open for longer could be sent again.
 KEPT_FOR = datetime.timedelta(days=30)
 
@@ -47,9 +48,31 @@ class Sending:
     leads_to: str = ""
 
 
+# Fields that say nothing about what was sent.
+_NOT_CONTENT = {"csrfmiddlewaretoken", TOKEN_FIELD}
+
+
+def _sent_key(token: str, content: Mapping | None) -> str:
+    """The token, and a digest of what was typed: the same form sent twice with the same
+    content is one sending; Back, a different comment, then send, is a new one."""
+    if content is None:
+        return token
+    getlist = getattr(content, "getlist", None)
+    items = sorted(
+        (name, tuple(getlist(name)) if getlist else (str(content[name]),))
+        for name in content
+        if name not in _NOT_CONTENT
+    )
+    digest = hashlib.sha256(repr(items).encode()).hexdigest()[:24]
+    return f"{token}.{digest}"
+
+
 @contextmanager
-def form_sent_once(*, user: User, token: str | None) -> Iterator[Sending]:
-    """Run the block once for this token, in one transaction with the token's row.
+def form_sent_once(
+    *, user: User, token: str | None, content: Mapping | None = None
+) -> Iterator[Sending]:
+    """Run the block once for this token and `content` (the POST), in one transaction
+    with the token's row.
 
     Raises AlreadySent, without running the block, when the token was used. An
     exception from the block (a refusal) rolls the token back with everything else, so
@@ -57,7 +80,7 @@ def form_sent_once(*, user: User, token: str | None) -> Iterator[Sending]:
     before this rule, a script) runs the block unguarded: the state checks and unique
     constraints of each service still hold there."""
     sending = Sending()
-    token = token if token and _TOKEN_SHAPE.match(token) else None
+    token = _sent_key(token, content) if token and _TOKEN_SHAPE.match(token) else None
     with transaction.atomic():
         row = None
         if token:

@@ -28,7 +28,9 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             token = request.POST.get(TOKEN_FIELD)
             try:
-                with form_sent_once(user=request.user, token=token) as sending:
+                with form_sent_once(
+                    user=request.user, token=token, content=request.POST
+                ) as sending:
                     mentorship = services.mentorship_request_create(
                         mentee=request.user,
                         mentor=mentor,

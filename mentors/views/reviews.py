@@ -70,7 +70,9 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[f"comment_draft_{plan.pk}"] = data["body"]
         return _back_to_the_form(request, plan)
     try:
-        with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+        with form_sent_once(
+            user=request.user, token=request.POST.get(TOKEN_FIELD), content=request.POST
+        ) as sending:
             comment = services.plan_comment_add(
                 plan=plan, author=request.user, body=data["body"], goal=goal, action=action
             )
@@ -97,7 +99,9 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             token = request.POST.get(TOKEN_FIELD)
             try:
-                with form_sent_once(user=request.user, token=token) as sending:
+                with form_sent_once(
+                    user=request.user, token=token, content=request.POST
+                ) as sending:
                     review = services.plan_review_submit(
                         plan=plan,
                         user=request.user,

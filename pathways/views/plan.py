@@ -82,7 +82,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     # Two plans for one pathway are refused by a unique constraint; the token spares the
     # second sending a regeneration and a second line in the plan's history.
     try:
-        with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+        with form_sent_once(
+            user=request.user, token=request.POST.get(TOKEN_FIELD), content=request.POST
+        ) as sending:
             plan = services.plan_generate(
                 owner=request.user, pathway=form.cleaned_data["pathway"], actor=request.user
             )
@@ -142,7 +144,9 @@ def plan_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
     if _editable(request, plan):
         try:
-            with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+            with form_sent_once(
+                user=request.user, token=request.POST.get(TOKEN_FIELD), content=request.POST
+            ) as sending:
                 services.plan_generate(owner=request.user, pathway=plan.pathway, actor=request.user)
                 sending.leads_to = plan.get_absolute_url()
         except AlreadySent as repeat:
@@ -194,7 +198,9 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+            with form_sent_once(
+                user=request.user, token=request.POST.get(TOKEN_FIELD), content=request.POST
+            ) as sending:
                 goal = services.goal_create(plan=plan, actor=request.user, data=data)
                 sending.leads_to = f"{plan.get_absolute_url()}#goal-{goal.pk}"
         except AlreadySent as repeat:
@@ -371,7 +377,9 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "goal")}
         try:
-            with form_sent_once(user=request.user, token=request.POST.get(TOKEN_FIELD)) as sending:
+            with form_sent_once(
+                user=request.user, token=request.POST.get(TOKEN_FIELD), content=request.POST
+            ) as sending:
                 action = services.action_create(
                     goal=form.cleaned_data["goal"], actor=request.user, data=data
                 )

@@ -153,6 +153,37 @@ def test_a_comment_sent_twice_is_one_comment_and_one_email(
     assert [m.to for m in mail.outbox] == [[physician.email]]
 
 
+def test_back_then_a_different_comment_on_the_same_page_is_a_new_comment(
+    physician, active_mentor, plan, goal, django_capture_on_commit_callbacks
+):
+    """The token stops the same form sent twice, not a second thing typed into it: the
+    page put back by Back carries the first token, and what was typed then is kept."""
+    client = client_for(active_mentor)
+    url = reverse("mentors:comment-add", args=[plan.pk])
+    token = token_in(client.get(plan.get_absolute_url()), action=url)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            url, {"body": "Ask the CEO to sponsor it.", "goal": goal.pk, "once_token": token}
+        )
+        client.post(url, {"body": "And the CFO too.", "goal": goal.pk, "once_token": token})
+        client.post(url, {"body": "And the CFO too.", "goal": goal.pk, "once_token": token})
+
+    assert sorted(PlanComment.objects.values_list("body", flat=True)) == [
+        "And the CFO too.",
+        "Ask the CEO to sponsor it.",
+    ]
+    assert len(mail.outbox) == 2
+
+
+def test_an_overlong_token_is_no_guard_and_no_error(physician, active_mentor, plan, goal):
+    client = client_for(active_mentor)
+    url = reverse("mentors:comment-add", args=[plan.pk])
+    response = client.post(url, {"body": "Fine.", "goal": goal.pk, "once_token": "x" * 64})
+    assert response.status_code == 302
+    assert PlanComment.objects.count() == 1
+
+
 def test_a_review_sent_twice_is_one_review_and_one_email(
     physician, active_mentor, plan, django_capture_on_commit_callbacks
 ):
@@ -200,6 +231,8 @@ def test_the_rating_history_tells_two_sets_of_one_day_apart_by_their_time(
     curriculum,  # noqa: F811
     time_machine,
 ):
+    physician.profile.time_zone = "Europe/London"  # GMT in March: the page shows UTC's hours
+    physician.profile.save()
     levels = {c: 2 for c in curriculum["competencies"].values()}
     time_machine.move_to(datetime.datetime(2026, 3, 9, 9, 15, tzinfo=datetime.UTC), tick=False)
     submit_ratings(physician, levels)
