@@ -4,6 +4,7 @@ curriculum editor (staff in the editors' group), staff (the flag and nothing els
 support (the permission, with two-factor authentication), a superuser (with it too), and
 a logged-out visitor."""
 
+import html
 import os
 
 import pytest
@@ -109,6 +110,11 @@ def admin_user(admin_user):
     admin asks of staff."""
     second_factor_for(admin_user)
     return admin_user
+
+
+def page_text(response) -> str:
+    """A response's HTML with its entities decoded, for assertions on what a person reads."""
+    return html.unescape(response.content.decode())
 
 
 def client_for(user) -> Client:

@@ -5,7 +5,6 @@ allauth's and ours), downloads their data, deletes them, and then searches every
 column of every table for their name and email address."""
 
 import datetime
-import html
 import json
 
 import pytest
@@ -44,7 +43,7 @@ from tests.assessments.conftest import (
     curriculum,  # noqa: F401 - shared fixture
     submit_ratings,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, page_text
 from tests.factories import (
     PASSWORD,
     AuthenticatorFactory,
@@ -411,10 +410,6 @@ def test_the_last_superuser_is_not_deleted_and_is_told_why(db):
 
 
 # --- A mentor deleted, seen by the mentee ----------------------------------------------
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def test_a_deleted_mentors_ratings_review_and_comments_stay_with_the_mentee(

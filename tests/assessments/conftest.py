@@ -94,3 +94,16 @@ def submit_ratings(subject, levels: dict, *, rater=None, role: str = "self"):
         rating_set=rating_set, ratings={c.pk: (level, "") for c, level in levels.items()}
     )
     return services.rating_set_submit(rating_set=rating_set)
+
+
+@pytest.fixture
+def rater(client, physician, curriculum):
+    """The physician, signed in, with a finished needs assessment aiming at pharma."""
+    complete_assessment(physician, curriculum["pharma"])
+    client.force_login(physician)
+    return client
+
+
+def field(competency, kind: str = "level") -> str:
+    """The rubric form's field for a competency: its level, or its "evidence" note."""
+    return f"{kind}_{competency.pk}"

@@ -6,21 +6,10 @@ from django.urls import reverse
 
 from assessments.models import Rating, RatingSet
 from assessments.services import rating_draft_save
-from tests.assessments.conftest import complete_assessment, submit_ratings
+from tests.assessments.conftest import field, submit_ratings
 
 pytestmark = pytest.mark.django_db
 URL = reverse("assessments:rubric")
-
-
-@pytest.fixture
-def rater(client, physician, curriculum):
-    complete_assessment(physician, curriculum["pharma"])
-    client.force_login(physician)
-    return client
-
-
-def field(competency, kind: str = "level") -> str:
-    return f"{kind}_{competency.pk}"
 
 
 def test_the_rubric_shows_the_competencies_that_matter_to_the_targets(rater, curriculum):

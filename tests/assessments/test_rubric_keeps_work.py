@@ -9,22 +9,11 @@ from django.urls import reverse
 
 from assessments.models import RaterRole, RatingSet
 from mentors.models import Mentorship
-from tests.assessments.conftest import complete_assessment
+from tests.assessments.conftest import complete_assessment, field
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 URL = reverse("assessments:rubric")
-
-
-@pytest.fixture
-def rater(client, physician, curriculum):
-    complete_assessment(physician, curriculum["pharma"])
-    client.force_login(physician)
-    return client
-
-
-def field(competency, kind: str = "level") -> str:
-    return f"{kind}_{competency.pk}"
 
 
 def draft_of(user) -> dict[str, tuple[int, str]]:

@@ -17,16 +17,12 @@ from tests.assessments.conftest import (
     curriculum,  # noqa: F401 - shared fixture
     submit_ratings,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, page_text
 from tests.factories import PathwayFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
 ADVICE = "Ask the CEO to sponsor this goal: it makes the committee take it seriously."
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def textarea_value(response, name: str) -> str | None:

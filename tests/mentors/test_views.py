@@ -23,7 +23,7 @@ from tests.assessments.conftest import (
     curriculum,  # noqa: F401 - shared fixture
     submit_ratings,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, page_text
 from tests.factories import (
     CompetencyFactory,
     MentorProfileFactory,
@@ -57,10 +57,6 @@ def fill(profile: MentorProfile, count: int | None = None) -> None:
 
 def names_listed(response) -> list[str]:
     return [mentor.display_name for mentor in response.context["page"].object_list]
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def textarea_value(response, name: str) -> str | None:

@@ -3,7 +3,6 @@ click, or Back and send again. Forms that create carry a one-time token; the ans
 mentorship request are refused a second time by their state check, kindly."""
 
 import datetime
-import html
 import re
 
 import pytest
@@ -28,16 +27,12 @@ from tests.assessments.conftest import (
     curriculum,  # noqa: F401 - shared fixture
     submit_ratings,
 )
-from tests.conftest import client_for
+from tests.conftest import client_for, page_text
 from tests.factories import MentorshipFactory, PathwayFactory
 
 pytestmark = pytest.mark.django_db
 
 ALREADY_SENT = "That was already sent."
-
-
-def page_text(response) -> str:
-    return html.unescape(response.content.decode())
 
 
 def token_in(response, action: str | None = None) -> str:
