@@ -298,6 +298,41 @@ def _removed_message(request: HttpRequest, title: str, plan: CareerPlan) -> None
     )
 
 
+def _confirm_removal(
+    request: HttpRequest,
+    *,
+    plan: CareerPlan,
+    kind: str,
+    item,
+    leaves: str,
+    restore: str = "",
+    suggested: bool,
+) -> HttpResponse:
+    """The page that asks before a goal or an action is removed, in the same words for
+    both: what leaves, that it stops counting, and that it can be restored."""
+    consequences = [
+        leaves,
+        "It no longer counts in your progress, exports, calendar, reminders or digests, "
+        "and your mentors no longer see it.",
+        f"It goes to the removed list of this plan, where you can restore it{restore} at any time.",
+    ]
+    if suggested:
+        consequences.append(
+            "It was suggested from your gaps: while it is removed, updating the "
+            "suggestions does not bring it back."
+        )
+    return _confirm_page(
+        request,
+        title=f"Remove the {kind} “{item.title}”?",
+        eyebrow=f"Career plan: {plan.pathway.title}",
+        consequences=consequences,
+        confirm_label=f"Remove the {kind}",
+        keep_url=f"{plan.get_absolute_url()}#{kind}-{item.pk}",
+        keep_label=f"Keep the {kind}",
+        danger=True,
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
@@ -313,28 +348,15 @@ def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
         _removed_message(request, goal.title, plan)
         return redirect(plan)
     actions = goal.actions.not_removed().count()
-    consequences = [
-        f"The goal “{goal.title}” leaves your plan"
-        + (f", with its {actions} action{pluralize(actions)}." if actions else "."),
-        "It no longer counts in your progress, exports, calendar, reminders or digests, "
-        "and your mentors no longer see it.",
-        "It goes to the removed list of this plan, where you can restore it with its "
-        "actions at any time.",
-    ]
-    if goal.is_generated:
-        consequences.append(
-            "It was suggested from your gaps: while it is removed, updating the "
-            "suggestions does not bring it back."
-        )
-    return _confirm_page(
+    return _confirm_removal(
         request,
-        title=f"Remove the goal “{goal.title}”?",
-        eyebrow=f"Career plan: {plan.pathway.title}",
-        consequences=consequences,
-        confirm_label="Remove the goal",
-        keep_url=f"{plan.get_absolute_url()}#goal-{goal.pk}",
-        keep_label="Keep the goal",
-        danger=True,
+        plan=plan,
+        kind="goal",
+        item=goal,
+        leaves=f"The goal “{goal.title}” leaves your plan"
+        + (f", with its {actions} action{pluralize(actions)}." if actions else "."),
+        restore=" with its actions",
+        suggested=goal.is_generated,
     )
 
 
@@ -431,26 +453,13 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.action_remove(action=action, actor=request.user)
         _removed_message(request, action.title, plan)
         return redirect(f"{plan.get_absolute_url()}#goal-{action.goal_id}")
-    consequences = [
-        f"The action “{action.title}” leaves the goal “{action.goal.title}”.",
-        "It no longer counts in your progress, exports, calendar, reminders or digests, "
-        "and your mentors no longer see it.",
-        "It goes to the removed list of this plan, where you can restore it at any time.",
-    ]
-    if action.is_generated and action.goal.is_generated:
-        consequences.append(
-            "It was suggested from your gaps: while it is removed, updating the "
-            "suggestions does not bring it back."
-        )
-    return _confirm_page(
+    return _confirm_removal(
         request,
-        title=f"Remove the action “{action.title}”?",
-        eyebrow=f"Career plan: {plan.pathway.title}",
-        consequences=consequences,
-        confirm_label="Remove the action",
-        keep_url=f"{plan.get_absolute_url()}#action-{action.pk}",
-        keep_label="Keep the action",
-        danger=True,
+        plan=plan,
+        kind="action",
+        item=action,
+        leaves=f"The action “{action.title}” leaves the goal “{action.goal.title}”.",
+        suggested=action.is_generated and action.goal.is_generated,
     )
 
 
