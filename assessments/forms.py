@@ -1,6 +1,11 @@
 from django import forms
 
-from pathways.models import Degree, Pathway, RubricLevel, Setting
+from pathways.models.curriculum import (
+    Degree,
+    Pathway,
+    RubricLevel,
+    Setting,
+)
 
 from .models import MentoringFormat, NeedsAssessment
 

@@ -9,7 +9,13 @@ from django.db.models import Q
 from django.urls import reverse
 
 from cmo_portal.accounts.models import CareerStage
-from pathways.models import Competency, Degree, Pathway, Setting, validate_on_scale
+from pathways.models.curriculum import (
+    Competency,
+    Degree,
+    Pathway,
+    Setting,
+    validate_on_scale,
+)
 
 
 class BoardCertification(models.TextChoices):

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from pathways.models import (
+from pathways.models.curriculum import (
     Competency,
     LearningModule,
     Opportunity,

@@ -13,7 +13,8 @@ from cmo_portal.accounts.services import profile_onboarding_mark
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
 from mentors.selectors import active_mentorship
-from pathways.models import CareerPlan, ProficiencyLevel
+from pathways.models.curriculum import ProficiencyLevel
+from pathways.models.plan import CareerPlan
 
 from . import charts, scoring, selectors, services
 from .forms import STEP_FORMS, RubricForm

@@ -20,7 +20,13 @@ from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus
 from mentors.selectors import latest_comments_for_mentee
-from pathways.models import CareerPlan, ItemStatus, Opportunity, PlanAction, PlanStatus
+from pathways.models.curriculum import Opportunity
+from pathways.models.plan import (
+    CareerPlan,
+    ItemStatus,
+    PlanAction,
+    PlanStatus,
+)
 from pathways.selectors import plan_items_prefetch
 
 from .accounts.models import Intent, Profile, User

@@ -143,7 +143,7 @@ class Navigation:
     def _plan_section(self, pk, name: str) -> str:
         if pk is None or not name.startswith("plan-") or name == "plan-list":
             return "My plan"
-        from pathways.models import CareerPlan
+        from pathways.models.plan import CareerPlan
 
         owner_id = CareerPlan.objects.filter(pk=pk).values_list("owner_id", flat=True).first()
         if owner_id is None or owner_id == self.user.pk:

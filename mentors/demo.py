@@ -9,7 +9,7 @@ from django.db import transaction
 
 from cmo_portal.accounts.models import CareerStage, OrganisationType, User
 from cmo_portal.accounts.services import profile_save
-from pathways.models import Competency, Pathway, Setting
+from pathways.models.curriculum import Competency, Pathway, Setting
 
 from .models import ApplicationStatus, MentorProfile
 from .services import mentor_profile_save

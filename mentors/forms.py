@@ -3,7 +3,13 @@
 from django import forms
 
 from cmo_portal.accounts.models import time_zone_names
-from pathways.models import Competency, Pathway, PlanGoal, ProficiencyLevel, Setting
+from pathways.models.curriculum import (
+    Competency,
+    Pathway,
+    ProficiencyLevel,
+    Setting,
+)
+from pathways.models.plan import PlanGoal
 
 from .models import LANGUAGE_CHOICES, MentorProfile, ReviewOutcome
 

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from cmo_portal import clock
 from cmo_portal.accounts.models import FORMER_MENTOR, validate_time_zone
-from pathways.models import CareerPlan, Competency, Pathway, PlanAction, PlanGoal, Setting
+from pathways.models.curriculum import Competency, Pathway, Setting
+from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 
 # A request the mentor has not answered in this long expires; the physician is told and
 # offered the next suggestion.

@@ -13,7 +13,8 @@ from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from pathways.models import CareerPlan, Pathway, PlanAction, PlanGoal, Setting
+from pathways.models.curriculum import Pathway, Setting
+from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from pathways.selectors import plan_items_prefetch
 
 from . import matching

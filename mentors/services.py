@@ -12,7 +12,12 @@ from django.db import IntegrityError, transaction
 
 from cmo_portal import clock
 from cmo_portal.accounts.models import MENTOR_DELETED_REASON, User
-from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanStatus
+from pathways.models.plan import (
+    CareerPlan,
+    PlanAction,
+    PlanGoal,
+    PlanStatus,
+)
 from pathways.services.plan import plan_set_status
 
 from . import emails

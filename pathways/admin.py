@@ -7,8 +7,7 @@ from cmo_portal.accounts.admin import PersonalRecordsAdmin
 from cmo_portal.accounts.models import DataKind
 from cmo_portal.admin_inlines import LabelledTabularInline
 
-from .models import (
-    CareerPlan,
+from .models.curriculum import (
     Competency,
     CompetencyDomain,
     LearningModule,
@@ -17,12 +16,12 @@ from .models import (
     PathwayCompetency,
     PathwayEducation,
     PathwayStep,
-    PlanGoal,
     ProficiencyLevel,
     RoleKind,
     RubricLevel,
     Setting,
 )
+from .models.plan import CareerPlan, PlanGoal
 
 
 class CurriculumAdmin(admin.ModelAdmin):

@@ -22,7 +22,13 @@ from icalendar import Calendar, Event
 
 from cmo_portal import clock
 from cmo_portal.accounts.selectors import profile_of
-from pathways.models import CareerPlan, ItemStatus, PlanAction, PlanGoal, PlanSection
+from pathways.models.plan import (
+    CareerPlan,
+    ItemStatus,
+    PlanAction,
+    PlanGoal,
+    PlanSection,
+)
 
 PRINT_TEMPLATE = "pathways/plan_print.html"
 CSV_COLUMNS = [

@@ -9,19 +9,21 @@ from django.utils.formats import date_format
 
 from cmo_portal.accounts.models import CareerStage
 
-from .models import (
-    CareerPlan,
+from .models.curriculum import (
     Competency,
     DeliveryFormat,
     ModuleKind,
     OpportunityKind,
     Pathway,
+    Setting,
+    validate_on_scale,
+)
+from .models.plan import (
+    CareerPlan,
     PlanAction,
     PlanGoal,
     PlanSection,
     PlanStatus,
-    Setting,
-    validate_on_scale,
 )
 
 

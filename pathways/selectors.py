@@ -9,19 +9,17 @@ from django.http import Http404
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
 
-from .models import (
-    CareerPlan,
+from .models.curriculum import (
     Competency,
     CompetencyDomain,
     LearningModule,
     Opportunity,
     Pathway,
     PathwayCompetency,
-    PlanAction,
-    PlanGoal,
     ProficiencyLevel,
     RubricLevel,
 )
+from .models.plan import CareerPlan, PlanAction, PlanGoal
 
 
 def pathway_list(*, q: str = "", setting=None, stage: str = "") -> QuerySet[Pathway]:

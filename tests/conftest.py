@@ -78,7 +78,7 @@ def staff(db):
 def curriculum_editor(db):
     """Staff in the "Curriculum editor" group, with two-factor authentication on, as the
     admin requires."""
-    from pathways.services import curriculum_editor_group_sync
+    from pathways.services.curriculum import curriculum_editor_group_sync
 
     user = ProfileFactory(
         user=UserFactory(is_staff=True, second_factor=True), full_name="Cleo Editor"

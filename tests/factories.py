@@ -152,7 +152,7 @@ class CompetencyFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def levels(self, create: bool, extracted, **kwargs) -> None:
         if create:
-            from pathways.models import RubricLevel
+            from pathways.models.curriculum import RubricLevel
 
             RubricLevel.objects.bulk_create(
                 RubricLevel(competency=self, level=n, descriptor=f"Behaviour at level {n}.")

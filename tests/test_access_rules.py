@@ -109,7 +109,7 @@ def _rating_set(owner) -> dict:
 
 def _plan_parts(owner) -> dict:
     """A plan of the owner's with one goal holding one action."""
-    from pathways.models import CareerPlan, PlanAction, PlanGoal
+    from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
     from tests.factories import PathwayFactory
 
     plan = CareerPlan.objects.create(owner=owner, pathway=PathwayFactory())

@@ -10,7 +10,7 @@ from assessments.services import assessment_start_or_resume
 from cmo_portal.accounts.models import User
 from cmo_portal.journey import dashboard_for
 from mentors.models import PlanComment
-from pathways.models import CareerPlan, PlanAction, PlanGoal
+from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from pathways.services.plan import plan_generate
 from tests.assessments.conftest import (
     complete_assessment,

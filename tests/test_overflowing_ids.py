@@ -5,7 +5,8 @@ import pytest
 from django.urls import reverse
 
 from mentors.models import MentorProfile, Mentorship
-from pathways.models import CareerPlan, Competency, PlanGoal
+from pathways.models.curriculum import Competency
+from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import CompetencyFactory, PathwayFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db

@@ -161,7 +161,7 @@ def demo_accounts_load() -> set[str]:
         profile_save(user=user, data=account.profile)
         if account.curriculum_editor:
             # The editor is staff with only the curriculum's permissions, not a superuser.
-            from pathways.services import curriculum_editor_group_sync
+            from pathways.services.curriculum import curriculum_editor_group_sync
 
             user.groups.add(curriculum_editor_group_sync())
     return created

@@ -24,7 +24,12 @@ from cmo_portal import clock
 from cmo_portal.accounts.models import CareerStage
 from cmo_portal.accounts.time_zones import time_zone_of
 from mentors.models import REQUEST_EXPIRES_AFTER, Mentorship, MentorshipStatus
-from pathways.models import CareerPlan, ItemStatus, PlanAction, PlanStatus
+from pathways.models.plan import (
+    CareerPlan,
+    ItemStatus,
+    PlanAction,
+    PlanStatus,
+)
 
 from . import schedule
 from .emails import email_render

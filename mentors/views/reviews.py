@@ -17,7 +17,7 @@ from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_
 from cmo_portal.submissions.views import already_sent
 from mentors import selectors, services
 from mentors.forms import CommentForm, ReviewForm
-from pathways.models import PlanAction, PlanGoal
+from pathways.models.plan import PlanAction, PlanGoal
 from pathways.selectors import plan_get_for_viewer
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from cmo_portal import clock
-from pathways.models import (
+from pathways.models.curriculum import (
     CURRICULUM_MODELS,
     Competency,
     CompetencyDomain,

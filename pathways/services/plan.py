@@ -21,13 +21,15 @@ from assessments.scoring import CompetencyGap
 from assessments.selectors import latest_completed_assessment, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
-from pathways.models import (
-    CareerPlan,
+from pathways.models.curriculum import (
     Competency,
-    ItemStatus,
     LearningModule,
     Opportunity,
     Pathway,
+)
+from pathways.models.plan import (
+    CareerPlan,
+    ItemStatus,
     PlanAction,
     PlanChange,
     PlanGoal,

@@ -12,7 +12,7 @@ from pathways.forms import (
     PathwayCompareForm,
     PathwayFilterForm,
 )
-from pathways.models import (
+from pathways.models.curriculum import (
     Competency,
     LearningModule,
     Opportunity,

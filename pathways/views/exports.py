@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
 from pathways import exports, selectors
-from pathways.models import CareerPlan, PdfStatus
+from pathways.models.plan import CareerPlan, PdfStatus
 from pathways.services import pdf as pdf_services
 
 # Calendar tokens are 43 characters (secrets.token_urlsafe(32)) and the column holds 64.

@@ -22,7 +22,12 @@ from mentors.models import Mentorship
 from mentors.selectors import active_mentorship, plan_feedback
 from pathways import selectors
 from pathways.forms import ActionForm, GoalForm, MoveForm, PlanCreateForm, PlanStatusForm
-from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanSection
+from pathways.models.plan import (
+    CareerPlan,
+    PlanAction,
+    PlanGoal,
+    PlanSection,
+)
 from pathways.services import plan as services
 
 

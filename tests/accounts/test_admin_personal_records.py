@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cmo_portal.accounts.models import DataAccessLog
 from mentors.models import PlanComment, PlanReview
-from pathways.models import CareerPlan
+from pathways.models.plan import CareerPlan
 from tests.assessments.conftest import (  # noqa: F401 - curriculum is a fixture
     complete_assessment,
     curriculum,

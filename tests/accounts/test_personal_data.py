@@ -37,7 +37,7 @@ from cmo_portal.notifications.services import preferences_for
 from cmo_portal.submissions.services import form_sent_once, form_token_new
 from mentors import services as mentoring
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
-from pathways.models import PlanChange, PlanStatus
+from pathways.models.plan import PlanChange, PlanStatus
 from tests.assessments.conftest import (
     complete_assessment,
     curriculum,  # noqa: F401 - shared fixture

@@ -11,7 +11,7 @@ from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.middleware import SET_UP_SECOND_FACTOR
 from cmo_portal.accounts.models import DataAccessLog, DataKind
 from mentors.models import Mentorship, MentorshipStatus
-from pathways.models import CareerPlan
+from pathways.models.plan import CareerPlan
 from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
@@ -90,7 +90,7 @@ def test_staff_without_a_second_factor_are_sent_from_the_admin_to_set_one_up(cli
 
 
 def test_the_curriculum_editor_without_a_second_factor_is_sent_to_set_one_up(client):
-    from pathways.services import curriculum_editor_group_sync
+    from pathways.services.curriculum import curriculum_editor_group_sync
 
     editor = UserFactory(is_staff=True)
     editor.groups.add(curriculum_editor_group_sync())

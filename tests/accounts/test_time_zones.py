@@ -17,7 +17,7 @@ from cmo_portal.accounts.templatetags.time_zones import with_zone
 from cmo_portal.notifications.models import NotificationPreferences
 from cmo_portal.notifications.services import preferences_for
 from mentors.models import PlanComment
-from pathways.models import PlanChange
+from pathways.models.plan import PlanChange
 from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,

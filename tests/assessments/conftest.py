@@ -1,7 +1,7 @@
 import pytest
 
 from assessments import services
-from pathways.models import Pathway
+from pathways.models.curriculum import Pathway
 from tests.factories import (
     CompetencyFactory,
     PathwayCompetencyFactory,

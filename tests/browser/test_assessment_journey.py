@@ -4,7 +4,7 @@ sees where they stand: in a real browser, with the shipped curriculum."""
 import pytest
 
 from assessments.models import RatingSet
-from pathways.services import curriculum_load
+from pathways.services.curriculum import curriculum_load
 from tests.factories import PASSWORD, ProfileFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

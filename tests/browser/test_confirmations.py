@@ -4,7 +4,7 @@ removed goal waits in the removed list and comes back with its actions."""
 import pytest
 
 from mentors.models import MentorshipStatus
-from pathways.models import CareerPlan, PlanAction, PlanGoal
+from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from tests.factories import (
     PASSWORD,
     MentorProfileFactory,

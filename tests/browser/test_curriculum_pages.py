@@ -2,7 +2,7 @@
 
 import pytest
 
-from pathways.services import curriculum_load
+from pathways.services.curriculum import curriculum_load
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,9 +15,14 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from cmo_portal import clock
 from cmo_portal.notifications.tokens import unsubscribe_token
-from pathways.models import Competency, LearningModule, Opportunity, Pathway, PlanPdf
-from pathways.models.plan import PdfStatus
-from pathways.services import curriculum_load
+from pathways.models.curriculum import (
+    Competency,
+    LearningModule,
+    Opportunity,
+    Pathway,
+)
+from pathways.models.plan import PdfStatus, PlanPdf
+from pathways.services.curriculum import curriculum_load
 from pathways.services.pdf import plan_pdf_version
 from pathways.services.plan import plan_generate
 from tests.assessments.conftest import complete_assessment, submit_ratings

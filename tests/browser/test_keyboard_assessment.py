@@ -6,7 +6,7 @@ they never click, fill or check an element."""
 import pytest
 
 from assessments.models import NeedsAssessment, RatingSet
-from pathways.services import curriculum_load
+from pathways.services.curriculum import curriculum_load
 from tests.factories import PASSWORD, ProfileFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

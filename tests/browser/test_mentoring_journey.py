@@ -5,8 +5,9 @@ import pytest
 from django.core import mail
 
 from mentors.models import Mentorship
-from pathways.models import CareerPlan, Competency, Pathway
-from pathways.services import curriculum_load
+from pathways.models.curriculum import Competency, Pathway
+from pathways.models.plan import CareerPlan
+from pathways.services.curriculum import curriculum_load
 from pathways.services.plan import plan_generate
 from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.factories import PASSWORD, MentorProfileFactory, ProfileFactory

@@ -2,8 +2,9 @@
 
 import pytest
 
-from pathways.models import CareerPlan, Competency, Pathway
-from pathways.services import curriculum_load
+from pathways.models.curriculum import Competency, Pathway
+from pathways.models.plan import CareerPlan
+from pathways.services.curriculum import curriculum_load
 from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.factories import PASSWORD, ProfileFactory
 

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from assessments.models import RatingSet
-from pathways.models import Pathway
-from pathways.services import curriculum_load
+from pathways.models.curriculum import Pathway
+from pathways.services.curriculum import curriculum_load
 from tests.assessments.conftest import complete_assessment
 from tests.factories import PASSWORD, ProfileFactory
 

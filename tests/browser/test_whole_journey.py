@@ -19,8 +19,9 @@ from django.core import mail
 
 from cmo_portal.accounts.models import User
 from mentors.models import Mentorship, PlanComment
-from pathways.models import CareerPlan, Competency, RubricLevel
-from pathways.services import curriculum_editor_group_sync, curriculum_load
+from pathways.models.curriculum import Competency, RubricLevel
+from pathways.models.plan import CareerPlan
+from pathways.services.curriculum import curriculum_editor_group_sync, curriculum_load
 from tests.factories import (
     PASSWORD,
     MentorProfileFactory,

@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
-from pathways.models import CareerPlan
+from pathways.models.plan import CareerPlan
 from tests.admin_forms import admin_form_data
 from tests.factories import (
     CompetencyFactory,

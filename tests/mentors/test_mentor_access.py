@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from assessments.services import assessment_start_or_resume
 from mentors.models import Mentorship, PlanComment, PlanReview
-from pathways.models import CareerPlan, PlanGoal
+from pathways.models.plan import CareerPlan, PlanGoal
 from tests.conftest import client_for
 from tests.factories import MentorProfileFactory, MentorshipFactory, PathwayFactory
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from mentors.models import MentorProfile, MentorshipStatus, PlanComment, PlanReview
-from pathways.models import CareerPlan, PlanAction, PlanGoal
+from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from tests.assessments.conftest import (
     complete_assessment,
     curriculum,  # noqa: F401 - shared fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from assessments.models import RaterRole, RatingSet
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
-from pathways.models import CareerPlan, PlanGoal, PlanStatus
+from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
 from tests.assessments.conftest import (
     complete_assessment,
     curriculum,  # noqa: F401 - shared fixture

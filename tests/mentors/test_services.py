@@ -12,7 +12,7 @@ from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
 from mentors import services
 from mentors.models import MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
-from pathways.models import CareerPlan, PlanGoal, PlanStatus
+from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,

@@ -17,7 +17,7 @@ from mentors.models import (
     PlanComment,
     TeachableCompetency,
 )
-from pathways.models import CareerPlan, PlanGoal
+from pathways.models.plan import CareerPlan, PlanGoal
 from tests.assessments.conftest import (
     complete_assessment,
     curriculum,  # noqa: F401 - shared fixture

@@ -12,7 +12,7 @@ from django.utils import timezone
 from cmo_portal.notifications import services
 from cmo_portal.notifications.digests import digest_batch_compose
 from cmo_portal.notifications.models import EmailKind, EmailLog, NotificationPreferences
-from pathways.models import CareerPlan
+from pathways.models.plan import CareerPlan
 from tests.conftest import needs_service
 from tests.factories import PathwayFactory, ProfileFactory
 

@@ -15,7 +15,12 @@ from cmo_portal.notifications.digests import digest_batch_compose, digests_due_s
 from cmo_portal.notifications.models import EmailKind, EmailLog, NotificationPreferences
 from cmo_portal.notifications.reminders import reminder_batch_compose, reminders_due_sweep
 from mentors.models import PlanComment
-from pathways.models import CareerPlan, PlanAction, PlanChange, PlanGoal
+from pathways.models.plan import (
+    CareerPlan,
+    PlanAction,
+    PlanChange,
+    PlanGoal,
+)
 from pathways.services import plan as plan_services
 from tests.factories import (
     MentorProfileFactory,

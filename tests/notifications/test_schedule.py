@@ -11,7 +11,7 @@ from django.core import mail
 from cmo_portal.notifications import schedule, services
 from cmo_portal.notifications.digests import digests_due_sweep
 from cmo_portal.notifications.models import EmailKind, EmailLog, EmailStatus
-from pathways.models import CareerPlan
+from pathways.models.plan import CareerPlan
 from tests.factories import PathwayFactory, ProfileFactory
 
 UTC = datetime.UTC

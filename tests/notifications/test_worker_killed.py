@@ -32,7 +32,7 @@ from cmo_portal.notifications.models import (
     EmailStatus,
     NotificationPreferences,
 )
-from pathways.models import CareerPlan, PlanAction, PlanGoal
+from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from tests.celery_broker import real_broker, wait_for
 from tests.conftest import needs_service
 from tests.factories import PathwayFactory, ProfileFactory

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from pathways.models import (
+from pathways.models.curriculum import (
     Competency,
     CompetencyDomain,
     LearningModule,
@@ -19,7 +19,7 @@ from pathways.models import (
     RubricLevel,
     Setting,
 )
-from pathways.services import CurriculumError, curriculum_load, next_occurrence
+from pathways.services.curriculum import CurriculumError, curriculum_load, next_occurrence
 
 pytestmark = pytest.mark.django_db
 

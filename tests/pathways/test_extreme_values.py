@@ -9,7 +9,12 @@ from django.urls import reverse
 
 from cmo_portal.notifications.digests import digest_batch_compose
 from cmo_portal.notifications.reminders import reminder_batch_compose
-from pathways.models import CareerPlan, PlanAction, PlanGoal, PlanSection
+from pathways.models.plan import (
+    CareerPlan,
+    PlanAction,
+    PlanGoal,
+    PlanSection,
+)
 from tests.conftest import client_for
 from tests.factories import PathwayFactory
 

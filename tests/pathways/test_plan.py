@@ -6,7 +6,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from pathways.models import CareerPlan, ItemStatus, PlanAction, PlanChange, PlanGoal, PlanStatus
+from pathways.models.plan import (
+    CareerPlan,
+    ItemStatus,
+    PlanAction,
+    PlanChange,
+    PlanGoal,
+    PlanStatus,
+)
 from pathways.services import plan as services
 from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.factories import LearningModuleFactory, OpportunityFactory

@@ -18,7 +18,12 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from pathways import exports
-from pathways.models import ItemStatus, PlanAction, PlanGoal, PlanSection
+from pathways.models.plan import (
+    ItemStatus,
+    PlanAction,
+    PlanGoal,
+    PlanSection,
+)
 from pathways.services import plan as services
 from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.factories import LearningModuleFactory, OpportunityFactory

@@ -7,7 +7,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from pathways.models import PdfStatus, PlanPdf
+from pathways.models.plan import PdfStatus, PlanPdf
 from pathways.selectors import plan_with_items
 from pathways.services import pdf as pdf_services
 from pathways.services import plan as plan_services
@@ -25,7 +25,7 @@ def _today(on_date):
 
 @pytest.fixture
 def plan(physician):
-    from pathways.models import CareerPlan, PlanSection
+    from pathways.models.plan import CareerPlan, PlanSection
     from tests.factories import PathwayFactory
 
     plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(title="Payer CMO"))

@@ -10,7 +10,13 @@ from django.urls import reverse
 
 from cmo_portal.journey import dashboard_for
 from mentors.selectors import mentor_dashboard
-from pathways.models import CareerPlan, ItemStatus, PlanAction, PlanChange, PlanGoal
+from pathways.models.plan import (
+    CareerPlan,
+    ItemStatus,
+    PlanAction,
+    PlanChange,
+    PlanGoal,
+)
 from pathways.services import plan as services
 from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.conftest import client_for

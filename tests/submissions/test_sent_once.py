@@ -21,7 +21,12 @@ from cmo_portal.submissions.services import (
 )
 from cmo_portal.submissions.tasks import submitted_forms_forget as forget_task
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
-from pathways.models import CareerPlan, PlanAction, PlanChange, PlanGoal
+from pathways.models.plan import (
+    CareerPlan,
+    PlanAction,
+    PlanChange,
+    PlanGoal,
+)
 from tests.assessments.conftest import (
     complete_assessment,
     curriculum,  # noqa: F401 - shared fixture

@@ -84,7 +84,7 @@ class Command(BaseCommand):
         from cmo_portal.accounts.models import User
         from mentors.models import MentorProfile, TeachableCompetency
         from mentors.selectors import candidates, excluded_mentor_ids, mentee_needs
-        from pathways.models import Competency, CompetencyDomain
+        from pathways.models.curriculum import Competency, CompetencyDomain
         from tests.factories import ProfileFactory
 
         try:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from pathways.services import CurriculumError, curriculum_load
+from pathways.services.curriculum import CurriculumError, curriculum_load
 
 
 class Command(BaseCommand):

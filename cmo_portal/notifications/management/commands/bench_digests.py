@@ -22,7 +22,8 @@ from cmo_portal import clock
 from cmo_portal.accounts.models import CareerStage, Profile, User
 from cmo_portal.notifications import digests, services
 from cmo_portal.notifications.models import EmailLog, NotificationPreferences
-from pathways.models import CareerPlan, Pathway, PlanAction, PlanGoal
+from pathways.models.curriculum import Pathway
+from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 
 ZONES = ("America/Chicago", "Europe/Berlin", "Asia/Tokyo", "Asia/Kolkata")
 
