@@ -10,7 +10,7 @@ from django.db import models
 from django.urls import reverse
 
 from cmo_portal import clock
-from cmo_portal.accounts.models import FORMER_MENTOR, validate_time_zone
+from cmo_portal.accounts.models import FORMER_MENTOR, MENTOR_DELETED_REASON, validate_time_zone
 from pathways.models.curriculum import Competency, Pathway, Setting
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 
@@ -240,6 +240,38 @@ class MentorshipQuerySet(models.QuerySet):
         return self.filter(status=MentorshipStatus.REQUESTED, expires_at__lte=now)
 
 
+def close_for_departing_mentor(collector, field, sub_objs, using) -> None:
+    """What deleting a mentor's profile (with their account, or on its own) does to their
+    mentorships: open requests are withdrawn and active mentorships ended, with the
+    reason, and the mentor set to null; the rows stay, so the mentee keeps the history,
+    the reviews and the advice, and every access rule reads right once the mentor is
+    gone. No email: there is no one to name. Like SET_NULL it only tells the deletion
+    what to change, so the admin's confirmation page and the personal-data walk, which
+    collect the same way, change nothing."""
+    rows = list(sub_objs)
+    status_of = dict(
+        Mentorship.objects.filter(pk__in=[row.pk for row in rows]).values_list("pk", "status")
+    )
+    withdrawn = [row for row in rows if status_of.get(row.pk) in OPEN_STATUSES]
+    ended = [row for row in rows if status_of.get(row.pk) == MentorshipStatus.ACTIVE]
+    now = clock.now()
+    fields = Mentorship._meta
+    for status, closing in (
+        (MentorshipStatus.WITHDRAWN, withdrawn),
+        (MentorshipStatus.ENDED, ended),
+    ):
+        if closing:
+            collector.add_field_update(fields.get_field("status"), status, closing)
+    if withdrawn or ended:
+        for name, value in (
+            ("ended_at", now),
+            ("end_reason", MENTOR_DELETED_REASON),
+            ("updated_at", now),
+        ):
+            collector.add_field_update(fields.get_field(name), value, [*withdrawn, *ended])
+    models.SET_NULL(collector, field, rows, using)
+
+
 class Mentorship(models.Model):
     """A physician's request to a mentor, and the mentorship it becomes.
 
@@ -249,10 +281,10 @@ class Mentorship(models.Model):
     mentee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships"
     )
-    # Kept, with the mentor null ("a former mentor"), when the mentor's account is
-    # deleted: the mentee keeps the history, the reviews and the advice.
+    # Kept, closed and with the mentor null ("a former mentor"), when the mentor's
+    # profile or account is deleted (`close_for_departing_mentor`).
     mentor = models.ForeignKey(
-        MentorProfile, on_delete=models.SET_NULL, null=True, related_name="mentorships"
+        MentorProfile, on_delete=close_for_departing_mentor, null=True, related_name="mentorships"
     )
     status = models.CharField(
         max_length=12, choices=MentorshipStatus.choices, default=MentorshipStatus.REQUESTED

@@ -2,8 +2,10 @@
 goes through (`user_can_view_data_of`).
 
 - The person sees their own data.
-- An active mentor sees what a mentorship grants (`MENTORSHIP_GRANTS`), and nothing from
-  the moment the mentorship ends.
+- A relationship grants what it grants: each authentication backend (settings'
+  AUTHENTICATION_BACKENDS) is asked `has_perm(viewer, data_permission(what), owner)`.
+  An active mentor sees what `mentors.access.MentorshipGrants` allows, and nothing from
+  the moment the mentorship ends. The login backends grant nothing on a person.
 - Support is a permission (`SUPPORT_PERMISSION`), never the staff flag; superusers hold
   every permission and so go through it too. A support member needs a second factor, and
   each look at a person's data is written to that person's access log, which they read
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
+from django.contrib.auth import get_backends
 from django.core.exceptions import PermissionDenied
 
 from .models import DataAccessLog, DataKind, User
@@ -30,17 +33,30 @@ from .services import data_access_log_record
 
 SUPPORT_PERMISSION = "accounts.view_physician_records"
 
-# What an active mentorship lets the mentor see of the mentee. Not the mentee's other
-# mentorships, and nothing of the mentee's own mentor profile.
-MENTORSHIP_GRANTS = frozenset(
-    {
-        DataKind.PLAN,
-        DataKind.RESULTS,
-        DataKind.RATINGS,
-        DataKind.ASSESSMENT,
-        DataKind.PROFILE,
-    }
-)
+# The permission a relationship is asked for, per kind of data: "accounts.see_plan".
+DATA_PERMISSION_PREFIX = "accounts.see_"
+
+
+def data_permission(what: DataKind) -> str:
+    return f"{DATA_PERMISSION_PREFIX}{what.value}"
+
+
+def data_kind_of(perm: str) -> DataKind | None:
+    """The kind of data a permission from `data_permission` is about, else None."""
+    if not perm.startswith(DATA_PERMISSION_PREFIX):
+        return None
+    value = perm.removeprefix(DATA_PERMISSION_PREFIX)
+    return DataKind(value) if value in DataKind.values else None
+
+
+def granted_by_a_relationship(viewer: User, owner: User, what: DataKind) -> bool:
+    """Does a relationship between them (a mentorship, for now) let `viewer` see `what`
+    of `owner`'s data? The backends are asked one by one, not through `User.has_perm`,
+    which says yes to a superuser before any backend is asked: a superuser's look goes
+    through support, and so is logged."""
+    perm = data_permission(what)
+    return any(backend.has_perm(viewer, perm, owner) for backend in get_backends())
+
 
 # The second factors that allauth asks for at login (recovery codes alone are not one).
 SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
@@ -74,11 +90,8 @@ def user_can_view_data_of(viewer: User, owner: User, *, what: DataKind) -> bool:
         return False
     if viewer.pk == owner.pk:
         return True
-    if what in MENTORSHIP_GRANTS:
-        from mentors.selectors import is_active_mentor_of
-
-        if is_active_mentor_of(viewer, owner):
-            return True
+    if granted_by_a_relationship(viewer, owner, what):
+        return True
     if not viewer.has_perm(SUPPORT_PERMISSION):
         return False
     page = _page.get()

@@ -95,6 +95,8 @@ def personal_data_of(user) -> PersonalData:
     kept_filters: dict[type[models.Model], models.Q] = defaultdict(models.Q)
     kept_with_children: set[type[models.Model]] = set()
     for (field, _value), batches in collector.field_updates.items():
+        if not field.is_relation:  # the closing of a record kept (a mentorship's status)
+            continue
         for rows in batches:
             kept_filters[field.model] |= _pk_filter(rows)
         if not field.remote_field.hidden:

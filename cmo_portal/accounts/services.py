@@ -255,9 +255,10 @@ def _sessions_end(user: User) -> None:
 def account_delete(*, user_id: int) -> bool:
     """Delete the person and everything that is theirs; keep, anonymised, what they left
     on other people's records (cmo_portal/accounts/personal_data.py says which is
-    which). A mentor's open requests are withdrawn and their mentorships ended first;
-    text the site wrote that names them (other people's email log, admin history) is
-    scrubbed; their sessions end. Returns False when the account is already gone, so a
+    which). A mentor's open requests are withdrawn and their mentorships ended by the
+    deletion itself (`mentors.models.close_for_departing_mentor`); text the site wrote
+    that names them (other people's email log, admin history) is scrubbed; their
+    sessions end. Returns False when the account is already gone, so a
     repeated request does nothing. Refuses, with the reason, to delete the last active
     superuser."""
     user = User.objects.select_for_update().filter(pk=user_id).first()
@@ -265,11 +266,6 @@ def account_delete(*, user_id: int) -> bool:
         return False
     if is_last_superuser(user):
         raise ValidationError(LAST_SUPERUSER_REFUSAL)
-    # The mentors app sits above accounts; its one rule for a departing mentor is
-    # imported here, where the deletion happens.
-    from mentors.services import mentorships_close_for_deleted_mentor
-
-    mentorships_close_for_deleted_mentor(mentor_user=user, now=clock.now())
     terms = _mentions_of(user)
     _admin_log_scrub(own=personal_data_of(user).own, terms=terms)
     _email_log_scrub(user=user, terms=terms)
