@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import is_mfa_enabled
 from django.contrib.auth import get_backends
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
 from .models import DataAccessLog, DataKind, User
@@ -72,7 +73,7 @@ def has_second_factor(user: User) -> bool:
     return is_mfa_enabled(user, SECOND_FACTORS)
 
 
-def needs_second_factor(user: User) -> bool:
+def needs_second_factor(user: User | AnonymousUser) -> bool:
     """Staff, superusers and support members open the admin or a support view only with a
     second factor on their account."""
     if not user.is_authenticated or not user.is_active:

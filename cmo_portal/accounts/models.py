@@ -3,6 +3,7 @@ on their Profile."""
 
 import zoneinfo
 from functools import cache
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
@@ -43,16 +44,17 @@ class User(AbstractUser):
     """Everyone who signs up is a physician; staff is Django's flag; the mentor role is
     granted by staff when they approve a mentor profile (the mentors app)."""
 
-    username = None
-    first_name = None
-    last_name = None
+    # AbstractUser's name fields, removed (django-stubs types them as always there).
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
     email = models.EmailField("email address", unique=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]

@@ -23,14 +23,17 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router
+from django.db.models import ForeignObjectRel
 from django.db.models.deletion import Collector, get_candidate_relations_to_delete
 
 from cmo_portal import clock
+
+from .models import User
 
 # Never exported: credentials, secrets and message bodies. Named fields, plus any field
 # whose name says it is a secret (password, secret, token, key: a calendar link's token,
@@ -53,7 +56,7 @@ class PersonalData:
     """Querysets per model: `own` is deleted with the account, `kept` stays with the
     reference to the person set to null."""
 
-    user: models.Model
+    user: User
     own: dict[type[models.Model], models.QuerySet]
     kept: dict[type[models.Model], models.QuerySet]
 
@@ -80,7 +83,7 @@ def _refers_to_a_user(model: type[models.Model]) -> bool:
     )
 
 
-def personal_data_of(user) -> PersonalData:
+def personal_data_of(user: User) -> PersonalData:
     """Walk what deleting `user` would delete and what it would keep (nothing changes)."""
     collector = Collector(using=router.db_for_write(type(user), instance=user), origin=user)
     collector.collect([user])
@@ -97,11 +100,11 @@ def personal_data_of(user) -> PersonalData:
     for (field, _value), batches in collector.field_updates.items():
         if not field.is_relation:  # the closing of a record kept (a mentorship's status)
             continue
-        for rows in batches:
-            kept_filters[field.model] |= _pk_filter(rows)
-        if not field.remote_field.hidden:
+        for batch in batches:
+            kept_filters[field.model] |= _pk_filter(batch)
+        if field.remote_field is not None and not field.remote_field.hidden:
             kept_with_children.add(field.model)
-    kept = {}
+    kept: dict[type[models.Model], models.QuerySet] = {}
     for model, q in kept_filters.items():
         rows = model._base_manager.filter(q)
         if model in own:
@@ -111,9 +114,10 @@ def personal_data_of(user) -> PersonalData:
     # One level of dependent rows for the records the person has: the ratings of the
     # rating sets they gave, the reviews of the mentorships they held as mentor.
     for model in kept_with_children:
-        for relation in get_candidate_relations_to_delete(model._meta):
+        relations = cast("list[ForeignObjectRel]", get_candidate_relations_to_delete(model._meta))
+        for relation in relations:
             child = relation.related_model
-            if relation.field.remote_field.on_delete is not models.CASCADE:
+            if child is None or relation.field.remote_field.on_delete is not models.CASCADE:
                 continue
             if _refers_to_a_user(child):  # someone's own record, not a part of this one
                 continue

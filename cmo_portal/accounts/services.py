@@ -193,7 +193,7 @@ def _mentions_of(user: User) -> list[str]:
     profile = Profile.objects.filter(user=user).first()
     if profile and len(profile.full_name.strip()) >= 3:  # a shorter one matches anything
         plain.add(profile.full_name.strip())
-    forms = set()
+    forms: set[str] = set()
     for term in plain:
         for form in (term, html.escape(term)):
             forms.update((form, json.dumps(form)[1:-1]))

@@ -18,6 +18,7 @@ from .personal_data import (
     personal_data_of,
     personal_data_summary,
 )
+from .requests import AuthenticatedHttpRequest
 from .selectors import data_access_log_of, profile_get_for_viewer, profile_of
 from .services import account_delete, profile_save, verification_email_resend
 from .time_zones import time_zone_remember
@@ -26,7 +27,7 @@ LOG_ENTRIES_PER_PAGE = 25
 
 
 @login_required
-def after_login(request: HttpRequest) -> HttpResponse:
+def after_login(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Where a login lands: the profile form until it is filled in, then home."""
     if profile_of(request.user) is None:
         messages.info(request, "Welcome! Tell us about yourself so we can tailor your path.")
@@ -36,7 +37,7 @@ def after_login(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = profile_of(request.user) or Profile(user=request.user)
     is_new = profile.pk is None
     form = ProfileForm(request.POST or None, instance=profile)
@@ -58,7 +59,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def profile_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     profile = profile_get_for_viewer(viewer=request.user, user_id=user_id)
     return render(
         request,
@@ -69,7 +70,7 @@ def profile_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def data_access_log(request: HttpRequest) -> HttpResponse:
+def data_access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who has seen my data: every look a support member took at the user's records."""
     page = Paginator(data_access_log_of(request.user), LOG_ENTRIES_PER_PAGE).get_page(
         request.GET.get("page")
@@ -79,7 +80,7 @@ def data_access_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def data_download(request: HttpRequest) -> HttpResponse:
+def data_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET shows what the download holds; POST (or GET with ?download=1) returns it as
     one JSON file."""
     data = personal_data_of(request.user)
@@ -95,7 +96,7 @@ def data_download(request: HttpRequest) -> HttpResponse:
 @login_required
 @reauthentication_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest) -> HttpResponse:
+def delete(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Asks for the password again (allauth), says what goes and what stays, and deletes
     the account once the person types their email address."""
     form = AccountDeleteForm(request.POST if request.method == "POST" else None, user=request.user)

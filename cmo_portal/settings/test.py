@@ -23,5 +23,5 @@ ALLOW_DEMO_ACCOUNTS = True
 TEST_CELERY_BROKER_URL = env.str("TEST_CELERY_BROKER_URL", default="redis://127.0.0.1:6379/15")
 
 # Tests never run collectstatic: serve straight from the finders.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
