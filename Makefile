@@ -34,8 +34,11 @@ run: setup pdf-deps ## Set up and serve the site on the embedded default (SQLite
 test: setup-dev browser pdf-deps ## Set up and run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-check: setup-dev ## Lint, migrations in step with models, deployment checks under production settings
+check: setup-dev ## Lint, imports that follow the flow, types, migrations in step with models, deployment checks
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=cmo_portal.settings.prod \
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
