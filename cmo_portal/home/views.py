@@ -1,20 +1,16 @@
-import json
-import logging
+"""The home page: the front door for visitors, a signed-in person's journey and
+dashboard; and the one onboarding step that is a button (skipping the mentor step)."""
 
-from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
 
-from .health import broker_status, database_status
-from .journey import dashboard_for
+from .dashboard import dashboard_for
 
 
 @require_GET
@@ -33,66 +29,3 @@ def skip_mentor_step(request: HttpRequest) -> HttpResponse:
     profile_onboarding_mark(profile=profile_of(request.user), flag="mentors_skipped")
     messages.info(request, "Skipped for now. Mentor suggestions stay under Mentors.")
     return redirect("home")
-
-
-@require_GET
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """200 when every configured part answers, 503 otherwise; no secrets in the body."""
-    checks = {"database": database_status(), "broker": broker_status()}
-    healthy = not any(value.startswith("error") for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
-
-
-csp_logger = logging.getLogger("cmo_portal.csp")
-# A report is a few hundred bytes; anything much larger is not one.
-CSP_REPORT_MAX_BYTES = 16 * 1024
-# The fields worth logging, in both the old report-uri and the Reporting API shapes.
-CSP_REPORT_FIELDS = (
-    "document-uri",
-    "documentURL",
-    "violated-directive",
-    "effectiveDirective",
-    "blocked-uri",
-    "blockedURL",
-    "source-file",
-    "sourceFile",
-    "line-number",
-    "lineNumber",
-)
-
-
-def _csp_violations(body: bytes) -> list[dict]:
-    """The violations in a report body, or [] when it holds none we can read."""
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return []
-    reports = data if isinstance(data, list) else [data]
-    found = []
-    for report in reports:
-        if not isinstance(report, dict):
-            continue
-        inner = report.get("csp-report", report.get("body"))
-        if isinstance(inner, dict):
-            found.append({k: str(inner[k])[:300] for k in CSP_REPORT_FIELDS if k in inner})
-    return [violation for violation in found if violation]
-
-
-@csrf_exempt  # browsers post reports without a token or cookie
-@require_POST
-def csp_report(request: HttpRequest) -> HttpResponse:
-    """Log what the Content Security Policy blocked. 204 for a report, 400 for anything
-    that is not one, 413 for a body too large, 429 past the rate limit; never a 5xx."""
-    if not ratelimit.consume(request, action="csp_report"):
-        return HttpResponse(status=429)
-    if len(request.body) > CSP_REPORT_MAX_BYTES:
-        return HttpResponse(status=413)
-    violations = _csp_violations(request.body)
-    if not violations:
-        return HttpResponse(status=400)
-    for violation in violations:
-        csp_logger.warning("CSP violation: %s", json.dumps(violation, sort_keys=True))
-    return HttpResponse(status=204)
