@@ -3,7 +3,7 @@ find real suggestions: the demo accounts (a physician, a mentor, a curriculum ed
 a superuser, whose passwords are published), and the demo mentors, the demo mentor
 account and five more who cannot log in (their passwords are unusable), one of them still
 waiting for approval. Loading them is safe to run again; only the load_demo_accounts
-command does it, and it refuses to where ALLOW_DEMO_ACCOUNTS is off (production)."""
+command does it, and it refuses where ALLOW_DEMO_ACCOUNTS is off (production)."""
 
 from dataclasses import dataclass, field
 
