@@ -2,6 +2,9 @@
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 from kombu import Connection
 
 
@@ -24,3 +27,14 @@ def broker_status() -> str:
     except Exception as exc:  # any failure means "not healthy", whatever raised it
         return f"error: {exc.__class__.__name__}"
     return "ok"
+
+
+@require_GET
+@never_cache
+def health(request: HttpRequest) -> JsonResponse:
+    """200 when every configured part answers, 503 otherwise; no secrets in the body."""
+    checks = {"database": database_status(), "broker": broker_status()}
+    healthy = not any(value.startswith("error") for value in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+    )

@@ -2,7 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import health, security
+from .home import views as home
 
 # The admin's own login page is replaced by allauth's, so rate limits, email
 # verification and two-factor authentication apply to staff too.
@@ -12,10 +13,10 @@ admin.site.site_title = "CMO Pathways admin"
 admin.site.index_title = "Curriculum, people and mail"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("welcome/skip-mentor/", views.skip_mentor_step, name="skip-mentor-step"),
-    path("health/", views.health, name="health"),
-    path("security/csp-report/", views.csp_report, name="csp-report"),
+    path("", home.home, name="home"),
+    path("welcome/skip-mentor/", home.skip_mentor_step, name="skip-mentor-step"),
+    path("health/", health.health, name="health"),
+    path("security/csp-report/", security.csp_report, name="csp-report"),
     path("accounts/", include("allauth.urls")),
     path("", include("cmo_portal.accounts.urls")),
     path("", include("pathways.urls")),

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from cmo_portal.accounts.models import time_zone_names
+from cmo_portal.time_zones import time_zone_names
 from pathways.models.curriculum import (
     Competency,
     Pathway,

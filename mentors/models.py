@@ -10,7 +10,8 @@ from django.db import models
 from django.urls import reverse
 
 from cmo_portal import clock
-from cmo_portal.accounts.models import FORMER_MENTOR, MENTOR_DELETED_REASON, validate_time_zone
+from cmo_portal.accounts.models import FORMER_MENTOR, MENTOR_DELETED_REASON
+from cmo_portal.time_zones import validate_time_zone
 from pathways.models.curriculum import Competency, Pathway, Setting
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 

@@ -2,10 +2,21 @@
 
 from celery import shared_task
 
+from cmo_portal.celery import RUN_AGAIN_IF_CUT_OFF, retries_for
 
-@shared_task
+
+@shared_task(
+    name="mentors.tasks.mentorship_requests_expire",
+    soft_time_limit=2 * 60,
+    time_limit=3 * 60,
+    **retries_for(),
+    **RUN_AGAIN_IF_CUT_OFF,
+)
 def mentorship_requests_expire() -> int:
-    """Periodic (see CELERY_BEAT_SCHEDULE): expire requests unanswered for three days."""
+    """Periodic (see CELERY_BEAT_SCHEDULE): expire requests unanswered for three days.
+    Safe to run twice, or again after its worker died: each request is claimed with a
+    conditional UPDATE before the physician is told, and the email is one per
+    mentorship event in the outbox."""
     from .services import mentorship_requests_expire as expire
 
     return expire()

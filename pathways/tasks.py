@@ -2,17 +2,20 @@
 
 from celery import shared_task
 
+from cmo_portal.celery import RUN_AGAIN_IF_CUT_OFF, retries_for
+
+from .services import pdf
+
 
 @shared_task(
-    acks_late=True,
-    autoretry_for=(ConnectionError, TimeoutError),
-    retry_backoff=10,
-    max_retries=3,
+    name=pdf.PLAN_PDF_RENDER,
+    **retries_for(ConnectionError, TimeoutError),
     soft_time_limit=90,
     time_limit=120,
+    **RUN_AGAIN_IF_CUT_OFF,
 )
 def plan_pdf_render(pdf_id: int) -> bool:
-    """Render the plan's PDF (a claimed row: running it twice renders once)."""
-    from .services.pdf import plan_pdf_render as render
-
-    return render(pdf_id=pdf_id)
+    """Render the plan's PDF. Safe to run twice (a retry, a message whose worker died):
+    the render claims its row (pending -> rendering), so a second run renders nothing; a
+    render cut off mid-way is queued again by the next ask after RENDER_CUT_OFF."""
+    return pdf.plan_pdf_render(pdf_id=pdf_id)

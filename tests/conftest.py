@@ -11,7 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from cmo_portal.accounts import time_zones
+from cmo_portal import time_zones
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,

@@ -9,8 +9,7 @@ from django.template.loader import render_to_string
 
 from cmo_portal.notifications.models import EmailKind
 from cmo_portal.notifications.services import email_queue
-
-from .time_zones import time_zone_of, time_zone_remember
+from cmo_portal.time_zones import time_zone_of, time_zone_remember
 
 
 class AccountAdapter(DefaultAccountAdapter):

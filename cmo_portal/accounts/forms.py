@@ -1,6 +1,8 @@
 from django import forms
 
-from .models import Intent, Profile, time_zone_names
+from cmo_portal.time_zones import time_zone_names
+
+from .models import Intent, Profile
 
 
 def _time_zone_choices() -> list[tuple[str, str]]:

@@ -9,9 +9,10 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
+from cmo_portal.time_zones import time_zone_for_request
+
 from . import access
 from .services import data_access_log_record
-from .time_zones import time_zone_for_request
 
 SET_UP_SECOND_FACTOR = (
     "Set up two-factor authentication to continue: staff and support accounts open the "
@@ -67,7 +68,7 @@ def _to_second_factor_set_up(request: HttpRequest) -> HttpResponse:
 def time_zone_activated(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
-    """Serve every request in the reader's time zone (time_zones.py): pages, `clock.today()`
+    """Serve every request in the reader's time zone (cmo_portal/time_zones.py): pages, `clock.today()`
     and `{% now %}` read it. No query: the zone is in the session."""
 
     def middleware(request: HttpRequest) -> HttpResponse:

@@ -1,8 +1,6 @@
 """Users log in with their email address; everything about them as a physician lives
 on their Profile."""
 
-import zoneinfo
-from functools import cache
 from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
@@ -14,6 +12,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from cmo_portal import clock
+from cmo_portal.time_zones import validate_time_zone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -118,17 +117,6 @@ class OrganisationType(models.TextChoices):
     OTHER = "other", "Other"
 
 
-@cache
-def time_zone_names() -> tuple[str, ...]:
-    """The IANA time zones this machine knows, sorted; computed once per process."""
-    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}))
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in time_zone_names():
-        raise ValidationError("Choose a time zone from the list, for example Europe/London.")
-
-
 class Intent(models.TextChoices):
     GROW = "grow", "Find my way to a CMO role"
     MENTOR = "mentor", "Mentor physicians on their way"
@@ -168,7 +156,7 @@ class Profile(models.Model):
         help_text="It shapes the steps we lead you through. You can change it at any time.",
     )
     # Onboarding steps that leave no other trace: {"results_seen": true,
-    # "mentors_skipped": true}. See cmo_portal/journey.py.
+    # "mentors_skipped": true}. See cmo_portal/home/onboarding.py.
     onboarding = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

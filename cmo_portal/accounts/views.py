@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cmo_portal import clock
+from cmo_portal.time_zones import time_zone_remember
 
 from .forms import AccountDeleteForm, ProfileForm, VerificationResendForm
 from .models import FORMER_MEMBER, FORMER_MENTOR, MENTOR_DELETED_REASON, Profile
@@ -21,7 +22,6 @@ from .personal_data import (
 from .requests import AuthenticatedHttpRequest
 from .selectors import data_access_log_of, profile_get_for_viewer, profile_of
 from .services import account_delete, profile_save, verification_email_resend
-from .time_zones import time_zone_remember
 
 LOG_ENTRIES_PER_PAGE = 25
 

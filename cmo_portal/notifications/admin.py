@@ -9,8 +9,9 @@ follow a failure."""
 
 from django.contrib import admin, messages
 
-from cmo_portal.accounts.time_zones import time_zone_of
+from cmo_portal.time_zones import time_zone_of
 
+from . import queue
 from .models import EmailLog, EmailStatus, NotificationPreferences
 
 
@@ -43,15 +44,13 @@ class EmailLogAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send the selected failed or unknown emails again")
     def send_again(self, request, queryset):
-        from .services import email_logs_send_after_commit
-
         final = queryset.filter(status__in=(EmailStatus.FAILED, EmailStatus.UNKNOWN))
         ids = list(final.message_kept().values_list("pk", flat=True))
         removed = final.message_removed().count()
         EmailLog.objects.filter(pk__in=ids).update(
             status=EmailStatus.RETRYING, next_attempt_at=None, attempts=0
         )
-        email_logs_send_after_commit(ids)
+        queue.email_logs_send_after_commit(ids)
         self.message_user(request, f"{len(ids)} email(s) queued again.")
         if removed:
             self.message_user(

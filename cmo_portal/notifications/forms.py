@@ -1,6 +1,6 @@
 from django import forms
 
-from cmo_portal.accounts.models import time_zone_names
+from cmo_portal.time_zones import time_zone_names
 
 from .models import NotificationPreferences
 

@@ -58,7 +58,7 @@ class NotificationPreferences(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_preferences"
     )
-    # The time zone is the person's one, their profile's (accounts/time_zones.py).
+    # The time zone is the person's one, their profile's (cmo_portal/time_zones.py).
     digest_frequency = models.CharField(
         max_length=8, choices=DigestFrequency.choices, default=DigestFrequency.WEEKLY
     )

@@ -16,22 +16,26 @@ UPDATE that records its final status (sent, failed for good, skipped, unknown) r
 Every other message goes after EMAIL_BODY_RETENTION_DAYS (`retention_sweep`).
 """
 
+from __future__ import annotations
+
 import datetime
 import logging
 import smtplib
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from cmo_portal import clock
-from cmo_portal.accounts.models import User, validate_time_zone
-from cmo_portal.accounts.time_zones import time_zone_of
+from cmo_portal.time_zones import time_zone_of, validate_time_zone
 
-from . import schedule
+from . import queue, schedule
 from .models import (
     MESSAGE_REMOVED,
     PREFERENCE_FOR_KIND,
@@ -41,6 +45,10 @@ from .models import (
     EmailStatus,
     NotificationPreferences,
 )
+
+if TYPE_CHECKING:
+    # The outbox knows the user model as Django's, never by importing accounts.
+    from django.contrib.auth.models import AbstractUser as User
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +137,7 @@ def unsubscribe_key_for(user_id: int) -> str:
     )
     if key is None:
         key = preferences_for(
-            User.objects.select_related("profile").get(pk=user_id)
+            get_user_model().objects.select_related("profile").get(pk=user_id)
         ).unsubscribe_key
     return key
 
@@ -161,7 +169,10 @@ def preferences_save(*, user: User, data: dict) -> NotificationPreferences:
     on their profile (a person without a profile has UTC until they fill it in)."""
     data = dict(data)
     time_zone = data.pop("time_zone", None)
-    profile = getattr(user, "profile", None)
+    try:
+        profile = user.profile
+    except ObjectDoesNotExist:
+        profile = None
     if time_zone and profile is not None and profile.time_zone != time_zone:
         validate_time_zone(time_zone)
         profile.time_zone = time_zone
@@ -226,15 +237,8 @@ def email_queue(
             )
     except IntegrityError:
         return None
-    email_logs_send_after_commit([log.pk])
+    queue.email_logs_send_after_commit([log.pk])
     return log
-
-
-def email_logs_send_after_commit(ids: list[int]) -> None:
-    from .tasks import email_logs_send
-
-    if ids:
-        transaction.on_commit(lambda: email_logs_send.delay(ids))
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:
@@ -311,6 +315,17 @@ def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> s
     return EmailStatus.SENT
 
 
+def email_logs_deliver(log_ids: list[int]) -> dict[int, float]:
+    """Send these logged emails (email_log_deliver, each). Returns, for each one left
+    "retrying" by a temporary failure, the seconds until its next try is due."""
+    retries = {}
+    for log_id in log_ids:
+        if email_log_deliver(log_id) == EmailStatus.RETRYING:
+            attempts = EmailLog.objects.values_list("attempts", flat=True).get(pk=log_id)
+            retries[log_id] = retry_delay(attempts).total_seconds()
+    return retries
+
+
 def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 5000) -> dict:
     """Queue again the emails whose task was lost or whose retry is due, and mark those
     cut off mid-send as unknown. Returns the counts, for the log."""
@@ -333,10 +348,7 @@ def email_outbox_sweep(*, now: datetime.datetime | None = None, limit: int = 500
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
-    from .tasks import email_logs_send
-
-    for start in range(0, len(due), 100):
-        email_logs_send.delay(due[start : start + 100])
+    queue.email_logs_send_now(due)
     return {"queued": len(due), "unknown": unknown_count}
 
 

@@ -1,14 +1,16 @@
 """Email preferences, and the one-click unsubscribe that works without logging in."""
 
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from cmo_portal.accounts.selectors import profile_of
-from cmo_portal.accounts.time_zones import time_zone_remember
+from cmo_portal.time_zones import time_zone_remember
 
 from . import services
 from .forms import PreferencesForm
@@ -20,7 +22,7 @@ from .tokens import UnsubscribeLinkExpired, unsubscribe_token_read
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     prefs = services.preferences_for(request.user)
-    profile = profile_of(request.user)
+    profile = _profile_of(request.user)
     form = PreferencesForm(
         request.POST or None, instance=prefs, time_zone=profile.time_zone if profile else None
     )
@@ -38,6 +40,15 @@ def preferences(request: HttpRequest) -> HttpResponse:
         {"form": form, "prefs": prefs, "has_profile": profile is not None},
         status=400 if form.errors else 200,
     )
+
+
+def _profile_of(user: AbstractBaseUser) -> Model | None:
+    """The person's profile (the outbox knows it only by attribute), or None before they
+    have filled it in."""
+    try:
+        return user.profile
+    except ObjectDoesNotExist:
+        return None
 
 
 @csrf_exempt  # a mail client's one-click POST (RFC 8058) has no session and no CSRF token

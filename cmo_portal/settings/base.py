@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "pathways",
     "assessments",
     "mentors",
+    "cmo_portal.composers",
+    "cmo_portal.demo",
 ]
 
 MIDDLEWARE = [
@@ -74,7 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
-                "cmo_portal.navigation.navigation",
+                "cmo_portal.home.navigation.navigation",
             ],
         },
     },
@@ -187,13 +189,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Whose digest is due now, at 8:00 in their own time zone? Their next send time is
     # kept in PostgreSQL, so a beat that was down catches up at its next run.
     "send-due-digests": {
-        "task": "cmo_portal.notifications.tasks.digests_due_sweep",
+        "task": "cmo_portal.composers.tasks.digests_due_sweep",
         "schedule": 15 * 60,
     },
     # Whose daily reminder check is due now (8:00 local): actions due, reassessment,
     # requests waiting for a mentor, quiet plans.
     "send-due-reminders": {
-        "task": "cmo_portal.notifications.tasks.reminders_due_sweep",
+        "task": "cmo_portal.composers.tasks.reminders_due_sweep",
         "schedule": 15 * 60,
     },
     # The outbox: send again what a lost task left pending or a retry left due, and mark
@@ -249,7 +251,7 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "base-uri": [CSP.NONE],
     "object-src": [CSP.NONE],
-    # Browsers post what the policy blocked here; the site logs it (cmo_portal/views.py).
+    # Browsers post what the policy blocked here; the site logs it (cmo_portal/security.py).
     "report-uri": ["/security/csp-report/"],
 }
 # Browser features the site never uses, off for it and anything it might embed.

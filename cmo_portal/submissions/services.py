@@ -7,6 +7,8 @@ the token's row, then runs the effect. The token is unique, so the same form sen
 the view answers with where the first sending went. A second sending that arrives while
 the first is still running waits on the unique index and then fails the same way."""
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import re
@@ -14,13 +16,17 @@ import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 
 from cmo_portal import clock
-from cmo_portal.accounts.models import User
 
 from .models import SubmittedForm
+
+if TYPE_CHECKING:
+    # Below accounts: the user model as Django's, never by importing accounts.
+    from django.contrib.auth.models import AbstractUser as User
 
 TOKEN_FIELD = "once_token"  # noqa: S105 - the name of a form field, not a secret
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,39}$")  # ours are 32; with the digest it fits 64

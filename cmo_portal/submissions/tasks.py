@@ -2,9 +2,19 @@
 
 from celery import shared_task
 
+from cmo_portal.celery import RUN_AGAIN_IF_CUT_OFF, retries_for
 
-@shared_task
+from . import services
+
+
+@shared_task(
+    name="cmo_portal.submissions.tasks.submitted_forms_forget",
+    soft_time_limit=60,
+    time_limit=90,
+    **retries_for(),
+    **RUN_AGAIN_IF_CUT_OFF,
+)
 def submitted_forms_forget() -> int:
-    from .services import submitted_forms_forget as forget
-
-    return forget()
+    """Delete the tokens older than KEPT_FOR. Safe to run twice, or again after its
+    worker died: a second run finds nothing more to delete."""
+    return services.submitted_forms_forget()

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import logging
 
+from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
@@ -22,6 +23,8 @@ logger = logging.getLogger(__name__)
 # A render claimed this long ago and not finished was cut off (a worker restarted): the
 # next ask queues it again.
 RENDER_CUT_OFF = datetime.timedelta(minutes=5)
+# The render task's stated name (pathways/tasks.py), by which Celery's registry finds it.
+PLAN_PDF_RENDER = "pathways.tasks.plan_pdf_render"
 
 
 def plan_pdf_version(plan: CareerPlan) -> str:
@@ -38,13 +41,13 @@ def plan_pdf_version(plan: CareerPlan) -> str:
 
 
 def _queue(pdf_id: int) -> None:
-    from pathways.tasks import plan_pdf_render
-
+    # The task calls this module: it is found by its stated name, not imported.
+    task = current_app.tasks[PLAN_PDF_RENDER]
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # No worker (the embedded default): render now, so this page gets the PDF.
-        plan_pdf_render.apply(args=[pdf_id])
+        task.apply(args=[pdf_id])
         return
-    transaction.on_commit(lambda: plan_pdf_render.delay(pdf_id))
+    transaction.on_commit(lambda: task.delay(pdf_id))
 
 
 def plan_pdf_request(*, plan: CareerPlan, retry: bool = False) -> PlanPdf:

@@ -1,6 +1,6 @@
 /* The visitor's time zone, as the browser knows it: preselected in any empty
    <select data-guess-time-zone>, and kept in a cookie so that pages show the visitor's
-   clock before they have chosen a zone of their own (cmo_portal/accounts/time_zones.py
+   clock before they have chosen a zone of their own (cmo_portal/time_zones.py
    checks it against the zone list). Loaded with defer from base.html; no inline
    script, so the CSP stays strict. */
 (function () {

@@ -11,7 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from cmo_portal.accounts import time_zones
+from cmo_portal import time_zones
 from cmo_portal.accounts.middleware import time_zone_activated
 from cmo_portal.accounts.templatetags.time_zones import with_zone
 from cmo_portal.notifications.models import NotificationPreferences

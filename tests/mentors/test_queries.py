@@ -26,7 +26,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Each page's nav reads the person's roles: one query (cmo_portal/navigation.py), and on
+# Each page's nav reads the person's roles: one query (cmo_portal/home/navigation.py), and on
 # a plan page one more to tell its owner from a mentor reading it.
 DIRECTORY_BUDGET = 12
 # Validating the filter looks up the chosen setting and competency: two queries more.

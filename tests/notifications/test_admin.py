@@ -39,7 +39,7 @@ def test_the_email_log_filters_by_kind_status_and_user(admin_client):
     log(user, EmailStatus.FAILED, "2026-W01")
     log(user, EmailStatus.SENT, "2026-W02")
     url = reverse("admin:notifications_emaillog_changelist")
-    response = admin_client.get(url, {"status__exact": "failed", "kind__exact": "digest"})
+    response = admin_client.get(url, {"status__exact": EmailStatus.FAILED, "kind__exact": "digest"})
     assert response.status_code == 200
     assert "2026-W01" in response.text and "2026-W02" not in response.text
     response = admin_client.get(url, {"q": user.email})
@@ -62,7 +62,7 @@ def test_the_email_log_cannot_be_edited(admin_client):
     user = ProfileFactory().user
     row = log(user, EmailStatus.SENT, "2026-W04")
     url = reverse("admin:notifications_emaillog_change", args=[row.pk])
-    response = admin_client.post(url, {"status": "pending"})
+    response = admin_client.post(url, {"status": EmailStatus.PENDING})
     assert response.status_code == 403
     row.refresh_from_db()
     assert row.status == EmailStatus.SENT

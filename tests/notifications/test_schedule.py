@@ -8,8 +8,8 @@ import pytest
 import time_machine
 from django.core import mail
 
+from cmo_portal.composers.digests import digests_due_sweep
 from cmo_portal.notifications import schedule, services
-from cmo_portal.notifications.digests import digests_due_sweep
 from cmo_portal.notifications.models import EmailKind, EmailLog, EmailStatus
 from pathways.models.plan import CareerPlan
 from tests.factories import PathwayFactory, ProfileFactory

@@ -25,7 +25,8 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
-from cmo_portal.notifications import digests, services
+from cmo_portal.composers import digests
+from cmo_portal.notifications import services
 from cmo_portal.notifications.models import (
     EmailKind,
     EmailLog,

@@ -7,8 +7,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from cmo_portal.notifications.digests import digest_batch_compose
-from cmo_portal.notifications.reminders import reminder_batch_compose
+from cmo_portal.composers.digests import digest_batch_compose
+from cmo_portal.composers.reminders import reminder_batch_compose
 from pathways.models.plan import (
     CareerPlan,
     PlanAction,

@@ -8,7 +8,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from cmo_portal.journey import dashboard_for
+from cmo_portal.home.dashboard import dashboard_for
 from mentors.selectors import mentor_dashboard
 from pathways.models.plan import (
     CareerPlan,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import cmo_portal.accounts.models
+import cmo_portal.time_zones
 
 
 class Migration(migrations.Migration):
@@ -169,7 +170,7 @@ class Migration(migrations.Migration):
                 (
                     "time_zone",
                     models.CharField(
-                        max_length=64, validators=[cmo_portal.accounts.models.validate_time_zone]
+                        max_length=64, validators=[cmo_portal.time_zones.validate_time_zone]
                     ),
                 ),
                 ("created_at", models.DateTimeField(auto_now_add=True)),

@@ -12,7 +12,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 
 from cmo_portal import clock
-from cmo_portal.accounts.time_zones import zone_label
+from cmo_portal.time_zones import zone_label
 
 register = template.Library()
 

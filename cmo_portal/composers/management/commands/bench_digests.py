@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cmo_portal import clock
 from cmo_portal.accounts.models import CareerStage, Profile, User
-from cmo_portal.notifications import digests, services
+from cmo_portal.composers import digests
 from cmo_portal.notifications.models import EmailLog, NotificationPreferences
 from pathways.models.curriculum import Pathway
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
@@ -44,9 +44,8 @@ class Command(BaseCommand):
         made = self._make_users(users, pathway)
         queued: list[int] = []
         real_broker = bool(settings.CELERY_BROKER_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
-        original = services.email_logs_send_after_commit
+        original = digests.email_logs_send_after_commit
         if not real_broker:  # count the send tasks instead of running them inline
-            services.email_logs_send_after_commit = queued.extend
             digests.email_logs_send_after_commit = queued.extend
         try:
             due = list(
@@ -72,7 +71,6 @@ class Command(BaseCommand):
                 )
             )
         finally:
-            services.email_logs_send_after_commit = original
             digests.email_logs_send_after_commit = original
             EmailLog.objects.filter(user__in=made).delete()
             User.objects.filter(pk__in=made).delete()

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import resolve
 
-from cmo_portal.navigation import navigation
+from cmo_portal.home.navigation import navigation
 from tests.conftest import client_for
 from tests.factories import (
     CareerPlanFactory,

@@ -2,20 +2,39 @@
 runs in it. It is kept in the session (set at sign-in and whenever the person changes
 it), so activating it costs no query. Before a person has a zone of their own (a visitor,
 or someone who has not filled in their profile), the zone the browser guessed
-(static/js/time-zone.js puts it in a cookie) stands in, and UTC when there is none."""
+(static/js/time-zone.js puts it in a cookie) stands in, and UTC when there is none.
+
+Part of the foundation: it knows the user only by attribute (`user.profile.time_zone`),
+so the outbox and every app above may read a person's zone."""
+
+from __future__ import annotations
 
 import zoneinfo
 from functools import cache
+from typing import TYPE_CHECKING
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
-from .models import User, time_zone_names
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 SESSION_KEY = "time_zone"
 # Written by static/js/time-zone.js; only ever a guess, checked against the zone list.
 GUESS_COOKIE = "guessed_time_zone"
 DEFAULT = "UTC"
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones this machine knows, sorted; computed once per process."""
+    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}))
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError("Choose a time zone from the list, for example Europe/London.")
 
 
 def is_time_zone(name: str | None) -> bool:
@@ -27,11 +46,14 @@ def _known() -> frozenset[str]:
     return frozenset(time_zone_names())
 
 
-def time_zone_of(user: User) -> str:
+def time_zone_of(user: AbstractBaseUser) -> str:
     """The person's time zone: their profile's, or UTC before they have a profile. Load
     the user with select_related("profile") to read it without a query."""
-    profile = getattr(user, "profile", None)
-    return profile.time_zone if profile is not None and profile.time_zone else DEFAULT
+    try:
+        name = user.profile.time_zone
+    except ObjectDoesNotExist:  # no profile yet
+        return DEFAULT
+    return name or DEFAULT
 
 
 def time_zone_remember(request: HttpRequest, name: str) -> None:

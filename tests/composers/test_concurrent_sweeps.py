@@ -9,8 +9,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
+from cmo_portal.composers.digests import digest_batch_compose
 from cmo_portal.notifications import services
-from cmo_portal.notifications.digests import digest_batch_compose
 from cmo_portal.notifications.models import EmailKind, EmailLog, NotificationPreferences
 from pathways.models.plan import CareerPlan
 from tests.conftest import needs_service

@@ -16,7 +16,18 @@ from django.db.models import F
 
 from assessments.models import TargetPathway
 from cmo_portal import clock
-from cmo_portal.accounts.time_zones import time_zone_of
+from cmo_portal.notifications import schedule
+from cmo_portal.notifications.emails import email_render
+from cmo_portal.notifications.models import (
+    DigestFrequency,
+    EmailKind,
+    EmailLog,
+    EmailStatus,
+    NotificationPreferences,
+)
+from cmo_portal.notifications.queue import email_logs_send_after_commit
+from cmo_portal.notifications.services import email_to_payload
+from cmo_portal.time_zones import time_zone_of
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
 from pathways.models.curriculum import Opportunity
 from pathways.models.plan import (
@@ -28,10 +39,7 @@ from pathways.models.plan import (
 )
 from pathways.selectors import plan_items_prefetch
 
-from . import schedule
-from .emails import email_render
-from .models import DigestFrequency, EmailKind, EmailLog, NotificationPreferences
-from .services import email_logs_send_after_commit, email_to_payload
+from . import queue
 
 BATCH_SIZE = 200
 # How far ahead "what is due next" and "deadlines coming up" look.
@@ -43,16 +51,13 @@ NEXT_ACTIONS = 3
 def digests_due_sweep(*, now: datetime.datetime | None = None) -> int:
     """Queue a batch task for every BATCH_SIZE users whose digest is due. Returns the
     number of users queued. Safe to run twice: a batch composes only what is still due."""
-    from .tasks import digest_batch_compose
-
     now = now or clock.now()
     ids = list(
         NotificationPreferences.objects.filter(next_digest_at__lte=now, user__is_active=True)
         .order_by("next_digest_at", "pk")
         .values_list("user_id", flat=True)
     )
-    for start in range(0, len(ids), BATCH_SIZE):
-        digest_batch_compose.delay(ids[start : start + BATCH_SIZE])
+    queue.batches_queue(queue.DIGEST_BATCH_COMPOSE, ids, size=BATCH_SIZE)
     return len(ids)
 
 
@@ -254,7 +259,7 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
         ids = list(
             EmailLog.objects.filter(
                 kind=EmailKind.DIGEST,
-                status="pending",
+                status=EmailStatus.PENDING,
                 user__in=[log.user_id for log in logs],
                 period_key__in={log.period_key for log in logs},
             ).values_list("pk", flat=True)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cmo_portal.accounts.services import DEMO_ACCOUNTS, demo_accounts_load
+from cmo_portal.demo.people import DEMO_ACCOUNTS, demo_accounts_load, demo_mentors_load
 
 
 class Command(BaseCommand):
@@ -19,9 +19,7 @@ class Command(BaseCommand):
                 "(ALLOW_DEMO_ACCOUNTS is off, as it always is in production)."
             )
         created = demo_accounts_load()
-        # The mentors app adds its demo mentors (the demo mentor's profile among them).
-        from mentors.demo import demo_mentors_load
-
+        # Then the demo mentors (the demo mentor account's mentor profile among them).
         mentors = demo_mentors_load()
         self.stdout.write("Demo accounts (development only; these passwords are public):")
         for account in DEMO_ACCOUNTS:

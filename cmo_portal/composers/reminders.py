@@ -22,7 +22,17 @@ from django.db.models import Max
 from assessments.models import RaterRole, RatingSet
 from cmo_portal import clock
 from cmo_portal.accounts.models import CareerStage
-from cmo_portal.accounts.time_zones import time_zone_of
+from cmo_portal.notifications import schedule
+from cmo_portal.notifications.emails import email_render
+from cmo_portal.notifications.models import (
+    EmailKind,
+    EmailLog,
+    EmailStatus,
+    NotificationPreferences,
+)
+from cmo_portal.notifications.queue import email_logs_send_after_commit
+from cmo_portal.notifications.services import email_to_payload
+from cmo_portal.time_zones import time_zone_of
 from mentors.models import REQUEST_EXPIRES_AFTER, Mentorship, MentorshipStatus
 from pathways.models.plan import (
     CareerPlan,
@@ -31,10 +41,7 @@ from pathways.models.plan import (
     PlanStatus,
 )
 
-from . import schedule
-from .emails import email_render
-from .models import EmailKind, EmailLog, NotificationPreferences
-from .services import email_logs_send_after_commit, email_to_payload
+from . import queue
 
 BATCH_SIZE = 200
 ACTION_DAYS_AHEAD = (7, 1)
@@ -62,16 +69,16 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def reminders_due_sweep(*, now: datetime.datetime | None = None) -> int:
-    from .tasks import reminder_batch_compose
-
+    """Queue a batch task for every BATCH_SIZE users whose daily reminder check is due.
+    Returns the number of users queued. Safe to run twice: a batch composes only what is
+    still due."""
     now = now or clock.now()
     ids = list(
         NotificationPreferences.objects.filter(next_reminders_at__lte=now, user__is_active=True)
         .order_by("next_reminders_at", "pk")
         .values_list("user_id", flat=True)
     )
-    for start in range(0, len(ids), BATCH_SIZE):
-        reminder_batch_compose.delay(ids[start : start + BATCH_SIZE])
+    queue.batches_queue(queue.REMINDER_BATCH_COMPOSE, ids, size=BATCH_SIZE)
     return len(ids)
 
 
@@ -181,7 +188,7 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
         NotificationPreferences.objects.bulk_update(due, ["next_reminders_at"])
         queued = list(
             EmailLog.objects.filter(
-                status="pending",
+                status=EmailStatus.PENDING,
                 user__in={log.user_id for log in logs},
                 kind__in={log.kind for log in logs},
                 period_key__in={log.period_key for log in logs},

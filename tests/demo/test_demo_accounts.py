@@ -3,8 +3,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from cmo_portal.accounts.models import Profile, User
-from cmo_portal.accounts.services import DEMO_ACCOUNTS
-from mentors.demo import DEMO_MENTORS
+from cmo_portal.demo.people import DEMO_ACCOUNTS, DEMO_MENTORS
 from mentors.models import MentorProfile
 
 pytestmark = pytest.mark.django_db

@@ -1,50 +1,13 @@
+"""The browser's side of the site's security: where it reports what the Content Security
+Policy (SECURE_CSP, settings/base.py) blocked."""
+
 import json
 import logging
 
 from allauth.core import ratelimit
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
-
-from cmo_portal.accounts.selectors import profile_of
-from cmo_portal.accounts.services import profile_onboarding_mark
-
-from .health import broker_status, database_status
-from .journey import dashboard_for
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """The front door for visitors; for a signed-in person, their journey (until it is
-    done) and their dashboard."""
-    if not request.user.is_authenticated:
-        return render(request, "home.html", {})
-    board = dashboard_for(request.user)
-    return render(request, "dashboard.html", {"board": board, "journey": board.journey})
-
-
-@login_required
-@require_POST
-def skip_mentor_step(request: HttpRequest) -> HttpResponse:
-    profile_onboarding_mark(profile=profile_of(request.user), flag="mentors_skipped")
-    messages.info(request, "Skipped for now. Mentor suggestions stay under Mentors.")
-    return redirect("home")
-
-
-@require_GET
-@never_cache
-def health(request: HttpRequest) -> JsonResponse:
-    """200 when every configured part answers, 503 otherwise; no secrets in the body."""
-    checks = {"database": database_status(), "broker": broker_status()}
-    healthy = not any(value.startswith("error") for value in checks.values())
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
-    )
-
+from django.views.decorators.http import require_POST
 
 csp_logger = logging.getLogger("cmo_portal.csp")
 # A report is a few hundred bytes; anything much larger is not one.

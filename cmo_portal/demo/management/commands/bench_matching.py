@@ -15,7 +15,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from assessments.selectors import results_for
+from cmo_portal.accounts.models import User
+from cmo_portal.demo.people import demo_physician_create
 from mentors import matching
+from mentors.models import MentorProfile, TeachableCompetency
+from mentors.selectors import candidates, excluded_mentor_ids, mentee_needs
+from pathways.models.curriculum import Competency, CompetencyDomain
 
 TIME_ZONE_OFFSETS = (-8, -6, -5, 0, 1, 5.5, 8, 9, 10)
 FORMATS = ("video", "in_person", "async")
@@ -80,13 +86,6 @@ class Command(BaseCommand):
     def _with_database(self, count: int, competencies: int, runs: int) -> None:
         if not settings.DEBUG and not getattr(settings, "TESTING", False):
             raise CommandError("--with-database writes rows: run it on a development database.")
-        from assessments.selectors import results_for
-        from cmo_portal.accounts.models import User
-        from mentors.models import MentorProfile, TeachableCompetency
-        from mentors.selectors import candidates, excluded_mentor_ids, mentee_needs
-        from pathways.models.curriculum import Competency, CompetencyDomain
-        from tests.factories import ProfileFactory
-
         try:
             with transaction.atomic():
                 domain = CompetencyDomain.objects.first() or CompetencyDomain.objects.create(
@@ -98,7 +97,7 @@ class Command(BaseCommand):
                     for i in range(max(0, missing))
                 )
                 competency_ids = list(Competency.objects.values_list("pk", flat=True))
-                physician = ProfileFactory().user
+                physician = demo_physician_create(email="bench-physician@example.com")
                 created = User.objects.bulk_create(
                     User(email=f"bench-mentor-{i}@example.com") for i in range(count)
                 )

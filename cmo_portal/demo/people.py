@@ -1,6 +1,9 @@
-"""Demo mentors for the embedded default, so a physician trying the site gets real
-suggestions: the demo mentor account (which can log in) and five more who cannot (their
-passwords are unusable), one of them still waiting for approval. Safe to run again."""
+"""The demo people of the embedded default, so someone trying the site can sign in and
+find real suggestions: the demo accounts (a physician, a mentor, a curriculum editor and
+a superuser, whose passwords are published), and the demo mentors, the demo mentor
+account and five more who cannot log in (their passwords are unusable), one of them still
+waiting for approval. Loading them is safe to run again; only the load_demo_accounts
+command does it, and it refuses where ALLOW_DEMO_ACCOUNTS is off (production)."""
 
 from dataclasses import dataclass, field
 
@@ -9,10 +12,138 @@ from django.db import transaction
 
 from cmo_portal.accounts.models import CareerStage, OrganisationType, User
 from cmo_portal.accounts.services import profile_save
+from mentors.models import ApplicationStatus, MentorProfile
+from mentors.services import mentor_profile_save
 from pathways.models.curriculum import Competency, Pathway, Setting
+from pathways.services.curriculum import curriculum_editor_group_sync
 
-from .models import ApplicationStatus, MentorProfile
-from .services import mentor_profile_save
+# The demo physician's profile, also that of a benchmark's physician.
+DEMO_PHYSICIAN_PROFILE = {
+    "full_name": "Dr Amara Okafor",
+    "career_stage": CareerStage.PRACTISING,
+    "specialty": "Internal medicine",
+    "years_since_residency": 7,
+    "current_role": "Hospitalist and quality committee chair",
+    "organisation_type": OrganisationType.HOSPITAL,
+    "country": "US",
+    "time_zone": "America/Chicago",
+}
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    label: str
+    email: str
+    password: str
+    is_staff: bool
+    is_superuser: bool
+    profile: dict
+    curriculum_editor: bool = False
+
+
+DEMO_ACCOUNTS = (
+    DemoAccount(
+        label="physician",
+        email="physician@example.com",
+        password="demo-physician-pass",  # noqa: S106 - development only, printed on purpose
+        is_staff=False,
+        is_superuser=False,
+        profile=DEMO_PHYSICIAN_PROFILE,
+    ),
+    DemoAccount(
+        label="mentor",
+        email="mentor@example.com",
+        password="demo-mentor-pass",  # noqa: S106
+        is_staff=False,
+        is_superuser=False,
+        profile={
+            "full_name": "Dr Daniel Reyes",
+            "intent": "mentor",
+            "career_stage": CareerStage.PHYSICIAN_LEADER,
+            "specialty": "Emergency medicine",
+            "years_since_residency": 19,
+            "current_role": "Chief Medical Officer",
+            "organisation_type": OrganisationType.DIGITAL_HEALTH,
+            "country": "US",
+            "time_zone": "America/New_York",
+        },
+    ),
+    DemoAccount(
+        label="curriculum editor",
+        email="editor@example.com",
+        password="demo-editor-pass",  # noqa: S106
+        is_staff=True,
+        is_superuser=False,
+        curriculum_editor=True,
+        profile={
+            "full_name": "Priya Natarajan",
+            "career_stage": CareerStage.PHYSICIAN_LEADER,
+            "specialty": "Paediatrics",
+            "years_since_residency": 12,
+            "current_role": "Director of physician leadership education",
+            "organisation_type": OrganisationType.ACADEMIC,
+            "country": "GB",
+            "time_zone": "Europe/London",
+        },
+    ),
+    DemoAccount(
+        label="superuser",
+        email="admin@example.com",
+        password="demo-admin-pass",  # noqa: S106
+        is_staff=True,
+        is_superuser=True,
+        profile={
+            "full_name": "Site Administrator",
+            "career_stage": CareerStage.PHYSICIAN_LEADER,
+            "specialty": "Anaesthesiology",
+            "years_since_residency": 15,
+            "current_role": "Operations",
+            "organisation_type": OrganisationType.OTHER,
+            "country": "GB",
+            "time_zone": "Europe/London",
+        },
+    ),
+)
+
+
+def _address_verified(user: User) -> None:
+    """The person's address, verified and primary, as if they had confirmed it."""
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def demo_physician_create(*, email: str) -> User:
+    """A physician with the demo physician's profile and a verified address, who cannot
+    log in (an unusable password): for a benchmark that needs one."""
+    user = User(email=email)
+    user.set_unusable_password()
+    user.save()
+    _address_verified(user)
+    profile_save(user=user, data=DEMO_PHYSICIAN_PROFILE)
+    return user
+
+
+@transaction.atomic
+def demo_accounts_load() -> set[str]:
+    """Create the demo accounts, or put them back as shipped: verified email, known
+    password, filled-in profile. Returns the emails of the accounts it created."""
+    created: set[str] = set()
+    for account in DEMO_ACCOUNTS:
+        user, was_created = User.objects.get_or_create(email=account.email)
+        if was_created:
+            created.add(account.email)
+        user.is_staff = account.is_staff
+        user.is_superuser = account.is_superuser
+        user.is_active = True
+        user.set_password(account.password)
+        user.save()
+        _address_verified(user)
+        profile_save(user=user, data=account.profile)
+        if account.curriculum_editor:
+            # The editor is staff with only the curriculum's permissions, not a superuser.
+            user.groups.add(curriculum_editor_group_sync())
+    return created
 
 
 @dataclass(frozen=True)
@@ -186,9 +317,7 @@ def demo_mentors_load() -> int:
         if created:
             user.set_unusable_password()
             user.save()
-            EmailAddress.objects.update_or_create(
-                user=user, email=demo.email, defaults={"verified": True, "primary": True}
-            )
+            _address_verified(user)
         if not hasattr(user, "profile"):
             profile_save(
                 user=user,
