@@ -7,6 +7,7 @@ task in any process (a web worker or a shell too, not only a Celery worker, whic
 them itself), each app's tasks module is imported when the registry is first read."""
 
 import os
+from typing import TypedDict
 
 from celery import Celery
 from django.db import OperationalError
@@ -21,7 +22,20 @@ app.autodiscover_tasks()
 # and time limits.
 
 
-def retries_for(*transient: type[Exception]) -> dict:
+class RetryOptions(TypedDict):
+    autoretry_for: tuple[type[BaseException], ...]
+    max_retries: int
+    retry_backoff: int
+    retry_backoff_max: int
+    retry_jitter: bool
+
+
+class AcknowledgementOptions(TypedDict):
+    acks_late: bool
+    reject_on_worker_lost: bool
+
+
+def retries_for(*transient: type[Exception]) -> RetryOptions:
     """Retries for what passes: a database briefly away (a restart, a fail-over) and the
     `transient` errors given. Three tries at most, 10 s, 20 s then 40 s apart (never more
     than a minute), with jitter."""
@@ -36,7 +50,7 @@ def retries_for(*transient: type[Exception]) -> dict:
 
 # For a task that is safe to run twice: acknowledged once it has run, and put back in
 # the broker when its worker died, so what a worker did not finish runs again.
-RUN_AGAIN_IF_CUT_OFF = {"acks_late": True, "reject_on_worker_lost": True}
+RUN_AGAIN_IF_CUT_OFF = AcknowledgementOptions(acks_late=True, reject_on_worker_lost=True)
 
 
 @app.on_after_finalize.connect
