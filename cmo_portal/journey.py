@@ -19,7 +19,7 @@ from assessments.models import NeedsAssessment
 from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus
-from mentors.selectors import latest_comments_for_mentee
+from mentors.selectors.feedback import latest_comments_for_mentee
 from pathways.models.curriculum import Opportunity
 from pathways.models.plan import (
     CareerPlan,

@@ -12,7 +12,7 @@ from cmo_portal.accounts.services import profile_save
 from pathways.models.curriculum import Competency, Pathway, Setting
 
 from .models import ApplicationStatus, MentorProfile
-from .services import mentor_profile_save
+from .services.profiles import mentor_profile_save
 
 
 @dataclass(frozen=True)

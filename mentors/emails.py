@@ -69,7 +69,7 @@ def mentorship_event_queue(mentorship: Mentorship, event: str) -> None:
     if event == "expired":
         if mentorship.status != MentorshipStatus.EXPIRED:
             return
-        from .selectors import next_suggestion
+        from .selectors.suggestions import next_suggestion
 
         context["next"] = next_suggestion(mentee)
     # Each event happens at most once to a mentorship (one question, one answer).

@@ -6,6 +6,6 @@ from celery import shared_task
 @shared_task
 def mentorship_requests_expire() -> int:
     """Periodic (see CELERY_BEAT_SCHEDULE): expire requests unanswered for three days."""
-    from .services import mentorship_requests_expire as expire
+    from .services.mentorships import mentorship_requests_expire as expire
 
     return expire()

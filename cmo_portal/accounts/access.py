@@ -75,7 +75,7 @@ def user_can_view_data_of(viewer: User, owner: User, *, what: DataKind) -> bool:
     if viewer.pk == owner.pk:
         return True
     if what in MENTORSHIP_GRANTS:
-        from mentors.selectors import is_active_mentor_of
+        from mentors.selectors.mentorships import is_active_mentor_of
 
         if is_active_mentor_of(viewer, owner):
             return True

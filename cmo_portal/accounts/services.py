@@ -267,7 +267,7 @@ def account_delete(*, user_id: int) -> bool:
         raise ValidationError(LAST_SUPERUSER_REFUSAL)
     # The mentors app sits above accounts; its one rule for a departing mentor is
     # imported here, where the deletion happens.
-    from mentors.services import mentorships_close_for_deleted_mentor
+    from mentors.services.mentorships import mentorships_close_for_deleted_mentor
 
     mentorships_close_for_deleted_mentor(mentor_user=user, now=clock.now())
     terms = _mentions_of(user)

@@ -1,105 +1,31 @@
-"""Reads for mentors, with their access checks. Every page's reads run a fixed number of
-queries, whatever the number of mentors, mentees or comments."""
+"""Reads for suggestions: the physician's needs and the candidate mentors as plain values
+for the matching rule (mentors/matching.py), and its ranked, explained result."""
 
 import datetime
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import F, Max, Prefetch, Q, QuerySet
-from django.http import Http404
+from django.db.models import Q
 
 from assessments.selectors import Results, results_for
 from cmo_portal import clock
-from cmo_portal.accounts.access import user_can_view_data_of
-from cmo_portal.accounts.models import DataKind, User
-from pathways.models.curriculum import Pathway, Setting
-from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
-from pathways.selectors import plan_items_prefetch
-
-from . import matching
-from .models import (
+from cmo_portal.accounts.models import User
+from mentors import matching
+from mentors.models import (
     DECLINE_COOL_OFF,
     MentorProfile,
     Mentorship,
     MentorshipStatus,
-    PlanComment,
-    PlanReview,
     TeachableCompetency,
 )
+from mentors.selectors.profiles import mentor_profiles_with_details
+from pathways.models.curriculum import Pathway, Setting
 
 # How many of the physician's largest gaps the matching looks at.
 TOP_GAPS = 5
 # The order of MentorProfile's offers_video, offers_in_person, offers_async flags.
 FORMAT_CODES = ("video", "in_person", "async")
-
-
-def is_active_mentor_of(viewer: User, owner: User) -> bool:
-    return Mentorship.objects.active().filter(mentee=owner, mentor__user=viewer).exists()
-
-
-def active_mentorship(*, mentor_user: User, mentee: User) -> Mentorship | None:
-    return (
-        Mentorship.objects.active()
-        .select_related("mentor__user__profile", "mentee__profile")
-        .filter(mentee=mentee, mentor__user=mentor_user)
-        .first()
-    )
-
-
-def mentor_profile_of(user: User) -> MentorProfile | None:
-    return MentorProfile.objects.filter(user=user).first() if user.is_authenticated else None
-
-
-# --- The directory ---------------------------------------------------------------------
-
-
-def _with_details(profiles: QuerySet[MentorProfile]) -> QuerySet[MentorProfile]:
-    return profiles.select_related("user__profile").prefetch_related(
-        "settings_known",
-        "pathways_known",
-        Prefetch("teaches", queryset=TeachableCompetency.objects.select_related("competency")),
-    )
-
-
-def mentor_directory(
-    *, setting=None, pathway=None, competency=None, with_room: bool = False, q: str = ""
-) -> QuerySet[MentorProfile]:
-    """Approved mentors, each with `active_count`, filtered; ordered by name."""
-    mentors = MentorProfile.objects.approved().with_load()
-    if setting is not None:
-        mentors = mentors.filter(settings_known=setting)
-    if pathway is not None:
-        mentors = mentors.filter(pathways_known=pathway)
-    if competency is not None:
-        mentors = mentors.filter(teaches__competency=competency)
-    if with_room:
-        mentors = mentors.filter(accepting_requests=True, active_count__lt=F("capacity"))
-    if q:
-        mentors = mentors.filter(
-            Q(user__profile__full_name__icontains=q)
-            | Q(headline__icontains=q)
-            | Q(current_role__icontains=q)
-        )
-    # The mentee count groups the query, and Django drops Meta.ordering on a grouped
-    # query: order explicitly so pages never repeat or skip a mentor.
-    return _with_details(mentors.distinct()).order_by("user__profile__full_name", "pk")
-
-
-def mentor_get_for_viewer(*, viewer: User, pk: int) -> MentorProfile:
-    """An approved mentor's page is seen by any signed-in user; one that is not listed (an
-    application not approved, a deactivated account) is the mentor's own data, seen by its
-    author and, through the access rule, support. Staff review applications in the admin."""
-    mentor = _with_details(MentorProfile.objects.with_load()).filter(pk=pk).first()
-    listed = mentor is not None and mentor.is_approved and mentor.user.is_active
-    if mentor is None or not (
-        listed or user_can_view_data_of(viewer, mentor.user, what=DataKind.MENTOR_PROFILE)
-    ):
-        raise Http404("No such mentor.")
-    return mentor
-
-
-# --- Suggestions -----------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1024)
@@ -247,7 +173,7 @@ def mentor_suggestions(
     exclude = excluded_mentor_ids(mentee)
     pool = candidates(needs=needs, mentee=mentee, exclude=exclude)
     matches = matching.rank(needs, pool, exclude=frozenset(exclude), limit=limit)
-    profiles = _with_details(MentorProfile.objects.with_load()).in_bulk(
+    profiles = mentor_profiles_with_details(MentorProfile.objects.with_load()).in_bulk(
         [m.mentor_id for m in matches]
     )
     setting_names = dict(Setting.objects.filter(pk__in=needs.setting_ids).values_list("pk", "name"))
@@ -275,142 +201,3 @@ def next_suggestion(mentee: User) -> Suggestion | None:
     """The best mentor to ask next, for the email that says a request expired."""
     suggestions = mentor_suggestions(mentee=mentee, limit=1)
     return suggestions.items[0] if suggestions.items else None
-
-
-# --- Mentorships -----------------------------------------------------------------------
-
-
-def mentorship_get_for_participant(*, user: User, pk: int) -> Mentorship:
-    """The mentorship, for its mentee, its mentor or, through the access rule, support
-    (the mentorship is the mentee's data); 404 for anyone else."""
-    mentorship = (
-        Mentorship.objects.select_related("mentee__profile", "mentor__user__profile", "ended_by")
-        .prefetch_related(
-            Prefetch(
-                "goals", queryset=PlanGoal.objects.not_removed().select_related("plan__pathway")
-            )
-        )
-        .filter(pk=pk)
-        .first()
-    )
-    if mentorship is None or not (
-        mentorship.involves(user)
-        or user_can_view_data_of(user, mentorship.mentee, what=DataKind.MENTORSHIP)
-    ):
-        raise Http404("No such mentorship.")
-    return mentorship
-
-
-def mentorship_plans_for_viewer(*, mentorship: Mentorship, viewer: User) -> list[CareerPlan]:
-    """The mentee's plans as listed on the mentorship's page: for its mentor while it is
-    active, or support; the mentee finds their own plans on their dashboard."""
-    if not mentorship.is_active or viewer.pk == mentorship.mentee_id:
-        return []
-    if not user_can_view_data_of(viewer, mentorship.mentee, what=DataKind.PLAN):
-        return []
-    return list(mentorship.mentee.career_plans.select_related("pathway"))
-
-
-def mentorships_of_mentee(mentee: User) -> list[Mentorship]:
-    return list(Mentorship.objects.filter(mentee=mentee).select_related("mentor__user__profile"))
-
-
-@dataclass
-class MenteeRow:
-    mentorship: Mentorship
-    plans: list[CareerPlan]
-    changed_plans: list[CareerPlan]
-
-
-@dataclass
-class MentorDashboard:
-    profile: MentorProfile
-    pending: list[Mentorship]
-    mentees: list[MenteeRow]
-    to_review: list[CareerPlan]
-    past: list[Mentorship]
-
-
-def mentor_dashboard(profile: MentorProfile) -> MentorDashboard:
-    """The mentor's mentees with their plans and progress, the requests waiting, and the
-    plans changed since this mentor last reviewed them (or never reviewed)."""
-    mentorships = list(Mentorship.objects.filter(mentor=profile).select_related("mentee__profile"))
-    pending = [m for m in mentorships if m.is_open]
-    active = [m for m in mentorships if m.is_active]
-    past = [m for m in mentorships if not m.is_open and not m.is_active][:20]
-    plans = list(
-        CareerPlan.objects.filter(owner__in=[m.mentee_id for m in active])
-        .select_related("pathway")
-        .annotate(
-            last_change=Max("changes__at"),
-            last_review=Max("reviews__created_at", filter=Q(reviews__mentorship__mentor=profile)),
-        )
-        .prefetch_related(
-            plan_items_prefetch(
-                actions=PlanAction.objects.only("pk", "goal_id", "status", "removed_at")
-            )
-        )
-    )
-    by_owner: dict[int, list[CareerPlan]] = {}
-    for plan in plans:
-        plan.changed = plan.last_review is None or (
-            plan.last_change is not None and plan.last_change > plan.last_review
-        )
-        by_owner.setdefault(plan.owner_id, []).append(plan)
-    rows = [
-        MenteeRow(
-            mentorship=m,
-            plans=by_owner.get(m.mentee_id, []),
-            changed_plans=[p for p in by_owner.get(m.mentee_id, []) if p.changed],
-        )
-        for m in active
-    ]
-    return MentorDashboard(
-        profile=profile,
-        pending=pending,
-        mentees=rows,
-        to_review=[p for row in rows for p in row.changed_plans],
-        past=past,
-    )
-
-
-# --- Feedback on a plan ----------------------------------------------------------------
-
-
-@dataclass
-class PlanFeedback:
-    comments: list[PlanComment]
-    reviews: list[PlanReview]
-    by_goal: dict[int, list[PlanComment]]
-    by_action: dict[int, list[PlanComment]]
-    on_plan: list[PlanComment]
-
-
-def plan_feedback(plan: CareerPlan) -> PlanFeedback:
-    """The comments and reviews on a plan, in two queries, grouped by where they sit."""
-    comments = list(
-        PlanComment.objects.filter(plan=plan).select_related("author__profile", "goal", "action")
-    )
-    reviews = list(
-        PlanReview.objects.filter(plan=plan).select_related("mentorship__mentor__user__profile")
-    )
-    by_goal: dict[int, list[PlanComment]] = {}
-    by_action: dict[int, list[PlanComment]] = {}
-    on_plan = []
-    for comment in comments:
-        if comment.action_id:
-            by_action.setdefault(comment.action_id, []).append(comment)
-        elif comment.goal_id:
-            by_goal.setdefault(comment.goal_id, []).append(comment)
-        else:
-            on_plan.append(comment)
-    return PlanFeedback(comments, reviews, by_goal, by_action, on_plan)
-
-
-def latest_comments_for_mentee(mentee: User, *, limit: int = 5) -> list[PlanComment]:
-    return list(
-        PlanComment.objects.filter(plan__owner=mentee)
-        .exclude(author=mentee)
-        .select_related("author__profile", "plan__pathway", "goal", "action")
-        .order_by("-created_at")[:limit]
-    )

@@ -83,7 +83,7 @@ class Command(BaseCommand):
         from assessments.selectors import results_for
         from cmo_portal.accounts.models import User
         from mentors.models import MentorProfile, TeachableCompetency
-        from mentors.selectors import candidates, excluded_mentor_ids, mentee_needs
+        from mentors.selectors.suggestions import candidates, excluded_mentor_ids, mentee_needs
         from pathways.models.curriculum import Competency, CompetencyDomain
         from tests.factories import ProfileFactory
 
