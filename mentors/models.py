@@ -147,8 +147,7 @@ class MentorProfile(models.Model):
 
     @property
     def display_name(self) -> str:
-        profile = getattr(self.user, "profile", None)
-        return profile.full_name if profile else self.user.email
+        return self.user.get_full_name()
 
     @property
     def is_approved(self) -> bool:

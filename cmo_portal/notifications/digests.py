@@ -87,11 +87,6 @@ class Digest:
         )
 
 
-def _name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.full_name if profile else user.email
-
-
 class BatchData:
     """Everything the digests of one batch need, read in a fixed number of queries."""
 
@@ -273,7 +268,7 @@ def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime
         to=user.email,
         context={
             "digest": digest,
-            "recipient_name": _name(user),
+            "recipient_name": user.get_full_name(),
             "monthly": prefs.digest_frequency == DigestFrequency.MONTHLY,
         },
         user_id=user.pk,

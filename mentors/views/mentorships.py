@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmo_portal.accounts.models import User
+from cmo_portal.accounts.models import User, name_or_former
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import ALREADY_SENT, already_sent
 from mentors.forms import AnswerForm, MentorshipRequestForm, QuestionForm, ReasonForm
@@ -230,7 +230,7 @@ def _decline_page(mentorship, user, form) -> dict:
 
 
 def _withdraw_page(mentorship, user, form) -> dict:
-    mentor = mentorship.mentor.display_name if mentorship.mentor else "The mentor"
+    mentor = name_or_former(mentorship.mentor, former="The mentor")
     return {
         "title": "Withdraw your request?",
         "eyebrow": "Request for mentoring",
@@ -247,7 +247,7 @@ def _withdraw_page(mentorship, user, form) -> dict:
 
 def _end_page(mentorship, user, form) -> dict:
     mentee = mentorship.mentee.get_full_name()
-    mentor = mentorship.mentor.display_name if mentorship.mentor else "your mentor"
+    mentor = name_or_former(mentorship.mentor, former="your mentor")
     if _is_mentor(mentorship, user):
         who = [
             f"You stop seeing {mentee}'s career plans and results, and can no longer "
