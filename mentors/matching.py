@@ -25,6 +25,8 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .models import DECLINE_COOL_OFF
+
 GAP_POINTS = 60
 SETTING_POINTS = 10
 PATHWAY_POINTS = 10
@@ -38,8 +40,8 @@ RULES_IN_WORDS = (
     "Knowing the setting of your target pathway and knowing the pathway itself add 10 points each.",
     "Being close to your time zone adds up to 10 points, a way of meeting you can use 5, "
     "and having places free up to 5.",
-    "Mentors with no free places, mentors you have already asked, and mentors who "
-    "declined or did not answer you in the last 90 days are not suggested.",
+    "Mentors with no free places, mentors you have already asked, and mentors who declined "
+    f"or did not answer you in the last {DECLINE_COOL_OFF.days} days are not suggested.",
 )
 
 

@@ -238,6 +238,18 @@ class MentorshipQuerySet(models.QuerySet):
     def overdue(self, now: datetime.datetime) -> "MentorshipQuerySet":
         return self.filter(status=MentorshipStatus.REQUESTED, expires_at__lte=now)
 
+    def declined_within_cool_off(self, now: datetime.datetime) -> "MentorshipQuerySet":
+        """Declined less than DECLINE_COOL_OFF ago: the physician may not ask that mentor
+        again yet, and is not offered them."""
+        return self.filter(
+            status=MentorshipStatus.DECLINED, responded_at__gte=now - DECLINE_COOL_OFF
+        )
+
+    def expired_within_cool_off(self, now: datetime.datetime) -> "MentorshipQuerySet":
+        """Left to expire less than DECLINE_COOL_OFF ago: the physician is not offered
+        that mentor again yet (asking them directly is allowed)."""
+        return self.filter(status=MentorshipStatus.EXPIRED, expires_at__gte=now - DECLINE_COOL_OFF)
+
 
 class Mentorship(models.Model):
     """A physician's request to a mentor, and the mentorship it becomes.
@@ -301,6 +313,13 @@ class Mentorship(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MentorshipStatus.ACTIVE
+
+    @property
+    def may_ask_again_from(self) -> datetime.datetime | None:
+        """After a decline: when the cool-off ends and the physician may ask again."""
+        if self.status != MentorshipStatus.DECLINED or self.responded_at is None:
+            return None
+        return self.responded_at + DECLINE_COOL_OFF
 
     @property
     def mentor_user_id(self) -> int | None:

@@ -6,17 +6,13 @@ import zoneinfo
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.db.models import Q
-
 from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from mentors import matching
 from mentors.models import (
-    DECLINE_COOL_OFF,
     MentorProfile,
     Mentorship,
-    MentorshipStatus,
     TeachableCompetency,
 )
 from mentors.selectors.profiles import mentor_profiles_with_details
@@ -48,16 +44,11 @@ def excluded_mentor_ids(mentee: User, *, now: datetime.datetime | None = None) -
     """Mentors the physician is not offered: those asked already (open or active) and
     those who declined, or let a request expire, within the cool-off."""
     now = now or clock.now()
-    return set(
-        Mentorship.objects.filter(mentee=mentee)
-        .filter(
-            Q(status__in=(MentorshipStatus.REQUESTED, MentorshipStatus.NEEDS_INFO))
-            | Q(status=MentorshipStatus.ACTIVE)
-            | Q(status=MentorshipStatus.DECLINED, responded_at__gte=now - DECLINE_COOL_OFF)
-            | Q(status=MentorshipStatus.EXPIRED, expires_at__gte=now - DECLINE_COOL_OFF)
-        )
-        .values_list("mentor_id", flat=True)
+    mine = Mentorship.objects.filter(mentee=mentee)
+    excluded = (
+        mine.current() | mine.declined_within_cool_off(now) | mine.expired_within_cool_off(now)
     )
+    return set(excluded.values_list("mentor_id", flat=True))
 
 
 @dataclass

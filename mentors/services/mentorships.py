@@ -11,7 +11,6 @@ from cmo_portal import clock
 from cmo_portal.accounts.models import MENTOR_DELETED_REASON, User
 from mentors import emails
 from mentors.models import (
-    DECLINE_COOL_OFF,
     MAX_OPEN_REQUESTS,
     OPEN_STATUSES,
     REQUEST_EXPIRES_AFTER,
@@ -59,11 +58,9 @@ def mentorship_request_create(
         raise ValidationError(
             f"You already have a request or a mentorship with {mentor.display_name}."
         )
-    declined = mine.filter(
-        mentor=mentor, status=MentorshipStatus.DECLINED, responded_at__gte=now - DECLINE_COOL_OFF
-    ).first()
+    declined = mine.filter(mentor=mentor).declined_within_cool_off(now).first()
     if declined is not None:
-        again = (declined.responded_at + DECLINE_COOL_OFF).date()
+        again = declined.may_ask_again_from.date()
         raise ValidationError(
             f"{mentor.display_name} declined your last request. You can ask again from "
             f"{again:%-d %B %Y}."

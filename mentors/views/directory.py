@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cmo_portal import clock
 from mentors import matching
 from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
-from mentors.models import DECLINE_COOL_OFF, MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
+from mentors.models import MAX_OPEN_REQUESTS, Mentorship
 from mentors.selectors.profiles import mentor_directory, mentor_get_for_viewer, mentor_profile_of
 from mentors.selectors.suggestions import mentor_suggestions
 from mentors.services.profiles import mentor_profile_save, mentor_requests_pause
@@ -45,14 +45,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     mentor = mentor_get_for_viewer(viewer=request.user, pk=pk)
     mine = Mentorship.objects.filter(mentee=request.user, mentor=mentor)
-    declined = (
-        mine.filter(
-            status=MentorshipStatus.DECLINED,
-            responded_at__gte=clock.now() - DECLINE_COOL_OFF,
-        )
-        .order_by("-responded_at")
-        .first()
-    )
+    declined = mine.declined_within_cool_off(clock.now()).order_by("-responded_at").first()
     return render(
         request,
         "mentors/detail.html",
@@ -60,7 +53,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mentor": mentor,
             "current": mine.current().first(),
             # The page says when a physician who was declined may ask again.
-            "declined_until": declined.responded_at + DECLINE_COOL_OFF if declined else None,
+            "declined_until": declined.may_ask_again_from if declined else None,
             "is_self": mentor.user_id == request.user.pk,
         },
     )
