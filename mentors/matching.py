@@ -25,7 +25,7 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .models import DECLINE_COOL_OFF
+from .models import DECLINE_COOL_OFF, MeetingFormat
 
 GAP_POINTS = 60
 SETTING_POINTS = 10
@@ -169,9 +169,6 @@ def _hours(hours: float) -> str:
     return f"{whole} hour{'s' if whole != 1 else ''} apart"
 
 
-FORMAT_WORDS = {"video": "video calls", "in_person": "meeting in person", "async": "messages"}
-
-
 def explain(
     match: Match,
     *,
@@ -202,7 +199,8 @@ def explain(
     if match.hours_apart is not None:
         reasons.append(_hours(match.hours_apart))
     if match.formats:
-        reasons.append(f"offers {_listing([FORMAT_WORDS[f] for f in sorted(match.formats)])}")
+        words = [f.label for f in MeetingFormat if f.value in match.formats]
+        reasons.append(f"meets by {_listing(words)}")
     reasons.append(
         f"{match.free_places} of {match.capacity} place{'s' if match.capacity != 1 else ''} free"
     )

@@ -2,6 +2,8 @@
 physician and a mentor, and what mentors leave on a mentee's plan (comments, reviews)."""
 
 import datetime
+import functools
+import operator
 
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
@@ -34,6 +36,21 @@ def validate_languages(value) -> None:
     known = {code for code, _ in LANGUAGE_CHOICES}
     if not isinstance(value, list) or not value or any(code not in known for code in value):
         raise ValidationError("Choose at least one language from the list.")
+
+
+class MeetingFormat(models.TextChoices):
+    """The ways a mentor meets mentees: the one definition of their codes and words. Each
+    is a flag on the mentor profile (`field_name`). The needs assessment asks the
+    physician for the same codes (assessments.models.MentoringFormat), so the matching can
+    compare the two."""
+
+    VIDEO = "video", "video call"
+    IN_PERSON = "in_person", "in person"
+    ASYNC = "async", "asynchronous (messages, documents)"
+
+    @property
+    def field_name(self) -> str:
+        return f"offers_{self.value}"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -91,9 +108,9 @@ class MentorProfile(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
     )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
-    offers_video = models.BooleanField("video call", default=True)
-    offers_in_person = models.BooleanField("in person", default=False)
-    offers_async = models.BooleanField("asynchronous (messages, documents)", default=False)
+    offers_video = models.BooleanField(MeetingFormat.VIDEO.label, default=True)
+    offers_in_person = models.BooleanField(MeetingFormat.IN_PERSON.label, default=False)
+    offers_async = models.BooleanField(MeetingFormat.ASYNC.label, default=False)
     languages = models.JSONField(default=list, validators=[validate_languages])
     accepting_requests = models.BooleanField(
         default=True,
@@ -127,9 +144,9 @@ class MentorProfile(models.Model):
                 name="mentor_capacity_in_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(offers_video=True)
-                | models.Q(offers_in_person=True)
-                | models.Q(offers_async=True),
+                condition=functools.reduce(
+                    operator.or_, (models.Q(**{f.field_name: True}) for f in MeetingFormat)
+                ),
                 name="mentor_offers_a_format",
             ),
         ]
@@ -142,7 +159,7 @@ class MentorProfile(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if not (self.offers_video or self.offers_in_person or self.offers_async):
+        if not self.format_codes:
             raise ValidationError("Choose at least one way of meeting your mentees.")
 
     @property
@@ -155,27 +172,12 @@ class MentorProfile(models.Model):
 
     @property
     def formats(self) -> list[str]:
-        return [
-            label
-            for offered, label in (
-                (self.offers_video, "video call"),
-                (self.offers_in_person, "in person"),
-                (self.offers_async, "asynchronous"),
-            )
-            if offered
-        ]
+        """The ways this mentor meets mentees, in words."""
+        return [f.label for f in MeetingFormat if getattr(self, f.field_name)]
 
     @property
     def format_codes(self) -> frozenset[str]:
-        return frozenset(
-            code
-            for offered, code in (
-                (self.offers_video, "video"),
-                (self.offers_in_person, "in_person"),
-                (self.offers_async, "async"),
-            )
-            if offered
-        )
+        return frozenset(f.value for f in MeetingFormat if getattr(self, f.field_name))
 
     @property
     def language_names(self) -> list[str]:

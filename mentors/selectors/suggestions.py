@@ -11,6 +11,7 @@ from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from mentors import matching
 from mentors.models import (
+    MeetingFormat,
     MentorProfile,
     Mentorship,
     TeachableCompetency,
@@ -20,8 +21,6 @@ from pathways.models.curriculum import Pathway, Setting
 
 # How many of the physician's largest gaps the matching looks at.
 TOP_GAPS = 5
-# The order of MentorProfile's offers_video, offers_in_person, offers_async flags.
-FORMAT_CODES = ("video", "in_person", "async")
 
 
 @lru_cache(maxsize=1024)
@@ -99,11 +98,9 @@ def candidates(
         .values_list(
             "pk",
             "time_zone",
-            "offers_video",
-            "offers_in_person",
-            "offers_async",
             "active_count",
             "capacity",
+            *(f.field_name for f in MeetingFormat),
         )
     )
     ids = [row[0] for row in rows]
@@ -133,8 +130,8 @@ def candidates(
     # A few dozen time zones and seven mixes of formats serve thousands of mentors.
     offsets = {tz: utc_offset_hours(tz, now) for tz in {row[1] for row in rows}}
     formats = {
-        flags: frozenset(code for on, code in zip(flags, FORMAT_CODES, strict=True) if on)
-        for flags in {row[2:5] for row in rows}
+        flags: frozenset(f.value for on, f in zip(flags, MeetingFormat, strict=True) if on)
+        for flags in {row[4:] for row in rows}
     }
     return [
         matching.Candidate(
@@ -143,11 +140,11 @@ def candidates(
             setting_ids=frozenset(known_settings[pk]),
             pathway_ids=frozenset(known_pathways[pk]),
             utc_offset_hours=offsets[time_zone],
-            formats=formats[(video, in_person, asynch)],
+            formats=formats[tuple(flags)],
             active=active,
             capacity=capacity,
         )
-        for pk, time_zone, video, in_person, asynch, active, capacity in rows
+        for pk, time_zone, active, capacity, *flags in rows
     ]
 
 
