@@ -19,7 +19,7 @@ from assessments.models import NeedsAssessment
 from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus
-from mentors.selectors.feedback import latest_comments_for_mentee
+from mentors.selectors.feedback import latest_comments_for_mentee, plans_to_review
 from pathways.models.curriculum import Opportunity
 from pathways.models.plan import (
     CareerPlan,
@@ -257,10 +257,6 @@ def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboar
                 counts["pending"] += 1
             elif status == MentorshipStatus.ACTIVE:
                 counts["active"] += 1
-        counts["to_review"] = CareerPlan.objects.filter(
-            owner__mentorships__mentor=mentor_profile,
-            owner__mentorships__status=MentorshipStatus.ACTIVE,
-            status=PlanStatus.WAITING_FOR_REVIEW,
-        ).count()
+        counts["to_review"] = len(plans_to_review([user.pk]).get(user.pk, []))
         board.mentor_counts = counts
     return board

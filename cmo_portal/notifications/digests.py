@@ -18,6 +18,7 @@ from assessments.models import TargetPathway
 from cmo_portal import clock
 from cmo_portal.accounts.time_zones import time_zone_of
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
+from mentors.selectors.feedback import plans_to_review
 from pathways.models.curriculum import Opportunity
 from pathways.models.plan import (
     CareerPlan,
@@ -157,6 +158,7 @@ class BatchData:
             plan__owner__in=mentee_ids, at__gte=oldest
         ).values_list("plan_id", "at"):
             self.change_times[plan_id].append(at)
+        self.plans_to_review = plans_to_review(list(self.mentor_profiles))
 
 
 def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) -> Digest:
@@ -202,8 +204,7 @@ def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) 
                 plan.changes_since = sum(at >= since for at in data.change_times[plan.pk])
                 if plan.changes_since:
                     digest.mentee_activity.append((mentorship, plan))
-                if plan.status == PlanStatus.WAITING_FOR_REVIEW:
-                    digest.plans_to_review.append((mentorship, plan))
+        digest.plans_to_review = data.plans_to_review.get(user_id, [])
     return digest
 
 

@@ -9,6 +9,7 @@ from django.http import Http404
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
 from mentors.models import MentorProfile, Mentorship
+from mentors.selectors.feedback import plan_needs_review
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from pathways.selectors import plan_items_prefetch
 
@@ -99,9 +100,7 @@ def mentor_dashboard(profile: MentorProfile) -> MentorDashboard:
     )
     by_owner: dict[int, list[CareerPlan]] = {}
     for plan in plans:
-        plan.changed = plan.last_review is None or (
-            plan.last_change is not None and plan.last_change > plan.last_review
-        )
+        plan.changed = plan_needs_review(last_change=plan.last_change, last_review=plan.last_review)
         by_owner.setdefault(plan.owner_id, []).append(plan)
     rows = [
         MenteeRow(
