@@ -11,7 +11,6 @@ from django.utils import timezone
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
 from mentors.models import MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
-from mentors.services.feedback import plan_comment_add, plan_review_submit
 from mentors.services.mentorships import (
     mentorship_accept,
     mentorship_answer,
@@ -22,7 +21,7 @@ from mentors.services.mentorships import (
     mentorship_requests_expire,
     mentorship_withdraw,
 )
-from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
+from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,
@@ -31,17 +30,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def send(django_capture_on_commit_callbacks):
-    """Run a service and the work it queued for after the commit (the emails)."""
-
-    def run(function, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(**kwargs)
-
-    return run
 
 
 @pytest.fixture
@@ -305,41 +293,6 @@ def test_a_request_answered_before_the_sweep_does_not_expire(physician, cmo, sen
     assert mentorship_requests_expire(now=later) == 0
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.ACTIVE
-
-
-@pytest.mark.parametrize(
-    ("status", "outcome", "expected"),
-    [
-        (PlanStatus.WAITING_FOR_REVIEW, "approved", PlanStatus.ACTIVE),
-        (PlanStatus.IN_REVIEW, "changes", PlanStatus.DRAFT),
-        (PlanStatus.WAITING_FOR_REVIEW, "noted", PlanStatus.WAITING_FOR_REVIEW),
-        (PlanStatus.COMPLETE, "approved", PlanStatus.COMPLETE),
-    ],
-)
-def test_a_review_moves_the_plan_as_far_as_its_status_allows(
-    physician, active_mentor, send, status, outcome, expected
-):
-    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(), status=status)
-    review = send(
-        plan_review_submit,
-        plan=plan,
-        user=active_mentor,
-        outcome=outcome,
-        summary="Clear goals; add a finance course.",
-    )
-    plan.refresh_from_db()
-    assert plan.status == expected
-    assert review.mentorship.mentor.user == active_mentor
-    assert mail.outbox[-1].to == [physician.email]
-
-
-def test_only_an_active_mentor_reviews_or_comments(physician, mentor, send):
-    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
-    with pytest.raises(PermissionDenied):
-        send(plan_review_submit, plan=plan, user=mentor, outcome="noted", summary="Hi")
-    with pytest.raises(PermissionDenied):
-        send(plan_comment_add, plan=plan, author=mentor, body="Hi")
-    assert not plan.reviews.exists() and not plan.comments.exists()
 
 
 def test_withdrawing_tells_the_mentor_there_is_nothing_to_answer(physician, cmo, send):
