@@ -12,8 +12,10 @@ from mentors.models import (
 from tests.conftest import client_for, page_text
 from tests.factories import (
     CompetencyFactory,
+    MentorProfileFactory,
     PathwayFactory,
     SettingFactory,
+    UserFactory,
     make_scale,
 )
 from tests.mentors.conftest import fill, make_mentor
@@ -317,3 +319,10 @@ def test_a_tampered_pause_changes_nothing(active_mentor):
     )
     assert response.status_code == 302
     assert MentorProfile.objects.get(user=active_mentor).accepting_requests
+
+
+def test_a_mentor_is_named_as_the_site_names_anyone_the_email_until_there_is_a_name(db):
+    named = make_mentor("Dr Noor Named")
+    assert named.display_name == named.user.get_full_name() == "Dr Noor Named"
+    unnamed = MentorProfileFactory(user=UserFactory())
+    assert unnamed.display_name == unnamed.user.get_full_name() == unnamed.user.email
