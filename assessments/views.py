@@ -12,7 +12,7 @@ from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
-from mentors.selectors import active_mentorship
+from mentors.selectors.mentorships import active_mentorship
 from pathways.models.curriculum import ProficiencyLevel
 from pathways.models.plan import CareerPlan
 

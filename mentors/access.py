@@ -11,7 +11,7 @@ from django.contrib.auth.backends import BaseBackend
 from cmo_portal.accounts.access import data_kind_of
 from cmo_portal.accounts.models import DataKind, User
 
-from .models import Mentorship
+from .selectors.mentorships import is_active_mentor_of
 
 # What an active mentorship lets the mentor see of the mentee. Not the mentee's other
 # mentorships, and nothing of the mentee's own mentor profile.
@@ -24,10 +24,6 @@ MENTORSHIP_GRANTS = frozenset(
         DataKind.PROFILE,
     }
 )
-
-
-def is_active_mentor_of(viewer: User, owner: User) -> bool:
-    return Mentorship.objects.active().filter(mentee=owner, mentor__user=viewer).exists()
 
 
 class MentorshipGrants(BaseBackend):

@@ -6,8 +6,8 @@ from django.db.models import Count, Q
 from cmo_portal.accounts.admin import PersonalRecordsAdmin
 from cmo_portal.accounts.models import FORMER_MENTOR, DataKind, name_or_former
 from cmo_portal.admin_inlines import LabelledTabularInline
+from mentors.services.profiles import mentor_application_review
 
-from . import services
 from .models import (
     ApplicationStatus,
     MentorProfile,
@@ -66,7 +66,7 @@ class MentorProfileAdmin(admin.ModelAdmin):
         applicant, as the list actions do."""
         super().save_model(request, obj, form, change)
         if change and "status" in form.changed_data and obj.status != ApplicationStatus.PENDING:
-            services.mentor_application_review(
+            mentor_application_review(
                 profile=obj,
                 reviewer=request.user,
                 approve=obj.status == ApplicationStatus.APPROVED,
@@ -77,7 +77,7 @@ class MentorProfileAdmin(admin.ModelAdmin):
     def approve(self, request, queryset):
         count = 0
         for profile in queryset.exclude(status=ApplicationStatus.APPROVED):
-            services.mentor_application_review(profile=profile, reviewer=request.user, approve=True)
+            mentor_application_review(profile=profile, reviewer=request.user, approve=True)
             count += 1
         self.message_user(request, f"Approved {count} application(s).", messages.SUCCESS)
 
@@ -88,7 +88,7 @@ class MentorProfileAdmin(admin.ModelAdmin):
     def reject(self, request, queryset):
         count = 0
         for profile in queryset.exclude(status=ApplicationStatus.REJECTED):
-            services.mentor_application_review(
+            mentor_application_review(
                 profile=profile, reviewer=request.user, approve=False, note=profile.review_note
             )
             count += 1

@@ -24,11 +24,6 @@ MENTORSHIP_EVENTS = {
 }
 
 
-def _name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.full_name if profile else user.email
-
-
 def _queue(template: str, recipient, context: dict, key: str) -> None:
     email_queue(
         message=email_render(
@@ -59,17 +54,17 @@ def mentorship_event_queue(mentorship: Mentorship, event: str) -> None:
         recipient = mentor if side == "mentor" else mentee
     context = {
         "mentorship": mentorship,
-        "mentee_name": _name(mentee),
-        "mentor_name": _name(mentor),
-        "recipient_name": _name(recipient),
-        "other_name": _name(mentee if recipient == mentor else mentor),
+        "mentee_name": mentee.get_full_name(),
+        "mentor_name": mentor.get_full_name(),
+        "recipient_name": recipient.get_full_name(),
+        "other_name": (mentee if recipient == mentor else mentor).get_full_name(),
         "link": reverse("mentors:mentorship", kwargs={"pk": mentorship.pk}),
         "suggestions_link": reverse("mentors:suggestions"),
     }
     if event == "expired":
         if mentorship.status != MentorshipStatus.EXPIRED:
             return
-        from .selectors import next_suggestion
+        from .selectors.suggestions import next_suggestion
 
         context["next"] = next_suggestion(mentee)
     # Each event happens at most once to a mentorship (one question, one answer).
@@ -94,8 +89,8 @@ def plan_comment_queue(comment: PlanComment) -> None:
     for recipient in recipients:
         context = {
             "comment": comment,
-            "author_name": _name(comment.author),
-            "recipient_name": _name(recipient),
+            "author_name": comment.author.get_full_name(),
+            "recipient_name": recipient.get_full_name(),
             "link": link,
         }
         _queue("plan_comment", recipient, context, f"comment:{comment.pk}")
@@ -105,8 +100,8 @@ def plan_review_queue(review: PlanReview) -> None:
     owner = review.plan.owner
     context = {
         "review": review,
-        "mentor_name": _name(review.mentorship.mentor.user),
-        "recipient_name": _name(owner),
+        "mentor_name": review.mentorship.mentor.user.get_full_name(),
+        "recipient_name": owner.get_full_name(),
         "link": review.plan.get_absolute_url() + "#reviews",
     }
     _queue("plan_review", owner, context, f"review:{review.pk}")
@@ -116,7 +111,7 @@ def mentor_application_queue(profile: MentorProfile) -> None:
     """The applicant hears that their application was approved or not."""
     context = {
         "profile": profile,
-        "recipient_name": _name(profile.user),
+        "recipient_name": profile.user.get_full_name(),
         "link": reverse("mentors:profile-edit"),
     }
     _queue(

@@ -1,6 +1,7 @@
 """Forms for mentors: they validate and clean; the views hand cleaned_data to services."""
 
 from django import forms
+from django.utils.text import capfirst
 
 from cmo_portal.time_zones import time_zone_names
 from pathways.models.curriculum import (
@@ -11,9 +12,9 @@ from pathways.models.curriculum import (
 )
 from pathways.models.plan import PlanGoal
 
-from .models import LANGUAGE_CHOICES, MentorProfile, ReviewOutcome
+from .models import LANGUAGE_CHOICES, MeetingFormat, MentorProfile, ReviewOutcome
 
-FORMAT_CHOICES = [("video", "Video call"), ("in_person", "In person"), ("async", "Asynchronous")]
+FORMAT_FIELDS = [f.field_name for f in MeetingFormat]
 
 
 class MentorProfileForm(forms.ModelForm):
@@ -41,9 +42,7 @@ class MentorProfileForm(forms.ModelForm):
             "pathways_known",
             "capacity",
             "time_zone",
-            "offers_video",
-            "offers_in_person",
-            "offers_async",
+            *FORMAT_FIELDS,
             "languages",
             "accepting_requests",
             "pause_note",
@@ -86,8 +85,8 @@ class MentorProfileForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not any(cleaned.get(f) for f in ("offers_video", "offers_in_person", "offers_async")):
-            self.add_error("offers_video", "Choose at least one way of meeting your mentees.")
+        if not any(cleaned.get(name) for name in FORMAT_FIELDS):
+            self.add_error(FORMAT_FIELDS[0], "Choose at least one way of meeting your mentees.")
         if not self.teaches():
             raise forms.ValidationError("Choose at least one competency you can teach.")
         return cleaned
@@ -122,7 +121,7 @@ class SuggestionFilterForm(forms.Form):
     pathway = forms.SlugField(required=False, widget=forms.HiddenInput)
     formats = forms.MultipleChoiceField(
         label="Ways of meeting that work for you",
-        choices=FORMAT_CHOICES,
+        choices=[(f.value, capfirst(f.label)) for f in MeetingFormat],
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -25,6 +25,8 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from .models import DECLINE_COOL_OFF, MeetingFormat
+
 GAP_POINTS = 60
 SETTING_POINTS = 10
 PATHWAY_POINTS = 10
@@ -38,8 +40,8 @@ RULES_IN_WORDS = (
     "Knowing the setting of your target pathway and knowing the pathway itself add 10 points each.",
     "Being close to your time zone adds up to 10 points, a way of meeting you can use 5, "
     "and having places free up to 5.",
-    "Mentors with no free places, mentors you have already asked, and mentors who "
-    "declined or did not answer you in the last 90 days are not suggested.",
+    "Mentors with no free places, mentors you have already asked, and mentors who declined "
+    f"or did not answer you in the last {DECLINE_COOL_OFF.days} days are not suggested.",
 )
 
 
@@ -167,9 +169,6 @@ def _hours(hours: float) -> str:
     return f"{whole} hour{'s' if whole != 1 else ''} apart"
 
 
-FORMAT_WORDS = {"video": "video calls", "in_person": "meeting in person", "async": "messages"}
-
-
 def explain(
     match: Match,
     *,
@@ -200,7 +199,8 @@ def explain(
     if match.hours_apart is not None:
         reasons.append(_hours(match.hours_apart))
     if match.formats:
-        reasons.append(f"offers {_listing([FORMAT_WORDS[f] for f in sorted(match.formats)])}")
+        words = [f.label for f in MeetingFormat if f.value in match.formats]
+        reasons.append(f"meets by {_listing(words)}")
     reasons.append(
         f"{match.free_places} of {match.capacity} place{'s' if match.capacity != 1 else ''} free"
     )

@@ -2,6 +2,8 @@
 physician and a mentor, and what mentors leave on a mentee's plan (comments, reviews)."""
 
 import datetime
+import functools
+import operator
 
 from django.conf import global_settings, settings
 from django.core.exceptions import ValidationError
@@ -35,6 +37,21 @@ def validate_languages(value) -> None:
     known = {code for code, _ in LANGUAGE_CHOICES}
     if not isinstance(value, list) or not value or any(code not in known for code in value):
         raise ValidationError("Choose at least one language from the list.")
+
+
+class MeetingFormat(models.TextChoices):
+    """The ways a mentor meets mentees: the one definition of their codes and words. Each
+    is a flag on the mentor profile (`field_name`). The needs assessment asks the
+    physician for the same codes (assessments.models.MentoringFormat), so the matching can
+    compare the two."""
+
+    VIDEO = "video", "video call"
+    IN_PERSON = "in_person", "in person"
+    ASYNC = "async", "asynchronous (messages, documents)"
+
+    @property
+    def field_name(self) -> str:
+        return f"offers_{self.value}"
 
 
 class ApplicationStatus(models.TextChoices):
@@ -92,9 +109,9 @@ class MentorProfile(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
     )
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
-    offers_video = models.BooleanField("video call", default=True)
-    offers_in_person = models.BooleanField("in person", default=False)
-    offers_async = models.BooleanField("asynchronous (messages, documents)", default=False)
+    offers_video = models.BooleanField(MeetingFormat.VIDEO.label, default=True)
+    offers_in_person = models.BooleanField(MeetingFormat.IN_PERSON.label, default=False)
+    offers_async = models.BooleanField(MeetingFormat.ASYNC.label, default=False)
     languages = models.JSONField(default=list, validators=[validate_languages])
     accepting_requests = models.BooleanField(
         default=True,
@@ -128,9 +145,9 @@ class MentorProfile(models.Model):
                 name="mentor_capacity_in_range",
             ),
             models.CheckConstraint(
-                condition=models.Q(offers_video=True)
-                | models.Q(offers_in_person=True)
-                | models.Q(offers_async=True),
+                condition=functools.reduce(
+                    operator.or_, (models.Q(**{f.field_name: True}) for f in MeetingFormat)
+                ),
                 name="mentor_offers_a_format",
             ),
         ]
@@ -143,13 +160,12 @@ class MentorProfile(models.Model):
 
     def clean(self) -> None:
         super().clean()
-        if not (self.offers_video or self.offers_in_person or self.offers_async):
+        if not self.format_codes:
             raise ValidationError("Choose at least one way of meeting your mentees.")
 
     @property
     def display_name(self) -> str:
-        profile = getattr(self.user, "profile", None)
-        return profile.full_name if profile else self.user.email
+        return self.user.get_full_name()
 
     @property
     def is_approved(self) -> bool:
@@ -157,27 +173,12 @@ class MentorProfile(models.Model):
 
     @property
     def formats(self) -> list[str]:
-        return [
-            label
-            for offered, label in (
-                (self.offers_video, "video call"),
-                (self.offers_in_person, "in person"),
-                (self.offers_async, "asynchronous"),
-            )
-            if offered
-        ]
+        """The ways this mentor meets mentees, in words."""
+        return [f.label for f in MeetingFormat if getattr(self, f.field_name)]
 
     @property
     def format_codes(self) -> frozenset[str]:
-        return frozenset(
-            code
-            for offered, code in (
-                (self.offers_video, "video"),
-                (self.offers_in_person, "in_person"),
-                (self.offers_async, "async"),
-            )
-            if offered
-        )
+        return frozenset(f.value for f in MeetingFormat if getattr(self, f.field_name))
 
     @property
     def language_names(self) -> list[str]:
@@ -239,6 +240,18 @@ class MentorshipQuerySet(models.QuerySet):
 
     def overdue(self, now: datetime.datetime) -> "MentorshipQuerySet":
         return self.filter(status=MentorshipStatus.REQUESTED, expires_at__lte=now)
+
+    def declined_within_cool_off(self, now: datetime.datetime) -> "MentorshipQuerySet":
+        """Declined less than DECLINE_COOL_OFF ago: the physician may not ask that mentor
+        again yet, and is not offered them."""
+        return self.filter(
+            status=MentorshipStatus.DECLINED, responded_at__gte=now - DECLINE_COOL_OFF
+        )
+
+    def expired_within_cool_off(self, now: datetime.datetime) -> "MentorshipQuerySet":
+        """Left to expire less than DECLINE_COOL_OFF ago: the physician is not offered
+        that mentor again yet (asking them directly is allowed)."""
+        return self.filter(status=MentorshipStatus.EXPIRED, expires_at__gte=now - DECLINE_COOL_OFF)
 
 
 def close_for_departing_mentor(collector, field, sub_objs, using) -> None:
@@ -335,6 +348,13 @@ class Mentorship(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MentorshipStatus.ACTIVE
+
+    @property
+    def may_ask_again_from(self) -> datetime.datetime | None:
+        """After a decline: when the cool-off ends and the physician may ask again."""
+        if self.status != MentorshipStatus.DECLINED or self.responded_at is None:
+            return None
+        return self.responded_at + DECLINE_COOL_OFF
 
     @property
     def mentor_user_id(self) -> int | None:

@@ -17,6 +17,6 @@ def mentorship_requests_expire() -> int:
     Safe to run twice, or again after its worker died: each request is claimed with a
     conditional UPDATE before the physician is told, and the email is one per
     mentorship event in the outbox."""
-    from .services import mentorship_requests_expire as expire
+    from .services.mentorships import mentorship_requests_expire as expire
 
     return expire()

@@ -21,7 +21,6 @@ from django.utils._os import safe_join
 from icalendar import Calendar, Event
 
 from cmo_portal import clock
-from cmo_portal.accounts.selectors import profile_of
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,
@@ -142,7 +141,6 @@ def plan_as_dict(plan: CareerPlan, *, site_url: str = "") -> dict:
     made absolute with `site_url` (e.g. "https://cmo-pathways.example.org")."""
     site_url = site_url.rstrip("/")
     goals = sorted(plan.goals.all(), key=_section_order)
-    profile = profile_of(plan.owner)
     sections = [
         {
             "key": value,
@@ -154,7 +152,7 @@ def plan_as_dict(plan: CareerPlan, *, site_url: str = "") -> dict:
     return {
         "id": plan.pk,
         "url": _link(plan.get_absolute_url(), site_url),
-        "owner": profile.full_name if profile else plan.owner.email,
+        "owner": plan.owner.get_full_name(),
         "pathway": {
             "title": plan.pathway.title,
             "slug": plan.pathway.slug,

@@ -71,6 +71,8 @@ class User(AbstractUser):
         self.email = self.__class__.objects.normalize_email(self.email).lower()
 
     def get_full_name(self) -> str:
+        """The one way the site names a person: the profile's full name, or the email
+        address until there is one. A mentor profile's `display_name` is this too."""
         profile = getattr(self, "profile", None)
         return profile.full_name if profile and profile.full_name else self.email
 
@@ -165,7 +167,7 @@ class Profile(models.Model):
         ordering = ["full_name"]
 
     def __str__(self) -> str:
-        return self.full_name or str(self.user)
+        return self.user.get_full_name()
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:profile-detail", kwargs={"user_id": self.user_id})

@@ -29,6 +29,7 @@ from cmo_portal.notifications.queue import email_logs_send_after_commit
 from cmo_portal.notifications.services import email_to_payload
 from cmo_portal.time_zones import time_zone_of
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
+from mentors.selectors.feedback import plans_to_review
 from pathways.models.curriculum import Opportunity
 from pathways.models.plan import (
     CareerPlan,
@@ -90,11 +91,6 @@ class Digest:
                 self.plans_to_review,
             )
         )
-
-
-def _name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.full_name if profile else user.email
 
 
 class BatchData:
@@ -167,6 +163,7 @@ class BatchData:
             plan__owner__in=mentee_ids, at__gte=oldest
         ).values_list("plan_id", "at"):
             self.change_times[plan_id].append(at)
+        self.plans_to_review = plans_to_review(list(self.mentor_profiles))
 
 
 def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) -> Digest:
@@ -212,8 +209,7 @@ def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) 
                 plan.changes_since = sum(at >= since for at in data.change_times[plan.pk])
                 if plan.changes_since:
                     digest.mentee_activity.append((mentorship, plan))
-                if plan.status == PlanStatus.WAITING_FOR_REVIEW:
-                    digest.plans_to_review.append((mentorship, plan))
+        digest.plans_to_review = data.plans_to_review.get(user_id, [])
     return digest
 
 
@@ -278,7 +274,7 @@ def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime
         to=user.email,
         context={
             "digest": digest,
-            "recipient_name": _name(user),
+            "recipient_name": user.get_full_name(),
             "monthly": prefs.digest_frequency == DigestFrequency.MONTHLY,
         },
         user_id=user.pk,

@@ -82,17 +82,12 @@ def reminders_due_sweep(*, now: datetime.datetime | None = None) -> int:
     return len(ids)
 
 
-def _name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.full_name if profile else user.email
-
-
 def _log(prefs, kind: str, period: str, template: str, context: dict) -> EmailLog:
     user = prefs.user
     message = email_render(
         template,
         to=user.email,
-        context={**context, "recipient_name": _name(user)},
+        context={**context, "recipient_name": user.get_full_name()},
         user_id=user.pk,
         kind=kind,
         time_zone=time_zone_of(prefs.user),
@@ -239,7 +234,7 @@ def _reminders_for(prefs, *, today, now, actions, last_rated, requests, quiet) -
                     "reminder_request",
                     {
                         "mentorship": mentorship,
-                        "mentee_name": _name(mentorship.mentee),
+                        "mentee_name": mentorship.mentee.get_full_name(),
                         "expires_in": mentorship.expires_at - now,
                         "waited": REQUEST_EXPIRES_AFTER - (mentorship.expires_at - now),
                     },

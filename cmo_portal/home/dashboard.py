@@ -11,7 +11,7 @@ from cmo_portal import clock
 from cmo_portal.accounts.models import Intent, Profile, User
 from cmo_portal.accounts.selectors import profile_of
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus
-from mentors.selectors import latest_comments_for_mentee
+from mentors.selectors.feedback import latest_comments_for_mentee, plans_to_review
 from pathways.models.curriculum import Opportunity
 from pathways.models.plan import (
     CareerPlan,
@@ -136,10 +136,6 @@ def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboar
                 counts["pending"] += 1
             elif status == MentorshipStatus.ACTIVE:
                 counts["active"] += 1
-        counts["to_review"] = CareerPlan.objects.filter(
-            owner__mentorships__mentor=mentor_profile,
-            owner__mentorships__status=MentorshipStatus.ACTIVE,
-            status=PlanStatus.WAITING_FOR_REVIEW,
-        ).count()
+        counts["to_review"] = len(plans_to_review([user.pk]).get(user.pk, []))
         board.mentor_counts = counts
     return board

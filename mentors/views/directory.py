@@ -10,9 +10,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmo_portal import clock
-from mentors import matching, selectors, services
+from mentors import matching
 from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
-from mentors.models import DECLINE_COOL_OFF, MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
+from mentors.models import MAX_OPEN_REQUESTS, Mentorship
+from mentors.selectors.profiles import mentor_directory, mentor_get_for_viewer, mentor_profile_of
+from mentors.selectors.suggestions import mentor_suggestions
+from mentors.services.profiles import mentor_profile_save, mentor_requests_pause
 
 MENTORS_PER_PAGE = 12
 
@@ -22,7 +25,7 @@ MENTORS_PER_PAGE = 12
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    mentors = selectors.mentor_directory(
+    mentors = mentor_directory(
         setting=filters.get("setting"),
         pathway=filters.get("pathway"),
         competency=filters.get("competency"),
@@ -33,23 +36,16 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mentors/directory.html",
-        {"form": form, "page": page, "own_profile": selectors.mentor_profile_of(request.user)},
+        {"form": form, "page": page, "own_profile": mentor_profile_of(request.user)},
     )
 
 
 @login_required
 @require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = selectors.mentor_get_for_viewer(viewer=request.user, pk=pk)
+    mentor = mentor_get_for_viewer(viewer=request.user, pk=pk)
     mine = Mentorship.objects.filter(mentee=request.user, mentor=mentor)
-    declined = (
-        mine.filter(
-            status=MentorshipStatus.DECLINED,
-            responded_at__gte=clock.now() - DECLINE_COOL_OFF,
-        )
-        .order_by("-responded_at")
-        .first()
-    )
+    declined = mine.declined_within_cool_off(clock.now()).order_by("-responded_at").first()
     return render(
         request,
         "mentors/detail.html",
@@ -57,7 +53,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "mentor": mentor,
             "current": mine.current().first(),
             # The page says when a physician who was declined may ask again.
-            "declined_until": declined.responded_at + DECLINE_COOL_OFF if declined else None,
+            "declined_until": declined.may_ask_again_from if declined else None,
             "is_self": mentor.user_id == request.user.pk,
         },
     )
@@ -68,7 +64,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def suggestions(request: HttpRequest) -> HttpResponse:
     form = SuggestionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    found = selectors.mentor_suggestions(
+    found = mentor_suggestions(
         mentee=request.user,
         pathway_slug=filters.get("pathway") or None,
         formats=frozenset(filters.get("formats") or ()),
@@ -94,7 +90,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """Apply to mentor, or edit the mentor profile."""
-    profile = selectors.mentor_profile_of(request.user)
+    profile = mentor_profile_of(request.user)
     teaches = dict(profile.teaches.values_list("competency_id", "level")) if profile else {}
     initial = {}
     if profile is None and hasattr(request.user, "profile"):
@@ -110,7 +106,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = {**form.cleaned_data}
             try:
-                saved, created = services.mentor_profile_save(
+                saved, created = mentor_profile_save(
                     user=request.user, data=data, teaches=form.teaches()
                 )
             except ValidationError as error:
@@ -137,7 +133,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def profile_pause(request: HttpRequest) -> HttpResponse:
-    profile = selectors.mentor_profile_of(request.user)
+    profile = mentor_profile_of(request.user)
     form = PauseForm(request.POST)
     if profile is None:
         messages.error(request, "You have no mentor profile yet.")
@@ -145,7 +141,7 @@ def profile_pause(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose whether you are taking requests.")
         return redirect("mentors:dashboard")
-    services.mentor_requests_pause(
+    mentor_requests_pause(
         profile=profile, accepting=form.cleaned_data["accepting"], note=form.cleaned_data["note"]
     )
     if form.cleaned_data["accepting"]:

@@ -11,18 +11,34 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cmo_portal.accounts.models import User
+from cmo_portal.accounts.models import User, name_or_former
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import ALREADY_SENT, already_sent
-from mentors import selectors, services
 from mentors.forms import AnswerForm, MentorshipRequestForm, QuestionForm, ReasonForm
 from mentors.models import Mentorship, MentorshipStatus
+from mentors.selectors.feedback import latest_comments_for_mentee
+from mentors.selectors.mentorships import (
+    mentor_dashboard,
+    mentorship_get_for_participant,
+    mentorship_plans_for_viewer,
+    mentorships_of_mentee,
+)
+from mentors.selectors.profiles import mentor_get_for_viewer, mentor_profile_of
+from mentors.services.mentorships import (
+    mentorship_accept,
+    mentorship_answer,
+    mentorship_ask_for_information,
+    mentorship_decline,
+    mentorship_end,
+    mentorship_request_create,
+    mentorship_withdraw,
+)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest, pk: int) -> HttpResponse:
-    mentor = selectors.mentor_get_for_viewer(viewer=request.user, pk=pk)
+    mentor = mentor_get_for_viewer(viewer=request.user, pk=pk)
     form = MentorshipRequestForm(request.POST or None, mentee=request.user)
     if request.method == "POST":
         if form.is_valid():
@@ -31,7 +47,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
                 with form_sent_once(
                     user=request.user, token=token, content=request.POST
                 ) as sending:
-                    mentorship = services.mentorship_request_create(
+                    mentorship = mentorship_request_create(
                         mentee=request.user,
                         mentor=mentor,
                         message=form.cleaned_data["message"],
@@ -62,7 +78,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def mentorship_list(request: HttpRequest) -> HttpResponse:
     """The physician's mentors and requests."""
-    mentorships = selectors.mentorships_of_mentee(request.user)
+    mentorships = mentorships_of_mentee(request.user)
     return render(
         request,
         "mentors/mentorship_list.html",
@@ -70,7 +86,7 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
             "active": [m for m in mentorships if m.is_active],
             "open": [m for m in mentorships if m.is_open],
             "past": [m for m in mentorships if not m.is_active and not m.is_open],
-            "comments": selectors.latest_comments_for_mentee(request.user),
+            "comments": latest_comments_for_mentee(request.user),
         },
     )
 
@@ -78,21 +94,21 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profile = selectors.mentor_profile_of(request.user)
+    profile = mentor_profile_of(request.user)
     if profile is None:
         messages.info(request, "Tell us about yourself to apply as a mentor.")
         return redirect("mentors:profile-edit")
     return render(
         request,
         "mentors/dashboard.html",
-        {"board": selectors.mentor_dashboard(profile), "profile": profile},
+        {"board": mentor_dashboard(profile), "profile": profile},
     )
 
 
 @login_required
 @require_GET
 def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
+    mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     is_mentor = mentorship.mentor_user_id == request.user.pk
     return render(
         request,
@@ -103,9 +119,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_mentee": mentorship.mentee_id == request.user.pk,
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),
-            "plans": selectors.mentorship_plans_for_viewer(
-                mentorship=mentorship, viewer=request.user
-            ),
+            "plans": mentorship_plans_for_viewer(mentorship=mentorship, viewer=request.user),
         },
     )
 
@@ -127,7 +141,7 @@ def _answer(
     The state check of each service refuses the same answer sent twice; `done_before`
     tells that case apart (the mentorship is already where this answer leads), to say so
     kindly."""
-    mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
+    mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     data = {}
     if form_class is not None:
         form = form_class(request.POST)
@@ -158,7 +172,7 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,
-        act=services.mentorship_accept,
+        act=mentorship_accept,
         done_before=lambda m, user: m.status == MentorshipStatus.ACTIVE,
         done="Accepted. You can now read your mentee's plan and results.",
     )
@@ -178,7 +192,7 @@ def _ask_first(
 ) -> HttpResponse:
     """The confirmation page of a step: refused (403) to whoever may not take it, as the
     POST is; a step no longer possible goes back to the mentorship with a message."""
-    mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
+    mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     if not allowed(mentorship, request.user):
         raise PermissionDenied("This step is not yours to take.")
     if not possible(mentorship):
@@ -216,7 +230,7 @@ def _decline_page(mentorship, user, form) -> dict:
 
 
 def _withdraw_page(mentorship, user, form) -> dict:
-    mentor = mentorship.mentor.display_name if mentorship.mentor else "The mentor"
+    mentor = name_or_former(mentorship.mentor, former="The mentor")
     return {
         "title": "Withdraw your request?",
         "eyebrow": "Request for mentoring",
@@ -233,7 +247,7 @@ def _withdraw_page(mentorship, user, form) -> dict:
 
 def _end_page(mentorship, user, form) -> dict:
     mentee = mentorship.mentee.get_full_name()
-    mentor = mentorship.mentor.display_name if mentorship.mentor else "your mentor"
+    mentor = name_or_former(mentorship.mentor, former="your mentor")
     if _is_mentor(mentorship, user):
         who = [
             f"You stop seeing {mentee}'s career plans and results, and can no longer "
@@ -277,7 +291,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=ReasonForm,
-        act=services.mentorship_decline,
+        act=mentorship_decline,
         done_before=lambda m, user: m.status == MentorshipStatus.DECLINED,
         done="Declined. The physician has been told, kindly.",
         confirmation=_decline_page,
@@ -291,7 +305,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=QuestionForm,
-        act=services.mentorship_ask_for_information,
+        act=mentorship_ask_for_information,
         done_before=lambda m, user: bool(m.question),
         done="Your question was sent. The request waits for the answer.",
     )
@@ -304,7 +318,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=AnswerForm,
-        act=services.mentorship_answer,
+        act=mentorship_answer,
         done_before=lambda m, user: bool(m.answer),
         done="Your answer was sent to the mentor.",
     )
@@ -324,7 +338,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,
-        act=services.mentorship_withdraw,
+        act=mentorship_withdraw,
         done="Your request was withdrawn.",
         done_before=lambda m, user: m.status == MentorshipStatus.WITHDRAWN,
     )
@@ -345,7 +359,7 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         form_class=ReasonForm,
-        act=services.mentorship_end,
+        act=mentorship_end,
         done_before=lambda m, user: m.ended_by_id == user.pk,
         done="The mentorship has ended. Thank you both.",
         confirmation=_end_page,

@@ -15,8 +15,9 @@ from assessments.models import RaterRole
 from assessments.views import rubric_page
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
-from mentors import selectors, services
 from mentors.forms import CommentForm, ReviewForm
+from mentors.selectors.mentorships import active_mentorship, mentorship_get_for_participant
+from mentors.services.feedback import plan_comment_add, plan_review_submit
 from pathways.models.plan import PlanAction, PlanGoal
 from pathways.selectors import plan_get_for_viewer
 
@@ -24,7 +25,7 @@ from pathways.selectors import plan_get_for_viewer
 def _plan_for_mentor(request: HttpRequest, pk: int):
     """The plan, for an active mentor of its owner: 404 for anyone else."""
     plan = plan_get_for_viewer(viewer=request.user, pk=pk)
-    mentorship = selectors.active_mentorship(mentor_user=request.user, mentee=plan.owner)
+    mentorship = active_mentorship(mentor_user=request.user, mentee=plan.owner)
     if mentorship is None:
         raise Http404("No such plan.")
     return plan, mentorship
@@ -44,10 +45,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     """A comment from the owner or an active mentor; support reads but does not comment."""
     plan = plan_get_for_viewer(viewer=request.user, pk=pk)
     is_owner = plan.owner_id == request.user.pk
-    if (
-        not is_owner
-        and selectors.active_mentorship(mentor_user=request.user, mentee=plan.owner) is None
-    ):
+    if not is_owner and active_mentorship(mentor_user=request.user, mentee=plan.owner) is None:
         raise Http404("No such plan.")
     form = CommentForm(request.POST)
     if not form.is_valid():
@@ -73,7 +71,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         with form_sent_once(
             user=request.user, token=request.POST.get(TOKEN_FIELD), content=request.POST
         ) as sending:
-            comment = services.plan_comment_add(
+            comment = plan_comment_add(
                 plan=plan, author=request.user, body=data["body"], goal=goal, action=action
             )
             sending.leads_to = plan.get_absolute_url() + f"#comment-{comment.pk}"
@@ -102,7 +100,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
                 with form_sent_once(
                     user=request.user, token=token, content=request.POST
                 ) as sending:
-                    review = services.plan_review_submit(
+                    review = plan_review_submit(
                         plan=plan,
                         user=request.user,
                         outcome=form.cleaned_data["outcome"],
@@ -129,7 +127,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def mentee_rubric(request: HttpRequest, pk: int) -> HttpResponse:
     """The mentor rates the mentee on the rubric; the ratings show beside the mentee's."""
-    mentorship = selectors.mentorship_get_for_participant(user=request.user, pk=pk)
+    mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     if mentorship.mentor_user_id != request.user.pk or not mentorship.is_active:
         raise Http404("No such mentorship.")
     return rubric_page(

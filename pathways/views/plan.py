@@ -19,7 +19,8 @@ from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_
 from cmo_portal.submissions.views import already_sent
 from mentors.forms import CommentForm
 from mentors.models import Mentorship
-from mentors.selectors import active_mentorship, plan_feedback
+from mentors.selectors.feedback import plan_feedback
+from mentors.selectors.mentorships import active_mentorship
 from pathways import selectors
 from pathways.forms import ActionForm, GoalForm, MoveForm, PlanCreateForm, PlanStatusForm
 from pathways.models.plan import (

@@ -35,8 +35,14 @@ from cmo_portal.accounts.services import account_delete
 from cmo_portal.notifications.models import EmailLog, EmailStatus
 from cmo_portal.notifications.services import preferences_for
 from cmo_portal.submissions.services import form_sent_once, form_token_new
-from mentors import services as mentoring
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
+from mentors.services.feedback import plan_comment_add, plan_review_submit
+from mentors.services.mentorships import (
+    mentorship_accept,
+    mentorship_end,
+    mentorship_request_create,
+)
+from mentors.services.profiles import mentor_application_review
 from pathways.models.plan import PlanChange, PlanStatus
 from tests.assessments.conftest import (
     complete_assessment,
@@ -123,19 +129,19 @@ def _mentor_profile(w: World) -> None:
 def _email_log(w: World) -> None:
     """Staff approve the application: the person is emailed."""
     profile = w.person.mentor_profile
-    mentoring.mentor_application_review(profile=profile, reviewer=w.staff, approve=True)
-    w.mentorship = mentoring.mentorship_request_create(
+    mentor_application_review(profile=profile, reviewer=w.staff, approve=True)
+    w.mentorship = mentorship_request_create(
         mentee=w.mentee, mentor=profile, message="Would you review my plan?"
     )
-    mentoring.mentorship_accept(mentorship=w.mentorship, user=w.person)
-    mentoring.mentorship_request_create(
+    mentorship_accept(mentorship=w.mentorship, user=w.person)
+    mentorship_request_create(
         mentee=w.asker, mentor=profile, message="Could you help me with finance?"
     )
 
 
 def _reviewed_by(w: World) -> None:
     applicant = MentorProfileFactory(status="pending")
-    mentoring.mentor_application_review(profile=applicant, reviewer=w.person, approve=True)
+    mentor_application_review(profile=applicant, reviewer=w.person, approve=True)
 
 
 def _rated_by(w: World) -> None:
@@ -143,14 +149,14 @@ def _rated_by(w: World) -> None:
 
 
 def _comment_by(w: World) -> None:
-    mentoring.plan_comment_add(
+    plan_comment_add(
         plan=w.mentee_plan, author=w.person, body="Lead the sepsis audit: it shows the board."
     )
 
 
 def _plan_change_by(w: World) -> None:
     """The person's review starts the mentee's plan: a line of its history by them."""
-    mentoring.plan_review_submit(
+    plan_review_submit(
         plan=w.mentee_plan, user=w.person, outcome="approved", summary="A sound plan."
     )
 
@@ -159,22 +165,20 @@ def _plan(w: World) -> None:
     plan = CareerPlanFactory(owner=w.person, pathway=w.curriculum["pharma"])
     PlanActionFactory(goal=PlanGoalFactory(plan=plan, title="Run a trial"))
     mentorship = MentorshipFactory(mentee=w.person, mentor=w.own_mentor, status="active")
-    mentoring.plan_comment_add(plan=plan, author=w.own_mentor.user, body="Start small.")
-    mentoring.plan_review_submit(
-        plan=plan, user=w.own_mentor.user, outcome="noted", summary="Keep going."
-    )
+    plan_comment_add(plan=plan, author=w.own_mentor.user, body="Start small.")
+    plan_review_submit(plan=plan, user=w.own_mentor.user, outcome="noted", summary="Keep going.")
     assert mentorship.reviews.exists()
 
 
 def _mentee_of(w: World) -> None:
-    mentoring.mentorship_request_create(
+    mentorship_request_create(
         mentee=w.person, mentor=MentorProfileFactory(), message="Teach me negotiation."
     )
 
 
 def _ended_by(w: World) -> None:
     mentorship = MentorshipFactory(mentee=w.person, status="active")
-    mentoring.mentorship_end(mentorship=mentorship, user=w.person, reason="Moving on.")
+    mentorship_end(mentorship=mentorship, user=w.person, reason="Moving on.")
 
 
 def _needs_assessment(w: World) -> None:
@@ -389,7 +393,7 @@ def test_reading_the_data_does_not_grow_with_the_number_of_rows(world):
     plan = world.person.career_plans.get()
     for n in range(10):
         PlanActionFactory(goal=PlanGoalFactory(plan=plan))
-        mentoring.plan_comment_add(plan=world.mentee_plan, author=world.person, body=f"Note {n}")
+        plan_comment_add(plan=world.mentee_plan, author=world.person, body=f"Note {n}")
     assert queries() == before
     assert before < 4 * len(apps.get_models(include_auto_created=True))
 
@@ -422,8 +426,8 @@ def test_a_deleted_mentors_ratings_review_and_comments_stay_with_the_mentee(
     submit_ratings(physician, levels)
     rating_set = submit_ratings(physician, levels, rater=active_mentor, role="mentor")
     plan = CareerPlanFactory(owner=physician, pathway=curriculum["pharma"])
-    mentoring.plan_comment_add(plan=plan, author=active_mentor, body="Chair the committee.")
-    mentoring.plan_review_submit(plan=plan, user=active_mentor, outcome="noted", summary="Good.")
+    plan_comment_add(plan=plan, author=active_mentor, body="Chair the committee.")
+    plan_review_submit(plan=plan, user=active_mentor, outcome="noted", summary="Good.")
     mentorship = Mentorship.objects.get(mentee=physician)
 
     account_delete(user_id=active_mentor.pk)
@@ -461,7 +465,7 @@ def test_a_deleted_commenters_comment_shows_a_former_member_on_the_owners_plan(
     physician, active_mentor
 ):
     plan = CareerPlanFactory(owner=physician)
-    mentoring.plan_comment_add(plan=plan, author=active_mentor, body="Ask the CEO to sponsor it.")
+    plan_comment_add(plan=plan, author=active_mentor, body="Ask the CEO to sponsor it.")
 
     account_delete(user_id=active_mentor.pk)
 
@@ -545,7 +549,7 @@ def test_the_download_page_says_what_the_file_holds(physician):
 
 def test_the_download_is_one_json_file_without_secrets_or_email_bodies(physician, active_mentor):
     plan = CareerPlanFactory(owner=physician)
-    mentoring.plan_comment_add(plan=plan, author=active_mentor, body="Lead the audit.")
+    plan_comment_add(plan=plan, author=active_mentor, body="Lead the audit.")
     AuthenticatorFactory(user=physician)
     body = EmailLog.objects.get(user=physician).payload["body"]
 
@@ -598,7 +602,7 @@ def test_deleting_a_mentor_in_admin_is_the_same_deletion(client, physician, acti
     superuser = UserFactory(is_staff=True, is_superuser=True, second_factor=True)
     client.force_login(superuser)
     plan = CareerPlanFactory(owner=physician)
-    mentoring.plan_comment_add(plan=plan, author=active_mentor, body="Keep this advice.")
+    plan_comment_add(plan=plan, author=active_mentor, body="Keep this advice.")
     url = reverse("admin:accounts_user_delete", args=[active_mentor.pk])
 
     assert client.get(url).status_code == 200

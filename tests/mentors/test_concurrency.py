@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from mentors import services
 from mentors.models import Mentorship
+from mentors.services import mentorships as services
 from tests.conftest import needs_service
 from tests.factories import MentorProfileFactory, MentorshipFactory
 

@@ -4,6 +4,8 @@ import random
 
 import pytest
 
+from assessments.models import MentoringFormat
+from mentors.forms import MentorProfileForm, SuggestionFilterForm
 from mentors.matching import (
     Candidate,
     GapNeed,
@@ -13,6 +15,8 @@ from mentors.matching import (
     rank,
     score,
 )
+from mentors.models import MeetingFormat
+from tests.factories import MentorProfileFactory
 
 TRIALS, FINANCE, NEGOTIATION, SAFETY = 1, 2, 3, 4
 
@@ -161,7 +165,7 @@ def test_the_explanation_names_the_gaps_setting_pathway_distance_and_places():
         "knows digital-health start-ups",
         "knows the pathway Pharma CMO",
         "2 hours apart",
-        "offers video calls",
+        "meets by video call",
         "1 of 2 places free",
     ]
 
@@ -174,3 +178,23 @@ def test_the_explanation_says_when_no_gap_is_covered():
     )
     assert covering[0] == "covers your top gap: clinical trial design"
     assert "in your time zone" in reasons
+
+
+def test_the_ways_of_meeting_have_one_definition_read_by_the_profile_forms_and_matching(db):
+    # The physician's preferred ways (needs assessment) and the mentor's offered ways are
+    # compared by the matching, so they use the same codes.
+    assert MentoringFormat.values == MeetingFormat.values
+    profile = MentorProfileFactory(offers_video=True, offers_in_person=False, offers_async=True)
+    assert profile.format_codes == {"video", "async"}
+    assert profile.formats == [MeetingFormat.VIDEO.label, MeetingFormat.ASYNC.label]
+    filter_choices = SuggestionFilterForm().fields["formats"].choices
+    assert [value for value, _ in filter_choices] == MeetingFormat.values
+    profile_form = MentorProfileForm()
+    for way in MeetingFormat:
+        assert profile_form.fields[way.field_name].label.lower() == way.label
+    open_to_any = MenteeNeeds(gaps=needs(trials=3).gaps)
+    assert "meets by video call and asynchronous (messages, documents)" in explain(
+        score(open_to_any, mentor(1, formats=frozenset({"async", "video"}))),
+        setting_names={},
+        pathway_names={},
+    )

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from cmo_portal.home.dashboard import dashboard_for
-from mentors.selectors import mentor_dashboard
+from mentors.selectors.mentorships import mentor_dashboard
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,

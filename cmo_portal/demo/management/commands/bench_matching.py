@@ -20,7 +20,7 @@ from cmo_portal.accounts.models import User
 from cmo_portal.demo.people import demo_physician_create
 from mentors import matching
 from mentors.models import MentorProfile, TeachableCompetency
-from mentors.selectors import candidates, excluded_mentor_ids, mentee_needs
+from mentors.selectors.suggestions import candidates, excluded_mentor_ids, mentee_needs
 from pathways.models.curriculum import Competency, CompetencyDomain
 
 TIME_ZONE_OFFSETS = (-8, -6, -5, 0, 1, 5.5, 8, 9, 10)

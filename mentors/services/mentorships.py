@@ -1,8 +1,5 @@
-"""Writes for mentors: applications, requests and mentorships, comments and reviews.
-
-Every function checks who may do what and raises ValidationError (a clear message for
-the page) or PermissionDenied, and changes nothing when it refuses. Emails are composed
-into the outbox in the same transaction and sent by a Celery task after the commit."""
+"""Writes for requests and mentorships: asking, answering, accepting within capacity,
+declining, withdrawing, ending, and the expiry of unanswered requests."""
 
 import datetime
 import statistics
@@ -11,30 +8,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from cmo_portal import clock
-from cmo_portal.accounts.models import MENTOR_DELETED_REASON, User
-from pathways.models.plan import (
-    CareerPlan,
-    PlanAction,
-    PlanGoal,
-    PlanStatus,
-)
-from pathways.services.plan import plan_set_status
-
-from . import emails
-from .models import (
-    DECLINE_COOL_OFF,
+from cmo_portal.accounts.models import User
+from mentors import emails
+from mentors.models import (
     MAX_OPEN_REQUESTS,
     OPEN_STATUSES,
     REQUEST_EXPIRES_AFTER,
-    ApplicationStatus,
     MentorProfile,
     Mentorship,
     MentorshipStatus,
-    PlanComment,
-    PlanReview,
-    ReviewOutcome,
-    TeachableCompetency,
 )
+from pathways.models.plan import PlanGoal
 
 # The usual response time is the median of this many of the mentor's latest answers.
 RESPONSE_TIME_SAMPLE = 10
@@ -43,86 +27,6 @@ RESPONSE_TIME_SAMPLE = 10
 def _notify(event: str, mentorship: Mentorship) -> None:
     """Compose the email into the outbox now; it is sent after the commit."""
     emails.mentorship_event_queue(mentorship, event)
-
-
-# --- Mentor profiles -------------------------------------------------------------------
-
-PROFILE_FIELDS = (
-    "headline",
-    "bio",
-    "current_role",
-    "past_roles",
-    "capacity",
-    "time_zone",
-    "offers_video",
-    "offers_in_person",
-    "offers_async",
-    "languages",
-    "accepting_requests",
-    "pause_note",
-)
-
-
-@transaction.atomic
-def mentor_profile_save(
-    *, user: User, data: dict, teaches: dict[int, int]
-) -> tuple[MentorProfile, bool]:
-    """Apply to mentor, or update the profile. `teaches`: competency id -> level.
-    A profile that was not approved goes back to staff as a new application.
-    Returns the profile and whether it was created."""
-    profile = MentorProfile.objects.select_for_update(of=("self",)).filter(user=user).first()
-    created = profile is None
-    profile = profile or MentorProfile(user=user)
-    for name in PROFILE_FIELDS:
-        if name in data:
-            setattr(profile, name, data[name])
-    if profile.status == ApplicationStatus.REJECTED:
-        profile.status = ApplicationStatus.PENDING
-    profile.full_clean(exclude=["user"])
-    profile.save()
-    if "settings_known" in data:
-        profile.settings_known.set(data["settings_known"])
-    if "pathways_known" in data:
-        profile.pathways_known.set(data["pathways_known"])
-    profile.teaches.exclude(competency_id__in=teaches).delete()
-    existing = {t.competency_id: t for t in profile.teaches.all()}
-    for competency_id, level in teaches.items():
-        row = existing.get(competency_id)
-        if row is None:
-            TeachableCompetency.objects.create(
-                mentor=profile, competency_id=competency_id, level=level
-            )
-        elif row.level != level:
-            row.level = level
-            row.save(update_fields=["level"])
-    return profile, created
-
-
-@transaction.atomic
-def mentor_application_review(
-    *, profile: MentorProfile, reviewer: User, approve: bool, note: str = ""
-) -> None:
-    """Staff approve or reject an application; the applicant is told by email."""
-    profile = MentorProfile.objects.select_for_update(of=("self",)).get(pk=profile.pk)
-    profile.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
-    profile.review_note = "" if approve else note
-    profile.reviewed_at = clock.now()
-    profile.reviewed_by = reviewer
-    profile.save(
-        update_fields=["status", "review_note", "reviewed_at", "reviewed_by", "updated_at"]
-    )
-    emails.mentor_application_queue(profile)
-
-
-@transaction.atomic
-def mentor_requests_pause(*, profile: MentorProfile, accepting: bool, note: str = "") -> None:
-    """Pause or resume new requests; current mentorships go on either way."""
-    profile.accepting_requests = accepting
-    profile.pause_note = "" if accepting else note[:160]
-    profile.save(update_fields=["accepting_requests", "pause_note", "updated_at"])
-
-
-# --- Requests and mentorships ----------------------------------------------------------
 
 
 @transaction.atomic
@@ -154,11 +58,9 @@ def mentorship_request_create(
         raise ValidationError(
             f"You already have a request or a mentorship with {mentor.display_name}."
         )
-    declined = mine.filter(
-        mentor=mentor, status=MentorshipStatus.DECLINED, responded_at__gte=now - DECLINE_COOL_OFF
-    ).first()
+    declined = mine.filter(mentor=mentor).declined_within_cool_off(now).first()
     if declined is not None:
-        again = (declined.responded_at + DECLINE_COOL_OFF).date()
+        again = declined.may_ask_again_from.date()
         raise ValidationError(
             f"{mentor.display_name} declined your last request. You can ask again from "
             f"{again:%-d %B %Y}."
@@ -343,19 +245,6 @@ def mentorship_end(
     return mentorship
 
 
-def mentorships_close_for_deleted_mentor(*, mentor_user: User, now: datetime.datetime) -> int:
-    """Before a mentor's account is deleted: their open requests are withdrawn and their
-    active mentorships ended, with the reason, so the mentee's open requests, their
-    mentor step and every access rule read right once the mentor is gone. The rows stay
-    (with the mentor set to null by the deletion). No email: there is no one to name.
-    Returns how many closed. Runs inside the deletion's transaction."""
-    current = Mentorship.objects.filter(mentor__user=mentor_user)
-    fields = {"ended_at": now, "end_reason": MENTOR_DELETED_REASON, "updated_at": now}
-    withdrawn = current.open().update(status=MentorshipStatus.WITHDRAWN, **fields)
-    ended = current.active().update(status=MentorshipStatus.ENDED, **fields)
-    return withdrawn + ended
-
-
 def mentorship_requests_expire(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
     """Expire requests unanswered after three days. Each is claimed with a conditional
     UPDATE, so two sweeps at once, or a mentor answering at that moment, never expire
@@ -376,71 +265,3 @@ def mentorship_requests_expire(*, now: datetime.datetime | None = None, batch: i
                 ).get(pk=pk)
                 _notify("expired", mentorship)
     return expired
-
-
-# --- Comments and reviews --------------------------------------------------------------
-
-
-def _may_comment(plan: CareerPlan, user: User) -> bool:
-    from .selectors import is_active_mentor_of
-
-    return plan.owner_id == user.pk or is_active_mentor_of(user, plan.owner)
-
-
-@transaction.atomic
-def plan_comment_add(
-    *,
-    plan: CareerPlan,
-    author: User,
-    body: str,
-    goal: PlanGoal | None = None,
-    action: PlanAction | None = None,
-) -> PlanComment:
-    """A comment on the plan, one of its goals or one of its actions, by the owner or an
-    active mentor; the other side is told by email."""
-    if not _may_comment(plan, author):
-        raise PermissionDenied("Only the physician and their active mentors comment.")
-    if goal is not None and goal.plan_id != plan.pk:
-        raise ValidationError("That goal is not part of this plan.")
-    if action is not None:
-        if action.goal.plan_id != plan.pk:
-            raise ValidationError("That action is not part of this plan.")
-        goal = action.goal
-    body = body.strip()
-    if not body:
-        raise ValidationError("Write a comment before sending it.")
-    comment = PlanComment.objects.create(
-        plan=plan, goal=goal, action=action, author=author, body=body
-    )
-    emails.plan_comment_queue(comment)
-    return comment
-
-
-@transaction.atomic
-def plan_review_submit(*, plan: CareerPlan, user: User, outcome: str, summary: str) -> PlanReview:
-    """An active mentor marks the plan reviewed. "Looks good" starts a plan waiting for
-    review; "needs changes" sends it back to draft; either is a no-op on a plan whose
-    status does not allow it, and the review is recorded all the same."""
-    from .selectors import active_mentorship
-
-    mentorship = active_mentorship(mentor_user=user, mentee=plan.owner)
-    if mentorship is None:
-        raise PermissionDenied("Only an active mentor reviews this plan.")
-    if outcome not in ReviewOutcome.values:
-        raise ValidationError("Choose what your review concludes.")
-    if not summary.strip():
-        raise ValidationError("Write a short summary for your mentee.")
-    plan = CareerPlan.objects.select_for_update().get(pk=plan.pk)
-    wanted = {
-        ReviewOutcome.APPROVED: PlanStatus.ACTIVE,
-        ReviewOutcome.CHANGES: PlanStatus.DRAFT,
-    }.get(outcome)
-    if wanted and plan.status == PlanStatus.WAITING_FOR_REVIEW:
-        plan_set_status(plan=plan, actor=user, status=PlanStatus.IN_REVIEW, as_mentor=True)
-    if wanted and plan.can_move_to(wanted, as_mentor=True):
-        plan_set_status(plan=plan, actor=user, status=wanted, as_mentor=True)
-    review = PlanReview.objects.create(
-        plan=plan, mentorship=mentorship, outcome=outcome, summary=summary.strip()
-    )
-    emails.plan_review_queue(review)
-    return review

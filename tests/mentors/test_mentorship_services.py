@@ -10,9 +10,18 @@ from django.utils import timezone
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
-from mentors import services
 from mentors.models import MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
-from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
+from mentors.services.mentorships import (
+    mentorship_accept,
+    mentorship_answer,
+    mentorship_ask_for_information,
+    mentorship_decline,
+    mentorship_end,
+    mentorship_request_create,
+    mentorship_requests_expire,
+    mentorship_withdraw,
+)
+from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,
@@ -24,24 +33,13 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def send(django_capture_on_commit_callbacks):
-    """Run a service and the work it queued for after the commit (the emails)."""
-
-    def run(function, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return function(**kwargs)
-
-    return run
-
-
-@pytest.fixture
 def cmo(db):
     return MentorProfileFactory(capacity=2)
 
 
 def ask(send, mentee, mentor, **kwargs):
     return send(
-        services.mentorship_request_create,
+        mentorship_request_create,
         mentee=mentee,
         mentor=mentor,
         message=kwargs.pop("message", "Could you help me prepare for a CMO role?"),
@@ -53,7 +51,7 @@ def test_a_request_is_saved_and_the_mentor_is_emailed_after_the_commit(
     physician, cmo, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        mentorship = services.mentorship_request_create(
+        mentorship = mentorship_request_create(
             mentee=physician, mentor=cmo, message="  Could you help me?  "
         )
         assert mail.outbox == []  # nothing is sent inside the transaction
@@ -128,7 +126,7 @@ def test_a_physician_has_at_most_a_few_open_requests(physician, send):
 
 def test_after_a_decline_the_physician_may_ask_again_only_after_the_cool_off(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
-    send(services.mentorship_decline, mentorship=mentorship, user=cmo.user, reason="Full year.")
+    send(mentorship_decline, mentorship=mentorship, user=cmo.user, reason="Full year.")
     with pytest.raises(ValidationError, match="declined your last request"):
         ask(send, physician, cmo)
     later = timezone.now() + datetime.timedelta(days=91)
@@ -139,7 +137,7 @@ def test_accepting_starts_the_mentorship_and_opens_the_mentees_data(physician, c
     mentorship = ask(send, physician, cmo)
     assert not user_can_view_data_of(cmo.user, physician, what=DataKind.PLAN)
     mail.outbox.clear()
-    send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
+    send(mentorship_accept, mentorship=mentorship, user=cmo.user)
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.ACTIVE
     assert mentorship.started_at is not None
@@ -151,7 +149,7 @@ def test_accepting_starts_the_mentorship_and_opens_the_mentees_data(physician, c
 def test_the_mentee_cannot_accept_their_own_request(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
     with pytest.raises(PermissionDenied):
-        send(services.mentorship_accept, mentorship=mentorship, user=physician)
+        send(mentorship_accept, mentorship=mentorship, user=physician)
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.REQUESTED
 
@@ -159,9 +157,9 @@ def test_the_mentee_cannot_accept_their_own_request(physician, cmo, send):
 def test_accepting_beyond_capacity_is_refused(cmo, send):
     requests = [ask(send, ProfileFactory().user, cmo) for _ in range(3)]
     for mentorship in requests[:2]:
-        send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
+        send(mentorship_accept, mentorship=mentorship, user=cmo.user)
     with pytest.raises(ValidationError, match="2 of the 2 people"):
-        send(services.mentorship_accept, mentorship=requests[2], user=cmo.user)
+        send(mentorship_accept, mentorship=requests[2], user=cmo.user)
     requests[2].refresh_from_db()
     assert requests[2].status == MentorshipStatus.REQUESTED
     assert Mentorship.objects.active().filter(mentor=cmo).count() == 2
@@ -169,8 +167,8 @@ def test_accepting_beyond_capacity_is_refused(cmo, send):
 
 def test_a_request_that_is_no_longer_open_cannot_be_answered(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
-    send(services.mentorship_withdraw, mentorship=mentorship, user=physician)
-    for answer in (services.mentorship_accept, services.mentorship_decline):
+    send(mentorship_withdraw, mentorship=mentorship, user=physician)
+    for answer in (mentorship_accept, mentorship_decline):
         with pytest.raises(ValidationError, match="withdrawn"):
             send(answer, mentorship=mentorship, user=cmo.user)
     mentorship.refresh_from_db()
@@ -181,7 +179,7 @@ def test_declining_tells_the_physician_with_the_reason(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
     mail.outbox.clear()
     mentorship = send(
-        services.mentorship_decline,
+        mentorship_decline,
         mentorship=mentorship,
         user=cmo.user,
         reason="I am on sabbatical until spring.",
@@ -196,7 +194,7 @@ def test_asking_for_more_information_stops_the_clock_until_the_physician_answers
 ):
     mentorship = ask(send, physician, cmo)
     mentorship = send(
-        services.mentorship_ask_for_information,
+        mentorship_ask_for_information,
         mentorship=mentorship,
         user=cmo.user,
         question="Which setting do you aim for?",
@@ -204,11 +202,11 @@ def test_asking_for_more_information_stops_the_clock_until_the_physician_answers
     assert mentorship.status == MentorshipStatus.NEEDS_INFO
     assert mail.outbox[-1].to == [physician.email]
     assert "Which setting do you aim for?" in mail.outbox[-1].body
-    assert services.mentorship_requests_expire(now=timezone.now() + datetime.timedelta(days=9)) == 0
+    assert mentorship_requests_expire(now=timezone.now() + datetime.timedelta(days=9)) == 0
 
     later = timezone.now() + datetime.timedelta(days=5)
     send(
-        services.mentorship_answer,
+        mentorship_answer,
         mentorship=mentorship,
         user=physician,
         answer="Pharma.",
@@ -225,7 +223,7 @@ def test_an_empty_question_or_answer_is_refused(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
     with pytest.raises(ValidationError, match="Write the question"):
         send(
-            services.mentorship_ask_for_information,
+            mentorship_ask_for_information,
             mentorship=mentorship,
             user=cmo.user,
             question="   ",
@@ -236,11 +234,9 @@ def test_an_empty_question_or_answer_is_refused(physician, cmo, send):
 
 def test_either_side_ends_a_mentorship_and_the_mentors_access_ends_at_once(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
-    send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
+    send(mentorship_accept, mentorship=mentorship, user=cmo.user)
     mail.outbox.clear()
-    mentorship = send(
-        services.mentorship_end, mentorship=mentorship, user=physician, reason="Moving on."
-    )
+    mentorship = send(mentorship_end, mentorship=mentorship, user=physician, reason="Moving on.")
     assert mentorship.status == MentorshipStatus.ENDED
     assert mentorship.ended_by == physician
     assert not user_can_view_data_of(cmo.user, physician, what=DataKind.PLAN)
@@ -250,7 +246,7 @@ def test_either_side_ends_a_mentorship_and_the_mentors_access_ends_at_once(physi
 def test_a_stranger_cannot_end_a_mentorship(physician, other_physician, cmo, send):
     mentorship = MentorshipFactory(mentee=physician, mentor=cmo, status="active")
     with pytest.raises(PermissionDenied):
-        send(services.mentorship_end, mentorship=mentorship, user=other_physician)
+        send(mentorship_end, mentorship=mentorship, user=other_physician)
     mentorship.refresh_from_db()
     assert mentorship.is_active
 
@@ -260,7 +256,7 @@ def test_the_usual_response_time_is_the_median_of_the_latest_answers(cmo, send):
     for hours in (2, 10, 30):
         mentorship = ask(send, ProfileFactory().user, cmo, now=now)
         send(
-            services.mentorship_decline,
+            mentorship_decline,
             mentorship=mentorship,
             user=cmo.user,
             now=now + datetime.timedelta(hours=hours),
@@ -277,8 +273,8 @@ def test_an_unanswered_request_expires_once_and_the_physician_is_offered_the_nex
     recent = ask(send, physician, MentorProfileFactory(), now=now - datetime.timedelta(days=1))
     other = MentorProfileFactory(capacity=3)
     mail.outbox.clear()
-    assert send(services.mentorship_requests_expire, now=now) == 1
-    assert send(services.mentorship_requests_expire, now=now) == 0  # a second sweep
+    assert send(mentorship_requests_expire, now=now) == 1
+    assert send(mentorship_requests_expire, now=now) == 0  # a second sweep
     mentorship.refresh_from_db()
     recent.refresh_from_db()
     assert mentorship.status == MentorshipStatus.EXPIRED
@@ -292,52 +288,17 @@ def test_an_unanswered_request_expires_once_and_the_physician_is_offered_the_nex
 
 def test_a_request_answered_before_the_sweep_does_not_expire(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
-    send(services.mentorship_accept, mentorship=mentorship, user=cmo.user)
+    send(mentorship_accept, mentorship=mentorship, user=cmo.user)
     later = timezone.now() + datetime.timedelta(days=4)
-    assert services.mentorship_requests_expire(now=later) == 0
+    assert mentorship_requests_expire(now=later) == 0
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.ACTIVE
-
-
-@pytest.mark.parametrize(
-    ("status", "outcome", "expected"),
-    [
-        (PlanStatus.WAITING_FOR_REVIEW, "approved", PlanStatus.ACTIVE),
-        (PlanStatus.IN_REVIEW, "changes", PlanStatus.DRAFT),
-        (PlanStatus.WAITING_FOR_REVIEW, "noted", PlanStatus.WAITING_FOR_REVIEW),
-        (PlanStatus.COMPLETE, "approved", PlanStatus.COMPLETE),
-    ],
-)
-def test_a_review_moves_the_plan_as_far_as_its_status_allows(
-    physician, active_mentor, send, status, outcome, expected
-):
-    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(), status=status)
-    review = send(
-        services.plan_review_submit,
-        plan=plan,
-        user=active_mentor,
-        outcome=outcome,
-        summary="Clear goals; add a finance course.",
-    )
-    plan.refresh_from_db()
-    assert plan.status == expected
-    assert review.mentorship.mentor.user == active_mentor
-    assert mail.outbox[-1].to == [physician.email]
-
-
-def test_only_an_active_mentor_reviews_or_comments(physician, mentor, send):
-    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
-    with pytest.raises(PermissionDenied):
-        send(services.plan_review_submit, plan=plan, user=mentor, outcome="noted", summary="Hi")
-    with pytest.raises(PermissionDenied):
-        send(services.plan_comment_add, plan=plan, author=mentor, body="Hi")
-    assert not plan.reviews.exists() and not plan.comments.exists()
 
 
 def test_withdrawing_tells_the_mentor_there_is_nothing_to_answer(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
     mail.outbox.clear()
-    mentorship = send(services.mentorship_withdraw, mentorship=mentorship, user=physician)
+    mentorship = send(mentorship_withdraw, mentorship=mentorship, user=physician)
     assert mentorship.status == MentorshipStatus.WITHDRAWN
     assert [m.to for m in mail.outbox] == [[cmo.user.email]]
     assert "withdrew" in mail.outbox[0].subject
@@ -346,15 +307,15 @@ def test_withdrawing_tells_the_mentor_there_is_nothing_to_answer(physician, cmo,
 def test_a_mentor_asks_one_question_then_decides(physician, cmo, send):
     mentorship = ask(send, physician, cmo)
     send(
-        services.mentorship_ask_for_information,
+        mentorship_ask_for_information,
         mentorship=mentorship,
         user=cmo.user,
         question="Which setting?",
     )
-    send(services.mentorship_answer, mentorship=mentorship, user=physician, answer="Pharma.")
+    send(mentorship_answer, mentorship=mentorship, user=physician, answer="Pharma.")
     with pytest.raises(ValidationError, match="accept or decline now"):
         send(
-            services.mentorship_ask_for_information,
+            mentorship_ask_for_information,
             mentorship=mentorship,
             user=cmo.user,
             question="And another?",

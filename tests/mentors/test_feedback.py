@@ -1,36 +1,25 @@
-"""What an active mentor does with a mentee's plan and results: comments (and the
-physician's replies), reviews, and rubric ratings; and that it all stops when the
+"""Feedback on a mentee's plan: an active mentor's comments (and the physician's
+replies) and reviews, on the pages and in the services; and that it stops when the
 mentorship ends."""
-
-import html
-import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from assessments.models import RaterRole, RatingSet
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
+from mentors.services.feedback import plan_comment_add, plan_review_submit
 from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
 from tests.assessments.conftest import (
-    complete_assessment,
     curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
 )
 from tests.conftest import client_for, page_text
 from tests.factories import PathwayFactory, ProfileFactory
+from tests.mentors.conftest import textarea_value
 
 pytestmark = pytest.mark.django_db
 
 ADVICE = "Ask the CEO to sponsor this goal: it makes the committee take it seriously."
-
-
-def textarea_value(response, name: str) -> str | None:
-    """What the page's <textarea name=...> holds, or None when there is none."""
-    found = re.search(
-        rf'<textarea[^>]*name="{name}"[^>]*>(.*?)</textarea>', response.content.decode(), re.S
-    )
-    return html.unescape(found.group(1)).strip() if found else None
 
 
 @pytest.fixture
@@ -248,75 +237,6 @@ def test_only_an_active_mentor_reviews(persona, persona_clients, plan):
     assert not PlanReview.objects.exists()
 
 
-# --- The mentor's rubric -------------------------------------------------------------
-
-
-@pytest.fixture
-def rated_mentee(physician, active_mentor, curriculum):  # noqa: F811
-    """The mentee aims at pharma CMO and rated themselves 1 in trial design."""
-    c = curriculum["competencies"]
-    complete_assessment(physician, curriculum["pharma"])
-    submit_ratings(physician, {c["Clinical trial design"]: 1, c["Finance"]: 2})
-    return curriculum
-
-
-def rubric_url(physician) -> str:
-    return reverse("mentors:mentee-rubric", args=[Mentorship.objects.get(mentee=physician).pk])
-
-
-def test_the_mentors_ratings_show_beside_the_self_ratings(physician, active_mentor, rated_mentee):
-    c = rated_mentee["competencies"]
-    mentor_client = client_for(active_mentor)
-    url = rubric_url(physician)
-    assert mentor_client.get(url).status_code == 200
-
-    response = mentor_client.post(
-        url,
-        {
-            f"level_{c['Clinical trial design'].pk}": "3",
-            f"level_{c['Finance'].pk}": "2",
-            "action": "submit",
-        },
-    )
-
-    assert response.status_code == 302
-    assert response.url == reverse("assessments:results-for", args=[physician.pk])
-    submitted = RatingSet.objects.submitted().get(rater=active_mentor)
-    assert submitted.rater_role == RaterRole.MENTOR
-    assert submitted.subject == physician
-    results = client_for(physician).get(reverse("assessments:results"))
-    assert results.context["results"].mentor_set == submitted
-    page = page_text(results)
-    assert "Mentor's level" in page
-    # Self-rated 1, the mentor says 3: two levels apart, a topic for the next conversation.
-    assert "You rated level 1; the mentor rated level 3." in page
-    assert mentor_client.get(response.url).status_code == 200
-
-
-def test_after_the_mentorship_ends_the_rubric_and_results_are_404_for_the_former_mentor(
-    physician, active_mentor, rated_mentee
-):
-    c = rated_mentee["competencies"]
-    url = rubric_url(physician)
-    Mentorship.objects.filter(mentee=physician).update(status=MentorshipStatus.ENDED)
-    mentor_client = client_for(active_mentor)
-
-    assert mentor_client.get(url).status_code == 404
-    response = mentor_client.post(
-        url, {f"level_{c['Clinical trial design'].pk}": "3", "action": "submit"}
-    )
-    assert response.status_code == 404
-    assert not RatingSet.objects.filter(rater=active_mentor).exists()
-    results = reverse("assessments:results-for", args=[physician.pk])
-    assert mentor_client.get(results).status_code == 404
-
-
-def test_the_mentee_cannot_use_the_mentor_rubric(physician, active_mentor, rated_mentee):
-    response = client_for(physician).get(rubric_url(physician))
-    assert response.status_code == 404
-    assert not RatingSet.objects.filter(rater_role=RaterRole.MENTOR).exists()
-
-
 def test_an_empty_comment_on_a_goal_comes_back_with_that_goal_still_chosen(
     physician, active_mentor
 ):
@@ -330,3 +250,41 @@ def test_an_empty_comment_on_a_goal_comes_back_with_that_goal_still_chosen(
     assert f"comment_goal={goal.pk}" in response.url
     page = client.get(response.url)
     assert f'<option value="{goal.pk}" selected>' in page.text
+
+
+# --- The services' rules ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome", "expected"),
+    [
+        (PlanStatus.WAITING_FOR_REVIEW, "approved", PlanStatus.ACTIVE),
+        (PlanStatus.IN_REVIEW, "changes", PlanStatus.DRAFT),
+        (PlanStatus.WAITING_FOR_REVIEW, "noted", PlanStatus.WAITING_FOR_REVIEW),
+        (PlanStatus.COMPLETE, "approved", PlanStatus.COMPLETE),
+    ],
+)
+def test_a_review_moves_the_plan_as_far_as_its_status_allows(
+    physician, active_mentor, send, status, outcome, expected
+):
+    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(), status=status)
+    review = send(
+        plan_review_submit,
+        plan=plan,
+        user=active_mentor,
+        outcome=outcome,
+        summary="Clear goals; add a finance course.",
+    )
+    plan.refresh_from_db()
+    assert plan.status == expected
+    assert review.mentorship.mentor.user == active_mentor
+    assert mail.outbox[-1].to == [physician.email]
+
+
+def test_only_an_active_mentor_reviews_or_comments(physician, mentor, send):
+    plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
+    with pytest.raises(PermissionDenied):
+        send(plan_review_submit, plan=plan, user=mentor, outcome="noted", summary="Hi")
+    with pytest.raises(PermissionDenied):
+        send(plan_comment_add, plan=plan, author=mentor, body="Hi")
+    assert not plan.reviews.exists() and not plan.comments.exists()
