@@ -27,7 +27,7 @@ from pathways.models.plan import (
     PlanAction,
     PlanStatus,
 )
-from pathways.selectors import plan_items_prefetch
+from pathways.selectors.plan import plan_items_prefetch
 
 from .accounts.models import Intent, Profile, User
 from .accounts.selectors import profile_of

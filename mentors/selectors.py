@@ -15,7 +15,7 @@ from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
 from pathways.models.curriculum import Pathway, Setting
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
-from pathways.selectors import plan_items_prefetch
+from pathways.selectors.plan import plan_items_prefetch
 
 from . import matching
 from .models import (

@@ -26,7 +26,7 @@ from pathways.models.plan import (
     PlanChange,
     PlanStatus,
 )
-from pathways.selectors import plan_items_prefetch
+from pathways.selectors.plan import plan_items_prefetch
 
 from . import schedule
 from .emails import email_render

@@ -18,7 +18,7 @@ from cmo_portal.submissions.views import already_sent
 from mentors import selectors, services
 from mentors.forms import CommentForm, ReviewForm
 from pathways.models.plan import PlanAction, PlanGoal
-from pathways.selectors import plan_get_for_viewer
+from pathways.selectors.plan import plan_get_for_viewer
 
 
 def _plan_for_mentor(request: HttpRequest, pk: int):

@@ -5,8 +5,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from pathways import selectors
-from pathways.forms import (
+from pathways.forms.curriculum import (
     ModuleFilterForm,
     OpportunityFilterForm,
     PathwayCompareForm,
@@ -20,6 +19,7 @@ from pathways.models.curriculum import (
     ProficiencyLevel,
     RoleKind,
 )
+from pathways.selectors import curriculum as selectors
 
 PAGE_SIZE = 20
 

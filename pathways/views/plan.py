@@ -20,14 +20,14 @@ from cmo_portal.submissions.views import already_sent
 from mentors.forms import CommentForm
 from mentors.models import Mentorship
 from mentors.selectors import active_mentorship, plan_feedback
-from pathways import selectors
-from pathways.forms import ActionForm, GoalForm, MoveForm, PlanCreateForm, PlanStatusForm
+from pathways.forms.plan import ActionForm, GoalForm, MoveForm, PlanCreateForm, PlanStatusForm
 from pathways.models.plan import (
     CareerPlan,
     PlanAction,
     PlanGoal,
     PlanSection,
 )
+from pathways.selectors import plan as selectors
 from pathways.services import plan as services
 
 

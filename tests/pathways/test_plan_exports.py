@@ -121,7 +121,7 @@ def add_goals(plan, n: int) -> None:
 
 
 def test_progress_counts_actions_and_goals_without_actions(plan):
-    from pathways.selectors import plan_with_items
+    from pathways.selectors.plan import plan_with_items
 
     loaded = plan_with_items(plan)
     goals = sorted(loaded.goals.all(), key=lambda g: g.pk)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from pathways.models.plan import PdfStatus, PlanPdf
-from pathways.selectors import plan_with_items
+from pathways.selectors.plan import plan_with_items
 from pathways.services import pdf as pdf_services
 from pathways.services import plan as plan_services
 from tests.conftest import client_for

@@ -220,7 +220,7 @@ def test_removed_items_are_not_in_any_export(client, physician, removed):
 
 
 def test_progress_counts_only_what_is_in_the_plan(physician, removed):
-    from pathways.selectors import plan_with_items
+    from pathways.selectors.plan import plan_with_items
 
     # Left: "Kept goal" with one action, not done. The removed done action counts not.
     assert plan_with_items(removed).progress() == 0
