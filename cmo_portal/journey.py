@@ -20,7 +20,7 @@ from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus
 from mentors.selectors import latest_comments_for_mentee
-from pathways.models.curriculum import Opportunity
+from pathways.models.opportunities import Opportunity
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,

@@ -18,7 +18,7 @@ from assessments.models import TargetPathway
 from cmo_portal import clock
 from cmo_portal.accounts.time_zones import time_zone_of
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
-from pathways.models.curriculum import Opportunity
+from pathways.models.opportunities import Opportunity
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,

@@ -7,8 +7,6 @@ from cmo_portal.admin_inlines import LabelledTabularInline
 from pathways.models.curriculum import (
     Competency,
     CompetencyDomain,
-    LearningModule,
-    Opportunity,
     Pathway,
     PathwayCompetency,
     PathwayEducation,
@@ -18,6 +16,7 @@ from pathways.models.curriculum import (
     RubricLevel,
     Setting,
 )
+from pathways.models.opportunities import LearningModule, Opportunity
 
 
 class CurriculumAdmin(admin.ModelAdmin):

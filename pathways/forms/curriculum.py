@@ -4,14 +4,8 @@ form and ignored, so a tampered URL still gets a normal page."""
 from django import forms
 
 from cmo_portal.accounts.models import CareerStage
-from pathways.models.curriculum import (
-    Competency,
-    DeliveryFormat,
-    ModuleKind,
-    OpportunityKind,
-    Pathway,
-    Setting,
-)
+from pathways.models.curriculum import Competency, Pathway, Setting
+from pathways.models.opportunities import DeliveryFormat, ModuleKind, OpportunityKind
 
 
 def _any(label: str, choices) -> list[tuple[str, str]]:

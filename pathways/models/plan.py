@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cmo_portal import clock
 
-from .curriculum import Competency, LearningModule, Opportunity, Pathway
+from .curriculum import Competency, Pathway
+from .opportunities import LearningModule, Opportunity
 
 
 def new_calendar_token() -> str:

@@ -8,13 +8,12 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from pathways.models.curriculum import (
     Competency,
     CompetencyDomain,
-    LearningModule,
-    Opportunity,
     Pathway,
     PathwayCompetency,
     ProficiencyLevel,
     RubricLevel,
 )
+from pathways.models.opportunities import LearningModule, Opportunity
 
 
 def pathway_list(*, q: str = "", setting=None, stage: str = "") -> QuerySet[Pathway]:

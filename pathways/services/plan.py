@@ -21,12 +21,8 @@ from assessments.scoring import CompetencyGap
 from assessments.selectors import latest_completed_assessment, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
-from pathways.models.curriculum import (
-    Competency,
-    LearningModule,
-    Opportunity,
-    Pathway,
-)
+from pathways.models.curriculum import Competency, Pathway
+from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,

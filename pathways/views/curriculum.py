@@ -11,14 +11,8 @@ from pathways.forms.curriculum import (
     PathwayCompareForm,
     PathwayFilterForm,
 )
-from pathways.models.curriculum import (
-    Competency,
-    LearningModule,
-    Opportunity,
-    Pathway,
-    ProficiencyLevel,
-    RoleKind,
-)
+from pathways.models.curriculum import Competency, Pathway, ProficiencyLevel, RoleKind
+from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.selectors import curriculum as selectors
 
 PAGE_SIZE = 20

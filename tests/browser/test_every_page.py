@@ -15,12 +15,8 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from cmo_portal import clock
 from cmo_portal.notifications.tokens import unsubscribe_token
-from pathways.models.curriculum import (
-    Competency,
-    LearningModule,
-    Opportunity,
-    Pathway,
-)
+from pathways.models.curriculum import Competency, Pathway
+from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.models.plan import PdfStatus, PlanPdf
 from pathways.services.curriculum import curriculum_load
 from pathways.services.pdf import plan_pdf_version
