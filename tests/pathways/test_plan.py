@@ -15,6 +15,7 @@ from pathways.models.plan import (
     PlanStatus,
 )
 from pathways.services import plan as services
+from pathways.services import plan_items
 from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.factories import LearningModuleFactory, OpportunityFactory
 
@@ -131,26 +132,26 @@ def test_regeneration_keeps_edits_completions_and_own_goals_and_adds_what_is_new
     c = gapped["competencies"]
     plan = generate(physician, gapped)
     trials = plan.goals.get(competency__name="Clinical trial design")
-    services.goal_update(
+    plan_items.goal_update(
         goal=trials,
         actor=physician,
         data={"title": "My own words", "notes": "Mine"},
         version=trials.version,
     )
     course = trials.actions.get(title="Trial design course")
-    services.action_update(
+    plan_items.action_update(
         action=course,
         actor=physician,
         data={"status": ItemStatus.DONE, "evidence": "Certificate"},
         version=course.version,
     )
-    own = services.goal_create(
+    own = plan_items.goal_create(
         plan=plan,
         actor=physician,
         data={"title": "Join a DIA working group", "section": "networks"},
     )
     finance = plan.goals.get(competency__name="Finance")
-    services.goal_remove(goal=finance, actor=physician)
+    plan_items.goal_remove(goal=finance, actor=physician)
 
     # A reassessment: negotiation slips below target, finance is still a gap.
     submit_ratings(physician, {c["Clinical trial design"]: 2, c["Finance"]: 2, c["Negotiation"]: 2})
@@ -254,7 +255,7 @@ def test_an_action_cannot_be_moved_to_someone_elses_goal(
     client, physician, other_physician, plan, gapped
 ):
     complete_assessment(other_physician, gapped["pharma"])
-    theirs = services.goal_create(
+    theirs = plan_items.goal_create(
         plan=CareerPlan.objects.create(owner=other_physician, pathway=gapped["pharma"]),
         actor=other_physician,
         data={"title": "Theirs", "section": "mentors"},
@@ -314,7 +315,7 @@ def test_goals_reorder_within_their_section(client, physician, plan):
 def test_progress_counts_done_actions(physician, plan):
     actions = list(PlanAction.objects.filter(goal__plan=plan))
     for action in actions[:2]:
-        services.action_update(
+        plan_items.action_update(
             action=action, actor=physician, data={"status": "done"}, version=action.version
         )
     plan = CareerPlan.objects.prefetch_related("goals__actions").get(pk=plan.pk)
@@ -323,7 +324,7 @@ def test_progress_counts_done_actions(physician, plan):
 
 def test_the_history_says_what_changed_when_and_by_whom(client, physician, plan):
     goal = plan.goals.first()
-    services.goal_update(
+    plan_items.goal_update(
         goal=goal, actor=physician, data={"title": "Renamed"}, version=goal.version
     )
     change = PlanChange.objects.filter(plan=plan).first()
@@ -365,11 +366,11 @@ def test_the_plan_page_costs_the_same_queries_however_big_the_plan(
     client, physician, plan, extra_goals, django_assert_max_num_queries
 ):
     for i in range(extra_goals):
-        goal = services.goal_create(
+        goal = plan_items.goal_create(
             plan=plan, actor=physician, data={"title": f"Goal {i}", "section": "networks"}
         )
         for j in range(3):
-            services.action_create(goal=goal, actor=physician, data={"title": f"Action {j}"})
+            plan_items.action_create(goal=goal, actor=physician, data={"title": f"Action {j}"})
     client.force_login(physician)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("pathways:plan-detail", args=[plan.pk])).status_code == 200

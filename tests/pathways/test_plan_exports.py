@@ -25,6 +25,7 @@ from pathways.models.plan import (
     PlanSection,
 )
 from pathways.services import plan as services
+from pathways.services import plan_items
 from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.factories import LearningModuleFactory, OpportunityFactory
 
@@ -71,7 +72,7 @@ def plan(physician, curriculum):
     PlanAction.objects.filter(pk=first.pk).update(
         status=ItemStatus.DONE, evidence="Certificate, filed with the CV."
     )
-    services.goal_create(
+    plan_items.goal_create(
         plan=plan,
         actor=physician,
         data={"section": PlanSection.MENTORS, "title": "Find a mentor in pharma"},
@@ -221,14 +222,14 @@ def test_csv_has_a_header_a_row_per_action_and_one_per_goal_without_actions(
 
 def test_csv_neutralises_formulas_in_any_cell(client, physician, plan):
     goal = plan.goals.get(section=PlanSection.MENTORS)
-    services.goal_update(
+    plan_items.goal_update(
         goal=goal,
         actor=physician,
         data={"title": '=HYPERLINK("https://evil.example","Click")', "notes": "@SUM(A1)"},
         version=goal.version,
     )
     action = PlanAction.objects.get(title="Trial design course")
-    services.action_update(
+    plan_items.action_update(
         action=action,
         actor=physician,
         data={"title": "+1+1", "evidence": "-2+3"},
