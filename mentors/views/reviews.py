@@ -17,6 +17,7 @@ from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_
 from cmo_portal.submissions.views import already_sent
 from mentors import selectors, services
 from mentors.forms import CommentForm, ReviewForm
+from mentors.templatetags.mentoring import comment_draft_keep
 from pathways.models.plan import PlanAction, PlanGoal
 from pathways.selectors.plan import plan_get_for_viewer
 
@@ -52,7 +53,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Your comment was empty or too long, so it was not sent.")
-        request.session[f"comment_draft_{plan.pk}"] = request.POST.get("body", "")[:4000]
+        comment_draft_keep(request, plan, request.POST.get("body", ""))
         return _back_to_the_form(request, plan)
     data = form.cleaned_data
     goals = PlanGoal.objects.not_removed()
@@ -67,7 +68,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if (data["goal"] and goal is None) or (data["action"] and action is None):
         messages.error(request, "That goal or action is not part of this plan any more.")
-        request.session[f"comment_draft_{plan.pk}"] = data["body"]
+        comment_draft_keep(request, plan, data["body"])
         return _back_to_the_form(request, plan)
     try:
         with form_sent_once(
@@ -81,7 +82,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         return already_sent(request, repeat, fallback=plan.get_absolute_url() + "#comments")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        request.session[f"comment_draft_{plan.pk}"] = data["body"]
+        comment_draft_keep(request, plan, data["body"])
         return _back_to_the_form(request, plan)
     messages.success(
         request,

@@ -15,9 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments.selectors import latest_completed_assessment
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
-from mentors.forms import CommentForm
-from mentors.models import Mentorship
-from mentors.selectors import active_mentorship, plan_feedback
 from pathways.forms.plan import PlanCreateForm, PlanStatusForm
 from pathways.models.plan import (
     CareerPlan,
@@ -96,26 +93,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         section: list(items) for section, items in groupby(goals, key=lambda g: g.section)
     }
     sections = [(value, label, by_section.get(value, [])) for value, label in PlanSection.choices]
-    is_owner = plan.owner_id == request.user.pk
-    mentorship = (
-        None if is_owner else active_mentorship(mentor_user=request.user, mentee=plan.owner)
-    )
     return render(
         request,
         "pathways/plan_detail.html",
         {
             "plan": plan,
             "sections": sections,
-            "is_owner": is_owner,
-            "mentorship": mentorship,  # set when the viewer is an active mentor
-            # Whether to nudge the owner on to finding a mentor.
-            "has_mentor": is_owner
-            and Mentorship.objects.current().filter(mentee=plan.owner).exists(),
-            "can_comment": is_owner or mentorship is not None,
-            "comment_form": CommentForm(
-                initial={"body": request.session.pop(f"comment_draft_{plan.pk}", "")}
-            ),
-            "feedback": plan_feedback(plan),
+            # What mentors add (feedback, comments, their bar) comes from the template's
+            # mentoring tags: mentors read the plan, the plan does not import mentors.
+            "is_owner": plan.owner_id == request.user.pk,
             "progress": plan.progress(),
         },
     )
