@@ -4,7 +4,6 @@ They validate; the views hand what they cleaned to pathways.services."""
 import datetime
 
 from django import forms
-from django.db.models import Case, When
 from django.utils.formats import date_format
 
 from pathways.models.curriculum import Pathway, validate_on_scale
@@ -12,7 +11,6 @@ from pathways.models.plan import (
     CareerPlan,
     PlanAction,
     PlanGoal,
-    PlanSection,
     PlanStatus,
 )
 
@@ -95,12 +93,7 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, plan: CareerPlan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
-        section_order = Case(
-            *(When(section=value, then=index) for index, value in enumerate(PlanSection.values))
-        )
-        self.fields["goal"].queryset = plan.goals.not_removed().order_by(
-            section_order, "order", "pk"
-        )
+        self.fields["goal"].queryset = plan.goals.not_removed().in_section_order()
         self.fields["goal"].empty_label = None
 
 

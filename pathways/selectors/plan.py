@@ -45,13 +45,14 @@ def plan_items_prefetch(
 
 
 def plan_with_items(plan: CareerPlan) -> CareerPlan:
-    """The plan with its goals and their actions (with module and opportunity) loaded in
-    a fixed number of queries, however many there are; removed items left out."""
+    """The plan with its goals (in section order) and their actions (with module and
+    opportunity) loaded in a fixed number of queries, however many there are; removed
+    items left out."""
     return (
         CareerPlan.objects.select_related("owner__profile", "pathway")
         .prefetch_related(
             plan_items_prefetch(
-                goals=PlanGoal.objects.select_related("competency"),
+                goals=PlanGoal.objects.select_related("competency").in_section_order(),
                 actions=PlanAction.objects.select_related("module", "opportunity"),
             )
         )

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
-from assessments.scoring import CompetencyGap
+from assessments.scoring import CompetencyGap, top_gaps
 from assessments.selectors import latest_completed_assessment, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
@@ -177,8 +177,7 @@ def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
         owner=owner, pathway=pathway
     )
     results = results_for(subject=owner, pathway_slug=pathway.slug)
-    gaps = [g for g in results.gaps if g.weighted_gap]
-    gaps = sorted(gaps, key=lambda g: (-g.weighted_gap, -g.weight, g.name))[:GOALS_FROM_GAPS]
+    gaps = top_gaps(results.gaps, limit=GOALS_FROM_GAPS)
     assessment = latest_completed_assessment(owner)
     hours = (assessment.hours_per_week if assessment else None) or DEFAULT_HOURS_PER_WEEK
     suggestions = plan_suggestions(gaps=gaps, hours_per_week=hours, start=clock.today())

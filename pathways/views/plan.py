@@ -86,11 +86,9 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_with_items(selectors.plan_get_for_viewer(viewer=request.user, pk=pk))
-    goals = sorted(
-        plan.goals.all(), key=lambda g: (list(PlanSection.values).index(g.section), g.order, g.pk)
-    )
+    # The goals come in section order (plan_with_items).
     by_section = {
-        section: list(items) for section, items in groupby(goals, key=lambda g: g.section)
+        section: list(items) for section, items in groupby(plan.goals.all(), lambda g: g.section)
     }
     sections = [(value, label, by_section.get(value, [])) for value, label in PlanSection.choices]
     return render(
