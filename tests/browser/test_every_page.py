@@ -21,13 +21,14 @@ from pathways.models.plan import PdfStatus, PlanPdf
 from pathways.services.curriculum import curriculum_load
 from pathways.services.pdf import plan_pdf_version
 from pathways.services.plan import plan_generate
-from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.factories import (
     PASSWORD,
     MentorProfileFactory,
     MentorshipFactory,
     ProfileFactory,
+    complete_assessment,
     second_factor_for,
+    submit_ratings,
 )
 
 # Visited by the other browser tests (the file that opens each).

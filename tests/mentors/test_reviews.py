@@ -12,13 +12,8 @@ from django.urls import reverse
 from assessments.models import RaterRole, RatingSet
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
 from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
-from tests.assessments.conftest import (
-    complete_assessment,
-    curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
-)
 from tests.conftest import client_for, page_text
-from tests.factories import PathwayFactory, ProfileFactory
+from tests.factories import PathwayFactory, ProfileFactory, complete_assessment, submit_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -252,7 +247,7 @@ def test_only_an_active_mentor_reviews(persona, persona_clients, plan):
 
 
 @pytest.fixture
-def rated_mentee(physician, active_mentor, curriculum):  # noqa: F811
+def rated_mentee(physician, active_mentor, curriculum):
     """The mentee aims at pharma CMO and rated themselves 1 in trial design."""
     c = curriculum["competencies"]
     complete_assessment(physician, curriculum["pharma"])

@@ -18,11 +18,6 @@ from mentors.models import (
     TeachableCompetency,
 )
 from pathways.models.plan import CareerPlan, PlanGoal
-from tests.assessments.conftest import (
-    complete_assessment,
-    curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
-)
 from tests.conftest import client_for, page_text
 from tests.factories import (
     CompetencyFactory,
@@ -31,7 +26,9 @@ from tests.factories import (
     PathwayFactory,
     ProfileFactory,
     SettingFactory,
+    complete_assessment,
     make_scale,
+    submit_ratings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -228,7 +225,7 @@ def test_a_mentor_page_that_does_not_exist_is_404(client, physician):
 
 
 @pytest.fixture
-def rated(physician, curriculum):  # noqa: F811
+def rated(physician, curriculum):
     """A pharma-CMO hopeful whose largest gap is clinical trial design (weighted 9),
     then finance and negotiation (2 each)."""
     c = curriculum["competencies"]
@@ -298,7 +295,7 @@ def test_suggestions_never_offer_the_physician_themselves(client, rated):
 def test_suggestions_without_ratings_ask_the_physician_to_rate_first(
     client,
     physician,
-    curriculum,  # noqa: F811
+    curriculum,
 ):
     complete_assessment(physician, curriculum["pharma"])
     make_mentor("Dr Trials", teaches={curriculum["competencies"]["Clinical trial design"]: 4})

@@ -19,9 +19,13 @@ from pathways.models.plan import (
 )
 from pathways.services import plan as services
 from pathways.services import plan_items
-from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.conftest import client_for
-from tests.factories import LearningModuleFactory, PathwayFactory
+from tests.factories import (
+    LearningModuleFactory,
+    PathwayFactory,
+    complete_assessment,
+    submit_ratings,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
