@@ -9,14 +9,8 @@ from django.http import Http404
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from pathways.models.curriculum import (
-    Competency,
-    LearningModule,
-    Opportunity,
-    Pathway,
-    PathwayCompetency,
-    ProficiencyLevel,
-)
+from pathways.models.curriculum import Competency, Pathway, PathwayCompetency, ProficiencyLevel
+from pathways.models.opportunities import LearningModule, Opportunity
 
 from . import scoring
 from .models import NeedsAssessment, RaterRole, Rating, RatingSet

@@ -12,9 +12,7 @@ from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
-from mentors.selectors.mentorships import active_mentorship
 from pathways.models.curriculum import ProficiencyLevel
-from pathways.models.plan import CareerPlan
 
 from . import charts, scoring, selectors, services
 from .forms import STEP_FORMS, RubricForm
@@ -227,6 +225,9 @@ def rating_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _results_page(request: HttpRequest, subject: User) -> HttpResponse:
+    """The gap analysis of `subject`. The nudge to build a plan and a mentor's link to
+    rate their mentee come from the template's plan and mentoring tags: the plan and
+    mentors sit above the assessments."""
     results = selectors.results_for(subject=subject, pathway_slug=request.GET.get("pathway"))
     top_level = max(results.scale, default=4)
     return render(
@@ -235,13 +236,6 @@ def _results_page(request: HttpRequest, subject: User) -> HttpResponse:
         {
             "results": results,
             "is_own": subject.pk == request.user.pk,
-            # Whether to nudge the physician on to building a plan.
-            "has_plans": subject.pk == request.user.pk
-            and CareerPlan.objects.filter(owner=subject).exists(),
-            # Set when the viewer is the subject's active mentor: they may rate them.
-            "mentorship": None
-            if subject.pk == request.user.pk
-            else active_mentorship(mentor_user=request.user, mentee=subject),
             "rules": scoring.RULES_IN_WORDS,
             "radar": charts.radar(results.gaps, top_level),
             "history_chart": charts.readiness_over_time(

@@ -1,8 +1,9 @@
 """The career plan taken out of the site: a dict (for JSON and the print page), CSV, an
 iCalendar feed and a PDF.
 
-Every function here reads a plan loaded with `selectors.plan_with_items(plan)` and makes
-no query of its own, so an export costs the same few queries however long the plan is.
+Every function here reads a plan loaded with `selectors.plan_with_items(plan)` (its goals
+in section order) and makes no query of its own, so an export costs the same few queries
+however long the plan is.
 """
 
 import csv
@@ -71,10 +72,6 @@ def _link(path: str, site_url: str) -> str:
     return f"{site_url}{path}" if path else ""
 
 
-def _section_order(goal: PlanGoal) -> tuple[int, int, int]:
-    return (list(PlanSection.values).index(goal.section), goal.order, goal.pk)
-
-
 def _action_as_dict(action: PlanAction, site_url: str) -> dict:
     module, opportunity = action.module, action.opportunity
     return {
@@ -140,7 +137,7 @@ def plan_as_dict(plan: CareerPlan, *, site_url: str = "") -> dict:
     `date`/`datetime` objects (serialise with DjangoJSONEncoder); links are site paths,
     made absolute with `site_url` (e.g. "https://cmo-pathways.example.org")."""
     site_url = site_url.rstrip("/")
-    goals = sorted(plan.goals.all(), key=_section_order)
+    goals = plan.goals.all()
     sections = [
         {
             "key": value,
@@ -192,7 +189,7 @@ def plan_csv(plan: CareerPlan) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
-    for goal in sorted(plan.goals.all(), key=_section_order):
+    for goal in plan.goals.all():
         goal_cells = [
             goal.get_section_display(),
             goal.title,
@@ -254,7 +251,7 @@ def plan_ical(plan: CareerPlan, *, site_url: str) -> bytes:
     # Hints for how often to poll; the feed is cheap and changes when the plan does.
     calendar.add("refresh-interval", datetime.timedelta(hours=6), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT6H")
-    for goal in sorted(plan.goals.all(), key=_section_order):
+    for goal in plan.goals.all():
         if goal.due_date:
             done = " (done)" if goal.status == ItemStatus.DONE else ""
             target = f" Target: level {goal.target_level}." if goal.target_level else ""

@@ -2,7 +2,7 @@ from django.urls import path
 
 from .urls_exports import urlpatterns as export_urlpatterns
 from .views import curriculum as views
-from .views import plan
+from .views import plan, plan_history, plan_items
 
 app_name = "pathways"
 
@@ -23,19 +23,19 @@ urlpatterns = [
     path("plans/<int:pk>/", plan.plan_detail, name="plan-detail"),
     path("plans/<int:pk>/regenerate/", plan.plan_regenerate, name="plan-regenerate"),
     path("plans/<int:pk>/status/", plan.plan_status, name="plan-status"),
-    path("plans/<int:pk>/history/", plan.plan_history, name="plan-history"),
+    path("plans/<int:pk>/history/", plan_history.plan_history, name="plan-history"),
     path("plans/<int:pk>/calendar/reset/", plan.plan_calendar_reset, name="plan-calendar-reset"),
-    path("plans/<int:pk>/removed/", plan.plan_removed, name="plan-removed"),
-    path("plans/<int:pk>/goals/new/", plan.goal_add, name="goal-add"),
-    path("plans/goals/<int:pk>/edit/", plan.goal_edit, name="goal-edit"),
-    path("plans/goals/<int:pk>/delete/", plan.goal_delete, name="goal-delete"),
-    path("plans/goals/<int:pk>/restore/", plan.goal_restore, name="goal-restore"),
-    path("plans/goals/<int:pk>/move/", plan.goal_move, name="goal-move"),
-    path("plans/goals/<int:pk>/actions/new/", plan.action_add, name="action-add"),
-    path("plans/actions/<int:pk>/edit/", plan.action_edit, name="action-edit"),
-    path("plans/actions/<int:pk>/delete/", plan.action_delete, name="action-delete"),
-    path("plans/actions/<int:pk>/restore/", plan.action_restore, name="action-restore"),
-    path("plans/actions/<int:pk>/move/", plan.action_move, name="action-move"),
+    path("plans/<int:pk>/removed/", plan_history.plan_removed, name="plan-removed"),
+    path("plans/<int:pk>/goals/new/", plan_items.goal_add, name="goal-add"),
+    path("plans/goals/<int:pk>/edit/", plan_items.goal_edit, name="goal-edit"),
+    path("plans/goals/<int:pk>/delete/", plan_items.goal_delete, name="goal-delete"),
+    path("plans/goals/<int:pk>/restore/", plan_items.goal_restore, name="goal-restore"),
+    path("plans/goals/<int:pk>/move/", plan_items.goal_move, name="goal-move"),
+    path("plans/goals/<int:pk>/actions/new/", plan_items.action_add, name="action-add"),
+    path("plans/actions/<int:pk>/edit/", plan_items.action_edit, name="action-edit"),
+    path("plans/actions/<int:pk>/delete/", plan_items.action_delete, name="action-delete"),
+    path("plans/actions/<int:pk>/restore/", plan_items.action_restore, name="action-restore"),
+    path("plans/actions/<int:pk>/move/", plan_items.action_move, name="action-move"),
 ]
 
 # The exports (print, PDF, JSON, CSV, calendar) live in their own module.

@@ -19,6 +19,7 @@ from tests.factories import (
     UserFactory,
     grant_support,
     second_factor_for,
+    two_pathway_curriculum,
 )
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -150,3 +151,9 @@ def personas(
 @pytest.fixture
 def persona_clients(personas):
     return {name: client_for(user) for name, user in personas.items()}
+
+
+@pytest.fixture
+def curriculum(db) -> dict:
+    """Two pathways over four competencies (tests.factories.two_pathway_curriculum)."""
+    return two_pathway_curriculum()

@@ -30,7 +30,7 @@ from cmo_portal.notifications.services import email_to_payload
 from cmo_portal.time_zones import time_zone_of
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
 from mentors.selectors.feedback import plans_to_review
-from pathways.models.curriculum import Opportunity
+from pathways.models.opportunities import Opportunity
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,
@@ -38,7 +38,7 @@ from pathways.models.plan import (
     PlanChange,
     PlanStatus,
 )
-from pathways.selectors import plan_items_prefetch
+from pathways.selectors.plan import plan_items_prefetch
 
 from . import queue
 

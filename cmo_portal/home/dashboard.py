@@ -12,14 +12,14 @@ from cmo_portal.accounts.models import Intent, Profile, User
 from cmo_portal.accounts.selectors import profile_of
 from mentors.models import MentorProfile, Mentorship, MentorshipStatus
 from mentors.selectors.feedback import latest_comments_for_mentee, plans_to_review
-from pathways.models.curriculum import Opportunity
+from pathways.models.opportunities import Opportunity
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,
     PlanAction,
     PlanStatus,
 )
-from pathways.selectors import plan_items_prefetch
+from pathways.selectors.plan import plan_items_prefetch
 
 from .onboarding import Journey, Step, mentor_steps, physician_steps
 

@@ -11,7 +11,7 @@ from cmo_portal.accounts.models import DataKind, User
 from mentors.models import MentorProfile, Mentorship
 from mentors.selectors.feedback import plan_needs_review
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
-from pathways.selectors import plan_items_prefetch
+from pathways.selectors.plan import plan_items_prefetch
 
 
 def is_active_mentor_of(viewer: User, owner: User) -> bool:

@@ -18,8 +18,9 @@ from cmo_portal.submissions.views import already_sent
 from mentors.forms import CommentForm, ReviewForm
 from mentors.selectors.mentorships import active_mentorship, mentorship_get_for_participant
 from mentors.services.feedback import plan_comment_add, plan_review_submit
+from mentors.templatetags.mentoring import comment_draft_keep
 from pathways.models.plan import PlanAction, PlanGoal
-from pathways.selectors import plan_get_for_viewer
+from pathways.selectors.plan import plan_get_for_viewer
 
 
 def _plan_for_mentor(request: HttpRequest, pk: int):
@@ -50,7 +51,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Your comment was empty or too long, so it was not sent.")
-        request.session[f"comment_draft_{plan.pk}"] = request.POST.get("body", "")[:4000]
+        comment_draft_keep(request, plan, request.POST.get("body", ""))
         return _back_to_the_form(request, plan)
     data = form.cleaned_data
     goals = PlanGoal.objects.not_removed()
@@ -65,7 +66,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if (data["goal"] and goal is None) or (data["action"] and action is None):
         messages.error(request, "That goal or action is not part of this plan any more.")
-        request.session[f"comment_draft_{plan.pk}"] = data["body"]
+        comment_draft_keep(request, plan, data["body"])
         return _back_to_the_form(request, plan)
     try:
         with form_sent_once(
@@ -79,7 +80,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
         return already_sent(request, repeat, fallback=plan.get_absolute_url() + "#comments")
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        request.session[f"comment_draft_{plan.pk}"] = data["body"]
+        comment_draft_keep(request, plan, data["body"])
         return _back_to_the_form(request, plan)
     messages.success(
         request,

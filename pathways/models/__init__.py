@@ -1,19 +1,13 @@
-"""The curriculum (curriculum.py) and the physician's career plan (plan.py)."""
+"""The curriculum (curriculum.py: pathways and competencies; opportunities.py: the modules
+and opportunities that build them) and the physician's career plan (plan.py)."""
 
 from .curriculum import (
-    CURRICULUM_MODELS,
     STAGE_ORDER,
     Competency,
     CompetencyDomain,
     CurriculumItem,
     Degree,
-    DeliveryFormat,
     Expectation,
-    LearningModule,
-    ModuleKind,
-    Opportunity,
-    OpportunityKind,
-    OpportunityQuerySet,
     Pathway,
     PathwayCompetency,
     PathwayEducation,
@@ -26,6 +20,14 @@ from .curriculum import (
     Weight,
     stage_rank,
     validate_on_scale,
+)
+from .opportunities import (
+    DeliveryFormat,
+    LearningModule,
+    ModuleKind,
+    Opportunity,
+    OpportunityKind,
+    OpportunityQuerySet,
 )
 from .plan import (
     MENTOR_TRANSITIONS,
@@ -43,7 +45,6 @@ from .plan import (
 )
 
 __all__ = [
-    "CURRICULUM_MODELS",
     "MENTOR_TRANSITIONS",
     "PLAN_TRANSITIONS",
     "STAGE_ORDER",

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from cmo_portal import clock
 
-from .curriculum import Competency, LearningModule, Opportunity, Pathway
+from .curriculum import Competency, Pathway
+from .opportunities import LearningModule, Opportunity
 
 
 def new_calendar_token() -> str:
@@ -144,6 +145,16 @@ class PlanItemQuerySet(models.QuerySet):
         return self.filter(removed_at__isnull=False)
 
 
+class PlanGoalQuerySet(PlanItemQuerySet):
+    def in_section_order(self) -> "PlanGoalQuerySet":
+        """Goals as the plan reads: section by section in the order of PlanSection (not
+        the alphabetical order of their codes), then in their order within a section."""
+        sections = models.Case(
+            *(models.When(section=value, then=index) for index, value in enumerate(PlanSection))
+        )
+        return self.order_by(sections, "order", "pk")
+
+
 class PlanItem(models.Model):
     """What goals and actions share: an order, a status, a due date, notes, and a
     version that tells a save whether someone else saved first. Removing an item sets
@@ -189,6 +200,8 @@ class PlanGoal(PlanItem):
     target_level = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The measure of done: the rubric level to reach."
     )
+
+    objects = PlanGoalQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "section", "order", "pk"]

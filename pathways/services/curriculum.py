@@ -11,12 +11,9 @@ from django.db import transaction
 
 from cmo_portal import clock
 from pathways.models.curriculum import (
-    CURRICULUM_MODELS,
     Competency,
     CompetencyDomain,
     CurriculumItem,
-    LearningModule,
-    Opportunity,
     Pathway,
     PathwayCompetency,
     PathwayEducation,
@@ -26,9 +23,26 @@ from pathways.models.curriculum import (
     RubricLevel,
     Setting,
 )
+from pathways.models.opportunities import LearningModule, Opportunity
 
 CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "curriculum"
 CURRICULUM_EDITOR_GROUP = "Curriculum editor"
+
+# What curriculum editors edit, and nothing else of this app (plans are physicians' own).
+CURRICULUM_MODELS = (
+    Setting,
+    RoleKind,
+    ProficiencyLevel,
+    CompetencyDomain,
+    Competency,
+    RubricLevel,
+    Pathway,
+    PathwayStep,
+    PathwayEducation,
+    PathwayCompetency,
+    LearningModule,
+    Opportunity,
+)
 
 
 class CurriculumError(ValueError):

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from cmo_portal import clock
 from pathways import exports
 from pathways.models.plan import CareerPlan, PdfStatus, PlanPdf
-from pathways.selectors import plan_with_items
+from pathways.selectors.plan import plan_with_items
 
 logger = logging.getLogger(__name__)
 

@@ -5,21 +5,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from pathways import selectors
-from pathways.forms import (
+from pathways.forms.curriculum import (
     ModuleFilterForm,
     OpportunityFilterForm,
     PathwayCompareForm,
     PathwayFilterForm,
 )
-from pathways.models.curriculum import (
-    Competency,
-    LearningModule,
-    Opportunity,
-    Pathway,
-    ProficiencyLevel,
-    RoleKind,
-)
+from pathways.models.curriculum import Competency, Pathway, ProficiencyLevel, RoleKind
+from pathways.models.opportunities import LearningModule, Opportunity
+from pathways.selectors import curriculum as selectors
 
 PAGE_SIZE = 20
 

@@ -14,8 +14,9 @@ from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from pathways import exports, selectors
+from pathways import exports
 from pathways.models.plan import CareerPlan, PdfStatus
+from pathways.selectors import plan as selectors
 from pathways.services import pdf as pdf_services
 
 # Calendar tokens are 43 characters (secrets.token_urlsafe(32)) and the column holds 64.

@@ -9,13 +9,14 @@ from django.urls import reverse
 from cmo_portal.accounts.models import DataAccessLog
 from mentors.models import PlanComment, PlanReview
 from pathways.models.plan import CareerPlan
-from tests.assessments.conftest import (  # noqa: F401 - curriculum is a fixture
+from tests.conftest import client_for
+from tests.factories import (
+    MentorshipFactory,
+    PathwayFactory,
+    UserFactory,
     complete_assessment,
-    curriculum,
     submit_ratings,
 )
-from tests.conftest import client_for
-from tests.factories import MentorshipFactory, PathwayFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ RECORDS = [
 
 
 @pytest.fixture
-def records(physician, active_mentor, curriculum):  # noqa: F811
+def records(physician, active_mentor, curriculum):
     """One row of every kind of record, all of them `physician`'s."""
     plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
     complete_assessment(physician, curriculum["pharma"])

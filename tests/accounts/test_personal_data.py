@@ -44,11 +44,6 @@ from mentors.services.mentorships import (
 )
 from mentors.services.profiles import mentor_application_review
 from pathways.models.plan import PlanChange, PlanStatus
-from tests.assessments.conftest import (
-    complete_assessment,
-    curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
-)
 from tests.conftest import client_for, page_text
 from tests.factories import (
     PASSWORD,
@@ -61,7 +56,9 @@ from tests.factories import (
     PlanGoalFactory,
     ProfileFactory,
     UserFactory,
+    complete_assessment,
     grant_support,
+    submit_ratings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -267,7 +264,7 @@ def mentions_left(*terms: str) -> list[str]:
 
 
 @pytest.fixture
-def world(curriculum) -> World:  # noqa: F811
+def world(curriculum) -> World:
     missing = sorted(set(relations_to_users()) - set(ROWS))
     if missing:
         pytest.fail(
@@ -419,7 +416,7 @@ def test_the_last_superuser_is_not_deleted_and_is_told_why(db):
 def test_a_deleted_mentors_ratings_review_and_comments_stay_with_the_mentee(
     physician,
     active_mentor,
-    curriculum,  # noqa: F811
+    curriculum,
 ):
     levels = {competency: 2 for competency in curriculum["competencies"].values()}
     complete_assessment(physician, curriculum["pharma"])

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import NeedsAssessment
-from tests.assessments.conftest import complete_assessment
+from tests.factories import complete_assessment
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,13 @@ import pytest
 from django.urls import reverse
 
 from assessments.selectors import results_for
-from tests.assessments.conftest import complete_assessment, submit_ratings
-from tests.factories import CompetencyFactory, LearningModuleFactory, OpportunityFactory
+from tests.factories import (
+    CompetencyFactory,
+    LearningModuleFactory,
+    OpportunityFactory,
+    complete_assessment,
+    submit_ratings,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from assessments.models import Rating, RatingSet
 from assessments.services import rating_draft_save
-from tests.assessments.conftest import field, submit_ratings
+from tests.factories import rubric_field, submit_ratings
 
 pytestmark = pytest.mark.django_db
 URL = reverse("assessments:rubric")
@@ -23,7 +23,9 @@ def test_the_rubric_shows_the_competencies_that_matter_to_the_targets(rater, cur
 
 def test_a_draft_saves_and_comes_back(rater, physician, curriculum):
     trials = curriculum["competencies"]["Clinical trial design"]
-    response = rater.post(URL, {field(trials): "2", field(trials, "evidence"): "Ran one trial"})
+    response = rater.post(
+        URL, {rubric_field(trials): "2", rubric_field(trials, "evidence"): "Ran one trial"}
+    )
 
     assert response.status_code == 302
     draft = RatingSet.objects.get(subject=physician)
@@ -35,7 +37,7 @@ def test_a_draft_saves_and_comes_back(rater, physician, curriculum):
 
 def test_submitting_creates_a_dated_set_that_never_changes(rater, physician, curriculum):
     trials = curriculum["competencies"]["Clinical trial design"]
-    response = rater.post(URL, {field(trials): "2", "action": "submit"})
+    response = rater.post(URL, {rubric_field(trials): "2", "action": "submit"})
 
     assert response.url == reverse("assessments:results")
     submitted = RatingSet.objects.submitted().get(subject=physician)
@@ -47,11 +49,11 @@ def test_submitting_creates_a_dated_set_that_never_changes(rater, physician, cur
 
 def test_a_reassessment_creates_a_new_set_and_keeps_the_old(rater, physician, curriculum):
     trials = curriculum["competencies"]["Clinical trial design"]
-    rater.post(URL, {field(trials): "2", "action": "submit"})
+    rater.post(URL, {rubric_field(trials): "2", "action": "submit"})
     page = rater.get(URL)
-    assert page.context["form"].initial[field(trials)] == "2"  # starts from last time
+    assert page.context["form"].initial[rubric_field(trials)] == "2"  # starts from last time
 
-    rater.post(URL, {field(trials): "3", "action": "submit"})
+    rater.post(URL, {rubric_field(trials): "3", "action": "submit"})
 
     sets = RatingSet.objects.submitted().filter(subject=physician).order_by("submitted_at")
     assert [s.ratings.get().level for s in sets] == [2, 3]
@@ -69,9 +71,11 @@ def test_a_level_not_on_the_scale_is_refused_and_the_draft_kept(
 ):
     trials = curriculum["competencies"]["Clinical trial design"]
     finance = curriculum["competencies"]["Finance"]
-    rater.post(URL, {field(trials): "2"})
+    rater.post(URL, {rubric_field(trials): "2"})
 
-    response = rater.post(URL, {field(trials): level, field(finance): "3", "action": "submit"})
+    response = rater.post(
+        URL, {rubric_field(trials): level, rubric_field(finance): "3", "action": "submit"}
+    )
 
     assert response.status_code == 400
     assert "not on the rubric scale" in response.content.decode()
@@ -82,7 +86,7 @@ def test_a_level_not_on_the_scale_is_refused_and_the_draft_kept(
 
 def test_a_rating_for_a_competency_not_in_the_curriculum_is_refused(rater, physician, curriculum):
     trials = curriculum["competencies"]["Clinical trial design"]
-    response = rater.post(URL, {field(trials): "2", "level_999999": "3", "action": "submit"})
+    response = rater.post(URL, {rubric_field(trials): "2", "level_999999": "3", "action": "submit"})
 
     assert response.status_code == 400
     assert "not in the curriculum" in response.content.decode()
@@ -91,7 +95,7 @@ def test_a_rating_for_a_competency_not_in_the_curriculum_is_refused(rater, physi
 
 def test_evidence_without_a_level_asks_for_the_level(rater, curriculum):
     trials = curriculum["competencies"]["Clinical trial design"]
-    response = rater.post(URL, {field(trials, "evidence"): "Led the P&T committee"})
+    response = rater.post(URL, {rubric_field(trials, "evidence"): "Led the P&T committee"})
     assert response.status_code == 400
     assert "Pick the level your evidence supports" in response.content.decode()
     assert "Led the P&amp;T committee" in response.content.decode()
@@ -110,10 +114,10 @@ def test_a_submitted_set_is_seen_by_its_owner_and_support_only(
 
 def test_a_level_picked_earlier_can_be_cleared(rater, physician, curriculum):
     trials = curriculum["competencies"]["Clinical trial design"]
-    rater.post(URL, {field(trials): "2"})
+    rater.post(URL, {rubric_field(trials): "2"})
     assert RatingSet.objects.get(subject=physician).ratings.count() == 1
 
-    rater.post(URL, {field(trials): ""})  # "Not rated yet"
+    rater.post(URL, {rubric_field(trials): ""})  # "Not rated yet"
 
     assert RatingSet.objects.get(subject=physician).ratings.count() == 0
 

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from assessments.models import RaterRole, RatingSet
 from mentors.models import Mentorship
-from tests.assessments.conftest import complete_assessment, field
 from tests.conftest import client_for
+from tests.factories import complete_assessment, rubric_field
 
 pytestmark = pytest.mark.django_db
 URL = reverse("assessments:rubric")
@@ -38,9 +38,9 @@ def test_switching_to_all_competencies_saves_the_levels_and_notes_first(
     response = rater.post(
         URL,
         {
-            field(trials): "2",
-            field(trials, "evidence"): "Ran one phase II trial",
-            field(finance): "3",
+            rubric_field(trials): "2",
+            rubric_field(trials, "evidence"): "Ran one phase II trial",
+            rubric_field(finance): "3",
             "action": "show-all",
         },
     )
@@ -53,7 +53,7 @@ def test_switching_to_all_competencies_saves_the_levels_and_notes_first(
     }
     page = rater.get(response.url)
     assert page.context["everything"]
-    assert page.context["form"].initial[field(trials)] == "2"
+    assert page.context["form"].initial[rubric_field(trials)] == "2"
     assert "Ran one phase II trial" in page.content.decode()
     assert "Draft saved" in page.content.decode()
 
@@ -62,14 +62,14 @@ def test_switching_back_to_the_targets_keeps_what_was_rated_in_the_full_view(
     rater, physician, curriculum
 ):
     safety = curriculum["competencies"]["Quality and safety"]  # not a pharma target
-    response = rater.post(URL + "?scope=all", {field(safety): "4", "action": "show-targets"})
+    response = rater.post(URL + "?scope=all", {rubric_field(safety): "4", "action": "show-targets"})
 
     assert response.url == URL
     assert draft_of(physician) == {"Quality and safety": (4, "")}
     # Saving the narrower view leaves the competencies it does not show alone.
     rater.post(URL, {"action": "save"})
     assert draft_of(physician) == {"Quality and safety": (4, "")}
-    assert rater.get(URL + "?scope=all").context["form"].initial[field(safety)] == "4"
+    assert rater.get(URL + "?scope=all").context["form"].initial[rubric_field(safety)] == "4"
 
 
 @pytest.mark.parametrize("action", ["show-all", "save", "autosave"])
@@ -78,14 +78,14 @@ def test_a_bad_level_is_refused_with_a_message_and_nothing_is_lost(
 ):
     trials = curriculum["competencies"]["Clinical trial design"]
     finance = curriculum["competencies"]["Finance"]
-    rater.post(URL, {field(trials): "2", field(trials, "evidence"): "Saved before"})
+    rater.post(URL, {rubric_field(trials): "2", rubric_field(trials, "evidence"): "Saved before"})
 
     response = rater.post(
         URL,
         {
-            field(trials): "9",
-            field(trials, "evidence"): "Typed since",
-            field(finance): "3",
+            rubric_field(trials): "9",
+            rubric_field(trials, "evidence"): "Typed since",
+            rubric_field(finance): "3",
             "action": action,
         },
     )
@@ -107,9 +107,9 @@ def test_the_autosave_saves_the_draft_and_says_when(rater, physician, curriculum
     response = rater.post(
         URL,
         {
-            field(trials): "2",
-            field(trials, "evidence"): "Ran one trial",
-            field(finance): "",
+            rubric_field(trials): "2",
+            rubric_field(trials, "evidence"): "Ran one trial",
+            rubric_field(finance): "",
             "action": "autosave",
         },
     )
@@ -124,7 +124,9 @@ def test_the_autosave_saves_the_draft_and_says_when(rater, physician, curriculum
 
 def test_the_autosave_names_the_competency_whose_note_has_no_level(rater, physician, curriculum):
     finance = curriculum["competencies"]["Finance"]
-    response = rater.post(URL, {field(finance, "evidence"): "Ran the budget", "action": "autosave"})
+    response = rater.post(
+        URL, {rubric_field(finance, "evidence"): "Ran the budget", "action": "autosave"}
+    )
 
     assert response.status_code == 400
     assert response.json() == {
@@ -136,7 +138,9 @@ def test_the_autosave_names_the_competency_whose_note_has_no_level(rater, physic
 
 def test_the_autosave_refuses_a_competency_not_on_the_page(rater, physician, curriculum):
     trials = curriculum["competencies"]["Clinical trial design"]
-    response = rater.post(URL, {field(trials): "2", "level_999999": "3", "action": "autosave"})
+    response = rater.post(
+        URL, {rubric_field(trials): "2", "level_999999": "3", "action": "autosave"}
+    )
 
     assert response.status_code == 400
     assert "not in the curriculum" in response.json()["errors"][0]
@@ -154,10 +158,10 @@ def test_an_autosave_costs_the_same_queries_however_many_competencies(
         curriculum["pharma"].targets.create(competency=competency, target_level=3, weight=3)
     trials = curriculum["competencies"]["Clinical trial design"]
     # Every competency rated already: each save posts them all, one of them changed.
-    rated = {field(c): "1" for c in [trials, *extras]}
+    rated = {rubric_field(c): "1" for c in [trials, *extras]}
     rater.post(URL, {**rated, "action": "autosave"})
     with django_assert_max_num_queries(19):
-        response = rater.post(URL, {**rated, field(trials): "2", "action": "autosave"})
+        response = rater.post(URL, {**rated, rubric_field(trials): "2", "action": "autosave"})
     assert response.json() == {
         "saved": True,
         "saved_at": response.json()["saved_at"],
@@ -174,7 +178,9 @@ def test_the_mentor_autosaves_their_own_draft_beside_the_mentees(
     complete_assessment(physician, curriculum["pharma"])
     url = reverse("mentors:mentee-rubric", args=[Mentorship.objects.get(mentee=physician).pk])
 
-    response = client_for(active_mentor).post(url, {field(trials): "3", "action": "autosave"})
+    response = client_for(active_mentor).post(
+        url, {rubric_field(trials): "3", "action": "autosave"}
+    )
 
     assert response.json()["saved"]
     draft = RatingSet.objects.drafts().get(rater=active_mentor)
@@ -188,7 +194,7 @@ def test_a_mentor_without_the_mentorship_cannot_autosave(
     trials = curriculum["competencies"]["Clinical trial design"]
     url = reverse("mentors:mentee-rubric", args=[Mentorship.objects.get(mentee=physician).pk])
 
-    response = client_for(mentor).post(url, {field(trials): "3", "action": "autosave"})
+    response = client_for(mentor).post(url, {rubric_field(trials): "3", "action": "autosave"})
 
     assert response.status_code == 404
     assert not RatingSet.objects.exists()

@@ -15,23 +15,20 @@ from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from cmo_portal import clock
 from cmo_portal.notifications.tokens import unsubscribe_token
-from pathways.models.curriculum import (
-    Competency,
-    LearningModule,
-    Opportunity,
-    Pathway,
-)
+from pathways.models.curriculum import Competency, Pathway
+from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.models.plan import PdfStatus, PlanPdf
 from pathways.services.curriculum import curriculum_load
 from pathways.services.pdf import plan_pdf_version
 from pathways.services.plan import plan_generate
-from tests.assessments.conftest import complete_assessment, submit_ratings
 from tests.factories import (
     PASSWORD,
     MentorProfileFactory,
     MentorshipFactory,
     ProfileFactory,
+    complete_assessment,
     second_factor_for,
+    submit_ratings,
 )
 
 # Visited by the other browser tests (the file that opens each).

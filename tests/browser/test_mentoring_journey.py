@@ -9,8 +9,13 @@ from pathways.models.curriculum import Competency, Pathway
 from pathways.models.plan import CareerPlan
 from pathways.services.curriculum import curriculum_load
 from pathways.services.plan import plan_generate
-from tests.assessments.conftest import complete_assessment, submit_ratings
-from tests.factories import PASSWORD, MentorProfileFactory, ProfileFactory
+from tests.factories import (
+    PASSWORD,
+    MentorProfileFactory,
+    ProfileFactory,
+    complete_assessment,
+    submit_ratings,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,7 @@ import pytest
 from pathways.models.curriculum import Competency, Pathway
 from pathways.models.plan import CareerPlan
 from pathways.services.curriculum import curriculum_load
-from tests.assessments.conftest import complete_assessment, submit_ratings
-from tests.factories import PASSWORD, ProfileFactory
+from tests.factories import PASSWORD, ProfileFactory, complete_assessment, submit_ratings
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -10,8 +10,7 @@ from playwright.sync_api import expect
 from assessments.models import RatingSet
 from pathways.models.curriculum import Pathway
 from pathways.services.curriculum import curriculum_load
-from tests.assessments.conftest import complete_assessment
-from tests.factories import PASSWORD, ProfileFactory
+from tests.factories import PASSWORD, ProfileFactory, complete_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,11 +12,6 @@ from cmo_portal.home.dashboard import dashboard_for
 from mentors.models import PlanComment
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from pathways.services.plan import plan_generate
-from tests.assessments.conftest import (
-    complete_assessment,
-    curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
-)
 from tests.conftest import client_for
 from tests.factories import (
     MentorProfileFactory,
@@ -25,6 +20,8 @@ from tests.factories import (
     PathwayFactory,
     ProfileFactory,
     UserFactory,
+    complete_assessment,
+    submit_ratings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +41,7 @@ def current(user) -> str | None:
     return step.key if step else None
 
 
-def test_a_physician_is_led_step_by_step_and_comes_back_where_they_left(curriculum):  # noqa: F811
+def test_a_physician_is_led_step_by_step_and_comes_back_where_they_left(curriculum):
     user = UserFactory()
     assert current(user) == "profile"
     user = ProfileFactory(user=user).user
@@ -125,7 +122,7 @@ def make_busy(user, content, *, plans: int, actions: int, comments: int):
 
 
 def test_the_dashboards_queries_do_not_grow_with_plans_actions_or_comments(
-    curriculum,  # noqa: F811
+    curriculum,
     django_assert_max_num_queries,
 ):
     small = ProfileFactory().user

@@ -10,9 +10,6 @@ from django.urls import reverse
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
 from mentors.services.feedback import plan_comment_add, plan_review_submit
 from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
-from tests.assessments.conftest import (
-    curriculum,  # noqa: F401 - shared fixture
-)
 from tests.conftest import client_for, page_text
 from tests.factories import PathwayFactory, ProfileFactory
 from tests.mentors.conftest import textarea_value

@@ -6,18 +6,14 @@ from django.urls import reverse
 
 from assessments.models import RaterRole, RatingSet
 from mentors.models import Mentorship, MentorshipStatus
-from tests.assessments.conftest import (
-    complete_assessment,
-    curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
-)
 from tests.conftest import client_for, page_text
+from tests.factories import complete_assessment, submit_ratings
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rated_mentee(physician, active_mentor, curriculum):  # noqa: F811
+def rated_mentee(physician, active_mentor, curriculum):
     """The mentee aims at pharma CMO and rated themselves 1 in trial design."""
     c = curriculum["competencies"]
     complete_assessment(physician, curriculum["pharma"])

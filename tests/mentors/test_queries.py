@@ -9,11 +9,6 @@ from django.urls import reverse
 
 from mentors.models import MentorProfile, MentorshipStatus, PlanComment, PlanReview
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
-from tests.assessments.conftest import (
-    complete_assessment,
-    curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
-)
 from tests.conftest import client_for
 from tests.factories import (
     CompetencyFactory,
@@ -22,6 +17,8 @@ from tests.factories import (
     PathwayFactory,
     ProfileFactory,
     SettingFactory,
+    complete_assessment,
+    submit_ratings,
 )
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +103,7 @@ def test_the_mentor_dashboard_queries_do_not_grow_with_mentees_or_requests(
 @pytest.mark.parametrize("size", [3, 60])
 def test_the_suggestions_queries_do_not_grow_with_candidate_mentors(
     physician,
-    curriculum,  # noqa: F811
+    curriculum,
     size,
     django_assert_max_num_queries,
 ):

@@ -4,13 +4,8 @@ asked, at capacity or the physician themselves."""
 import pytest
 from django.urls import reverse
 
-from tests.assessments.conftest import (
-    complete_assessment,
-    curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
-)
 from tests.conftest import page_text
-from tests.factories import MentorshipFactory
+from tests.factories import MentorshipFactory, complete_assessment, submit_ratings
 from tests.mentors.conftest import fill, make_mentor
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +17,7 @@ SUGGESTIONS = reverse("mentors:suggestions")
 
 
 @pytest.fixture
-def rated(physician, curriculum):  # noqa: F811
+def rated(physician, curriculum):
     """A pharma-CMO hopeful whose largest gap is clinical trial design (weighted 9),
     then finance and negotiation (2 each)."""
     c = curriculum["competencies"]
@@ -92,7 +87,7 @@ def test_suggestions_never_offer_the_physician_themselves(client, rated):
 def test_suggestions_without_ratings_ask_the_physician_to_rate_first(
     client,
     physician,
-    curriculum,  # noqa: F811
+    curriculum,
 ):
     complete_assessment(physician, curriculum["pharma"])
     make_mentor("Dr Trials", teaches={curriculum["competencies"]["Clinical trial design"]: 4})

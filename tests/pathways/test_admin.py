@@ -7,8 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from pathways.models.curriculum import CURRICULUM_MODELS, Opportunity, PathwayCompetency
-from pathways.services.curriculum import CURRICULUM_EDITOR_GROUP, curriculum_editor_group_sync
+from pathways.models.curriculum import PathwayCompetency
+from pathways.models.opportunities import Opportunity
+from pathways.services.curriculum import (
+    CURRICULUM_EDITOR_GROUP,
+    CURRICULUM_MODELS,
+    curriculum_editor_group_sync,
+)
 from tests.admin_forms import admin_form_data
 from tests.factories import (
     CompetencyFactory,

@@ -9,9 +9,6 @@ from django.core.management import call_command
 from pathways.models.curriculum import (
     Competency,
     CompetencyDomain,
-    LearningModule,
-    Opportunity,
-    OpportunityKind,
     Pathway,
     PathwayCompetency,
     PathwayStep,
@@ -19,6 +16,7 @@ from pathways.models.curriculum import (
     RubricLevel,
     Setting,
 )
+from pathways.models.opportunities import LearningModule, Opportunity, OpportunityKind
 from pathways.services.curriculum import CurriculumError, curriculum_load, next_occurrence
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""The career plan out of the site: print page, PDF, JSON, CSV and the calendar feed.
+"""The career plan out of the site: JSON, CSV and the calendar feed (the print page and
+the PDF: test_plan_print.py).
 Complete, safe to open in a spreadsheet, private to the plan's viewers, and as cheap
 with sixty goals as with six."""
 
@@ -6,10 +7,6 @@ import csv
 import datetime
 import io
 import json
-import re
-import shutil
-import subprocess
-import zlib
 
 import pytest
 from django.db import connection
@@ -25,8 +22,7 @@ from pathways.models.plan import (
     PlanSection,
 )
 from pathways.services import plan as services
-from tests.assessments.conftest import complete_assessment, submit_ratings
-from tests.factories import LearningModuleFactory, OpportunityFactory
+from pathways.services import plan_items
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
@@ -42,41 +38,8 @@ DOWNLOADS = ["plan-print", "plan-pdf", "plan-json", "plan-csv"]
 
 
 @pytest.fixture
-def plan(physician, curriculum):
-    """A generated pharma plan (two goals with modules and a fellowship), one action
-    done, plus the physician's own goal in Mentors with no action and no date."""
-    c = curriculum["competencies"]
-    complete_assessment(physician, curriculum["pharma"])
-    submit_ratings(
-        physician,
-        {
-            c["Clinical trial design"]: 1,
-            c["Finance"]: 2,
-            c["Negotiation"]: 3,
-            c["Quality and safety"]: 2,
-        },
-    )
-    LearningModuleFactory(
-        title="Trial design course",
-        competencies=[c["Clinical trial design"]],
-        url="https://learn.example.org/trials",
-    )
-    LearningModuleFactory(title="Finance for physicians", competencies=[c["Finance"]])
-    fellowship = OpportunityFactory(
-        title="Trials fellowship", deadline=TODAY + datetime.timedelta(days=10)
-    )
-    fellowship.competencies.set([c["Clinical trial design"]])
-    plan = services.plan_generate(owner=physician, pathway=curriculum["pharma"], actor=physician)
-    first = PlanAction.objects.filter(goal__plan=plan).order_by("pk").first()
-    PlanAction.objects.filter(pk=first.pk).update(
-        status=ItemStatus.DONE, evidence="Certificate, filed with the CV."
-    )
-    services.goal_create(
-        plan=plan,
-        actor=physician,
-        data={"section": PlanSection.MENTORS, "title": "Find a mentor in pharma"},
-    )
-    return plan
+def plan(exports_plan):
+    return exports_plan
 
 
 def url(name: str, plan) -> str:
@@ -121,7 +84,7 @@ def add_goals(plan, n: int) -> None:
 
 
 def test_progress_counts_actions_and_goals_without_actions(plan):
-    from pathways.selectors import plan_with_items
+    from pathways.selectors.plan import plan_with_items
 
     loaded = plan_with_items(plan)
     goals = sorted(loaded.goals.all(), key=lambda g: g.pk)
@@ -221,14 +184,14 @@ def test_csv_has_a_header_a_row_per_action_and_one_per_goal_without_actions(
 
 def test_csv_neutralises_formulas_in_any_cell(client, physician, plan):
     goal = plan.goals.get(section=PlanSection.MENTORS)
-    services.goal_update(
+    plan_items.goal_update(
         goal=goal,
         actor=physician,
         data={"title": '=HYPERLINK("https://evil.example","Click")', "notes": "@SUM(A1)"},
         version=goal.version,
     )
     action = PlanAction.objects.get(title="Trial design course")
-    services.action_update(
+    plan_items.action_update(
         action=action,
         actor=physician,
         data={"title": "+1+1", "evidence": "-2+3"},
@@ -289,93 +252,6 @@ def test_calendar_feed_is_404_for_unknown_overlong_and_reset_tokens(client, phys
 
     assert client.get(calendar_url(old)).status_code == 404
     assert client.get(calendar_url(plan.calendar_token)).status_code == 200
-
-
-# --- Print page and PDF ---------------------------------------------------------------
-
-
-def test_print_page_shows_the_whole_plan_and_links_to_every_download(client, physician, plan):
-    PlanAction.objects.filter(title="Finance for physicians").update(
-        due_date=datetime.date(2020, 1, 31)
-    )
-    client.force_login(physician)
-
-    response = client.get(url("plan-print", plan))
-
-    assert response.status_code == 200
-    html = response.content.decode()
-    assert "Pharma CMO" in html
-    for goal in PlanGoal.objects.filter(plan=plan):
-        assert goal.title in html
-    for action in PlanAction.objects.filter(goal__plan=plan):
-        assert action.title in html
-    assert "Use your browser's Print command" in html
-    assert html.count('class="plan-overdue">overdue<') == 1
-    for name in ("plan-pdf", "plan-json", "plan-csv"):
-        assert f'href="{url(name, plan)}"' in html
-    assert re.search(r'<link rel="stylesheet" href="/static/css/print.css" media="print">', html)
-    # The Content Security Policy allows no inline style or script.
-    assert "style=" not in html
-    assert "<style" not in html
-    assert not re.search(r"<script(?![^>]*\bsrc=)", html)
-    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
-    assert "no-store" in response["Cache-Control"]
-
-
-def pdf_objects(pdf: bytes) -> bytes:
-    """WeasyPrint compresses its objects: inflate every stream to look inside."""
-    inflated = []
-    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            inflated.append(zlib.decompress(match.group(1)))
-        except zlib.error:
-            continue
-    return b"\n".join(inflated)
-
-
-def test_pdf_is_the_print_page_with_the_sites_look(client, physician, plan, weasyprint):
-    client.force_login(physician)
-
-    response = client.get(url("plan-pdf", plan))
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == 'attachment; filename="career-plan-pharma-cmo.pdf"'
-    assert "no-store" in response["Cache-Control"]
-    pdf = response.content
-    assert pdf.startswith(b"%PDF")
-    objects = pdf_objects(pdf)
-    assert objects.count(b"/Type /Page") - objects.count(b"/Type /Pages") >= 1
-    # The headings become the PDF's bookmarks.
-    assert b"/Title (Pharma CMO)" in objects
-    assert b"/Title (Learning objectives)" in objects
-    # site.css was loaded from disk: headings are in the navy of the site.
-    assert b"0.078431 0.196078 0.290196 rg" in objects
-    if pdftotext := shutil.which("pdftotext"):  # poppler-utils, where installed
-        text = subprocess.run(
-            [pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True
-        ).stdout.decode()
-        assert "Pharma CMO" in text
-        assert "Trial design course" in text
-        assert "Page 1 of" in text  # print.css's page footer
-        assert "Use your browser" not in text
-        assert "Sign out" not in text
-
-
-def test_pdf_fetches_only_the_sites_static_files_from_disk(weasyprint):
-    fetcher = exports._static_fetcher("http://testserver/")
-
-    response = fetcher.fetch("http://testserver/static/css/print.css")
-    assert b"@page" in response.read()
-    assert response.content_type == "text/css"
-    for refused in (
-        "http://other.example/static/css/print.css",
-        "http://testserver/plans/1/",
-        "http://testserver/static/../../cmo_portal/settings/base.py",
-        "file:///etc/passwd",
-    ):
-        with pytest.raises(ValueError):
-            fetcher.fetch(refused)
 
 
 # --- Who may download -----------------------------------------------------------------

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from pathways.models.plan import PdfStatus, PlanPdf
-from pathways.selectors import plan_with_items
+from pathways.selectors.plan import plan_with_items
 from pathways.services import pdf as pdf_services
-from pathways.services import plan as plan_services
+from pathways.services import plan_items
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def plan(physician):
     from tests.factories import PathwayFactory
 
     plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(title="Payer CMO"))
-    plan_services.goal_create(
+    plan_items.goal_create(
         plan=plan,
         actor=physician,
         data={"section": PlanSection.NETWORKS, "title": "Join the payer medical directors"},
@@ -104,7 +104,7 @@ def test_a_change_to_the_plan_makes_a_new_version_and_drops_the_old(
     pdf_services.plan_pdf_render(pdf_id=first.pk)
 
     goal = plan.goals.get()
-    plan_services.goal_update(
+    plan_items.goal_update(
         goal=goal, actor=physician, data={"title": "Chair a payer committee"}, version=goal.version
     )
     client.get(pdf_url(plan))

@@ -18,9 +18,14 @@ from pathways.models.plan import (
     PlanGoal,
 )
 from pathways.services import plan as services
-from tests.assessments.conftest import complete_assessment, submit_ratings
+from pathways.services import plan_items
 from tests.conftest import client_for
-from tests.factories import LearningModuleFactory, PathwayFactory
+from tests.factories import (
+    LearningModuleFactory,
+    PathwayFactory,
+    complete_assessment,
+    submit_ratings,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 23)
@@ -148,8 +153,8 @@ def test_restoring_a_goal_brings_back_the_actions_removed_with_it_not_those_remo
 ):
     client.force_login(physician)
     goal = _goal(plan, "Doomed goal")
-    services.action_remove(action=_action("Doomed action in 3"), actor=physician)
-    services.goal_remove(goal=goal, actor=physician)
+    plan_items.action_remove(action=_action("Doomed action in 3"), actor=physician)
+    plan_items.goal_remove(goal=goal, actor=physician)
 
     listing = client.get(reverse("pathways:plan-removed", args=[plan.pk]))
     assert listing.status_code == 200
@@ -170,14 +175,14 @@ def test_a_removed_action_is_restored_to_its_goal_but_not_while_the_goal_is_remo
 ):
     client.force_login(physician)
     action = _action("Kept action in 3")
-    services.action_remove(action=action, actor=physician)
-    services.goal_remove(goal=_goal(plan, "Kept goal"), actor=physician)
+    plan_items.action_remove(action=action, actor=physician)
+    plan_items.goal_remove(goal=_goal(plan, "Kept goal"), actor=physician)
 
     response = client.post(reverse("pathways:action-restore", args=[action.pk]), follow=True)
     assert "Restore the goal “Kept goal” first" in response.text
     assert _action("Kept action in 3").removed_at is not None
 
-    services.goal_restore(goal=_goal(plan, "Kept goal"), actor=physician)
+    plan_items.goal_restore(goal=_goal(plan, "Kept goal"), actor=physician)
     client.post(reverse("pathways:action-restore", args=[action.pk]))
     assert _action("Kept action in 3").removed_at is None
     assert PlanChange.objects.first().summary.startswith("Restored the action")
@@ -193,8 +198,8 @@ def test_the_removed_list_says_so_when_nothing_was_removed(client, physician, pl
 
 @pytest.fixture
 def removed(physician, plan):
-    services.goal_remove(goal=_goal(plan, "Doomed goal"), actor=physician)
-    services.action_remove(action=_action("Kept action in 8"), actor=physician)
+    plan_items.goal_remove(goal=_goal(plan, "Doomed goal"), actor=physician)
+    plan_items.action_remove(action=_action("Kept action in 8"), actor=physician)
     return plan
 
 
@@ -220,11 +225,11 @@ def test_removed_items_are_not_in_any_export(client, physician, removed):
 
 
 def test_progress_counts_only_what_is_in_the_plan(physician, removed):
-    from pathways.selectors import plan_with_items
+    from pathways.selectors.plan import plan_with_items
 
     # Left: "Kept goal" with one action, not done. The removed done action counts not.
     assert plan_with_items(removed).progress() == 0
-    services.goal_restore(goal=_goal(removed, "Doomed goal"), actor=physician)
+    plan_items.goal_restore(goal=_goal(removed, "Doomed goal"), actor=physician)
     assert plan_with_items(removed).progress() == 33  # 1 of its 3 actions done
     # Unprefetched too: the plan list reads it this way.
     assert CareerPlan.objects.get(pk=removed.pk).progress() == 33
@@ -258,14 +263,14 @@ def test_a_removed_suggestion_comes_back_only_once_restored(physician, curriculu
     plan = regenerate()
     finance = plan.goals.get(competency__name="Finance")
     PlanGoal.objects.filter(pk=finance.pk).update(title="Stale")
-    services.goal_remove(goal=finance, actor=physician)
+    plan_items.goal_remove(goal=finance, actor=physician)
 
     regenerate()
     finance.refresh_from_db()
     assert finance.removed_at is not None and finance.title == "Stale"  # left alone
     assert plan.goals.filter(competency__name="Finance").count() == 1
 
-    services.goal_restore(goal=finance, actor=physician)
+    plan_items.goal_restore(goal=finance, actor=physician)
     regenerate()
     finance.refresh_from_db()
     assert finance.removed_at is None
@@ -282,7 +287,7 @@ def test_editing_an_item_removed_in_another_tab_says_when_and_links_to_restore(
     client.force_login(physician)
     goal = _goal(plan, "Doomed goal")
     action = _action("Doomed action in 3")
-    services.goal_remove(goal=goal, actor=physician)
+    plan_items.goal_remove(goal=goal, actor=physician)
     removed_list = reverse("pathways:plan-removed", args=[plan.pk])
 
     for method, url in (
@@ -303,7 +308,7 @@ def test_editing_an_item_removed_in_another_tab_says_when_and_links_to_restore(
 
 def test_a_removed_item_still_404s_for_anyone_else(other_physician, physician, plan):
     goal = _goal(plan, "Doomed goal")
-    services.goal_remove(goal=goal, actor=physician)
+    plan_items.goal_remove(goal=goal, actor=physician)
     client = client_for(other_physician)
     assert client.get(reverse("pathways:goal-edit", args=[goal.pk])).status_code == 404
     assert client.post(reverse("pathways:goal-restore", args=[goal.pk])).status_code == 404
@@ -314,12 +319,12 @@ def test_the_removed_list_costs_the_same_queries_however_much_was_removed(
 ):
     client.force_login(physician)
     url = reverse("pathways:plan-removed", args=[plan.pk])
-    services.goal_remove(goal=_goal(plan, "Doomed goal"), actor=physician)
+    plan_items.goal_remove(goal=_goal(plan, "Doomed goal"), actor=physician)
     with django_assert_max_num_queries(12) as few:
         client.get(url)
     for n in range(5):
         goal = PlanGoal.objects.create(plan=plan, title=f"G{n}", section="education")
         PlanAction.objects.create(goal=goal, title=f"A{n}")
-        services.goal_remove(goal=goal, actor=physician)
+        plan_items.goal_remove(goal=goal, actor=physician)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)

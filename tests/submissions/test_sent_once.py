@@ -27,13 +27,8 @@ from pathways.models.plan import (
     PlanChange,
     PlanGoal,
 )
-from tests.assessments.conftest import (
-    complete_assessment,
-    curriculum,  # noqa: F401 - shared fixture
-    submit_ratings,
-)
 from tests.conftest import client_for, page_text
-from tests.factories import MentorshipFactory, PathwayFactory
+from tests.factories import MentorshipFactory, PathwayFactory, complete_assessment, submit_ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -209,7 +204,7 @@ def test_a_review_sent_twice_is_one_review_and_one_email(
 
 def test_ratings_submitted_again_after_back_make_one_rating_set(
     physician,
-    curriculum,  # noqa: F811
+    curriculum,
     django_capture_on_commit_callbacks,
 ):
     complete_assessment(physician, curriculum["pharma"])
@@ -228,7 +223,7 @@ def test_ratings_submitted_again_after_back_make_one_rating_set(
 
 def test_the_rating_history_tells_two_sets_of_one_day_apart_by_their_time(
     physician,
-    curriculum,  # noqa: F811
+    curriculum,
     time_machine,
 ):
     physician.profile.time_zone = "Europe/London"  # GMT in March: the page shows UTC's hours
@@ -314,7 +309,7 @@ def test_an_answer_after_the_other_side_moved_on_still_says_why_it_was_refused(
 
 
 @pytest.fixture
-def rated(physician, curriculum):  # noqa: F811
+def rated(physician, curriculum):
     complete_assessment(physician, curriculum["pharma"])
     submit_ratings(physician, {c: 1 for c in curriculum["competencies"].values()})
     return curriculum

@@ -3,15 +3,10 @@
 from django.contrib import admin
 from django.db.models import Count
 
-from cmo_portal.accounts.admin import PersonalRecordsAdmin
-from cmo_portal.accounts.models import DataKind
 from cmo_portal.admin_inlines import LabelledTabularInline
-
-from .models.curriculum import (
+from pathways.models.curriculum import (
     Competency,
     CompetencyDomain,
-    LearningModule,
-    Opportunity,
     Pathway,
     PathwayCompetency,
     PathwayEducation,
@@ -21,7 +16,7 @@ from .models.curriculum import (
     RubricLevel,
     Setting,
 )
-from .models.plan import CareerPlan, PlanGoal
+from pathways.models.opportunities import LearningModule, Opportunity
 
 
 class CurriculumAdmin(admin.ModelAdmin):
@@ -177,33 +172,3 @@ class OpportunityAdmin(CurriculumAdmin):
     search_fields = ["title", "organisation", "description", "location"]
     date_hierarchy = "deadline"
     filter_horizontal = ["pathways", "competencies"]
-
-
-# --- Career plans: the physicians' own, shown to support as a record -------------------
-
-
-class PlanGoalInline(LabelledTabularInline):
-    model = PlanGoal
-    extra = 0
-    can_delete = False
-    fields = ["section", "title", "status", "due_date", "target_level", "edited"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-
-@admin.register(CareerPlan)
-class CareerPlanAdmin(PersonalRecordsAdmin):
-    person = "owner"
-    what = DataKind.PLAN
-    list_display = ["owner", "pathway", "status", "generated_at", "updated_at"]
-    list_filter = ["status", "pathway"]
-    search_fields = ["owner__email", "pathway__title"]
-    list_select_related = ["owner", "pathway"]
-    readonly_fields = ["owner", "pathway", "generated_at", "created_at", "updated_at"]
-    exclude = ["calendar_token", "dismissed_keys"]
-    inlines = [PlanGoalInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -1,97 +1,18 @@
-"""Filter forms for the public curriculum pages. An invalid value is reported on the
-form and ignored, so a tampered URL still gets a normal page."""
+"""The career plan's forms: a goal, an action, the plan's status, a move, a new plan.
+They validate; the views hand what they cleaned to pathways.services."""
 
 import datetime
 
 from django import forms
-from django.db.models import Case, When
 from django.utils.formats import date_format
 
-from cmo_portal.accounts.models import CareerStage
-
-from .models.curriculum import (
-    Competency,
-    DeliveryFormat,
-    ModuleKind,
-    OpportunityKind,
-    Pathway,
-    Setting,
-    validate_on_scale,
-)
-from .models.plan import (
+from pathways.models.curriculum import Pathway, validate_on_scale
+from pathways.models.plan import (
     CareerPlan,
     PlanAction,
     PlanGoal,
-    PlanSection,
     PlanStatus,
 )
-
-
-def _any(label: str, choices) -> list[tuple[str, str]]:
-    return [("", label), *choices]
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=100, strip=True)
-
-
-class PathwayFilterForm(SearchForm):
-    setting = forms.ModelChoiceField(
-        queryset=Setting.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="All settings",
-    )
-    stage = forms.ChoiceField(
-        label="Career stage",
-        choices=_any("Any career stage", CareerStage.choices),
-        required=False,
-    )
-
-
-class PathwayCompareForm(forms.Form):
-    pathways = forms.ModelMultipleChoiceField(
-        queryset=Pathway.objects.all(),
-        to_field_name="slug",
-        label="Pathways to compare",
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def clean_pathways(self):
-        chosen = self.cleaned_data["pathways"]
-        if not 2 <= len(chosen) <= 3:
-            raise forms.ValidationError("Choose two or three pathways to compare.")
-        return chosen
-
-
-class ModuleFilterForm(SearchForm):
-    kind = forms.ChoiceField(choices=_any("Any kind", ModuleKind.choices), required=False)
-    format = forms.ChoiceField(choices=_any("Any format", DeliveryFormat.choices), required=False)
-    competency = forms.ModelChoiceField(
-        queryset=Competency.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label="Any competency",
-    )
-
-
-class DeadlineWindow:
-    CHOICES = [
-        ("", "Any deadline"),
-        ("30", "Closing within 30 days"),
-        ("90", "Closing within 90 days"),
-        ("rolling", "Rolling, no deadline"),
-    ]
-
-
-class OpportunityFilterForm(SearchForm):
-    kind = forms.ChoiceField(choices=_any("Any kind", OpportunityKind.choices), required=False)
-    format = forms.ChoiceField(choices=_any("Any format", DeliveryFormat.choices), required=False)
-    deadline = forms.ChoiceField(choices=DeadlineWindow.CHOICES, required=False)
-    remote = forms.BooleanField(label="Remote only", required=False)
-
-
-# --- The career plan -------------------------------------------------------------------
 
 
 class VersionedForm(forms.ModelForm):
@@ -172,12 +93,7 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, plan: CareerPlan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
-        section_order = Case(
-            *(When(section=value, then=index) for index, value in enumerate(PlanSection.values))
-        )
-        self.fields["goal"].queryset = plan.goals.not_removed().order_by(
-            section_order, "order", "pk"
-        )
+        self.fields["goal"].queryset = plan.goals.not_removed().in_section_order()
         self.fields["goal"].empty_label = None
 
 

@@ -1,0 +1,1 @@
+"""Reads: the curriculum (curriculum.py) and the career plan (plan.py)."""
