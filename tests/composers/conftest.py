@@ -15,7 +15,7 @@ from pathways.models.plan import (
     PlanAction,
     PlanGoal,
 )
-from pathways.services import plan as plan_services
+from pathways.services import plan_items
 from tests.factories import (
     PathwayFactory,
     ProfileFactory,
@@ -76,6 +76,6 @@ def physician_with_removed_items(clock):
     PlanAction.objects.create(
         goal=gone, title="Action of the removed goal", due_date=TODAY + datetime.timedelta(1)
     )
-    plan_services.action_remove(action=alone, actor=user)
-    plan_services.goal_remove(goal=gone, actor=user)
+    plan_items.action_remove(action=alone, actor=user)
+    plan_items.goal_remove(goal=gone, actor=user)
     return user
