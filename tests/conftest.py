@@ -4,14 +4,9 @@ curriculum editor (staff in the editors' group), staff (the flag and nothing els
 support (the permission, with two-factor authentication), a superuser (with it too), and
 a logged-out visitor."""
 
-import html
-import os
-
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
-from cmo_portal import time_zones
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,
@@ -21,15 +16,7 @@ from tests.factories import (
     second_factor_for,
     two_pathway_curriculum,
 )
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def needs_service(reason: str) -> None:
-    """A missing service fails the run in CI and skips the test elsewhere, saying why."""
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}")
-    pytest.skip(reason)
+from tests.pages import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -113,23 +100,6 @@ def admin_user(admin_user):
     return admin_user
 
 
-def page_text(response) -> str:
-    """A response's HTML with its entities decoded, for assertions on what a person reads."""
-    return html.unescape(response.content.decode())
-
-
-def client_for(user) -> Client:
-    """A client signed in as `user`, its session in their time zone as sign-in leaves it."""
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-        if getattr(user, "profile", None) is not None:
-            session = client.session
-            session[time_zones.SESSION_KEY] = user.profile.time_zone
-            session.save()
-    return client
-
-
 @pytest.fixture
 def personas(
     physician, other_physician, mentor, active_mentor, curriculum_editor, staff, support, superuser
@@ -157,3 +127,14 @@ def persona_clients(personas):
 def curriculum(db) -> dict:
     """Two pathways over four competencies (tests.factories.two_pathway_curriculum)."""
     return two_pathway_curriculum()
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a function and the work it queued for after the commit (the emails)."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run

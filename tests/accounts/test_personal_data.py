@@ -44,7 +44,6 @@ from mentors.services.mentorships import (
 )
 from mentors.services.profiles import mentor_application_review
 from pathways.models.plan import PlanChange, PlanStatus
-from tests.conftest import client_for, page_text
 from tests.factories import (
     PASSWORD,
     AuthenticatorFactory,
@@ -60,6 +59,7 @@ from tests.factories import (
     grant_support,
     submit_ratings,
 )
+from tests.pages import client_for, log_in, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -475,12 +475,8 @@ def test_a_deleted_commenters_comment_shows_a_former_member_on_the_owners_plan(
 # --- The pages -------------------------------------------------------------------------
 
 
-def _login(client, user) -> None:
-    client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-
-
 def test_the_delete_page_asks_for_the_password_first_and_again_once_that_is_old(client, physician):
-    _login(client, physician)
+    log_in(client, physician)
     response = client.get(reverse("accounts:delete"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_reauthenticate"))
@@ -500,7 +496,7 @@ def test_the_delete_page_asks_for_the_password_first_and_again_once_that_is_old(
 
 @pytest.fixture
 def reauthenticated(client, physician):
-    _login(client, physician)
+    log_in(client, physician)
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     return client
 
@@ -529,7 +525,7 @@ def test_deleting_with_the_confirmation_deletes_logs_out_and_says_so(reauthentic
 
 def test_the_last_superuser_is_refused_on_the_page_with_the_reason(client):
     admin = ProfileFactory(user=UserFactory(is_staff=True, is_superuser=True)).user
-    _login(client, admin)
+    log_in(client, admin)
     client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     response = client.post(reverse("accounts:delete"), {"email": admin.email})
     assert response.status_code == 400

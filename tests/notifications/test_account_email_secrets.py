@@ -20,8 +20,8 @@ from django.urls import reverse
 from cmo_portal import clock
 from cmo_portal.notifications import services
 from cmo_portal.notifications.models import EmailKind, EmailLog, EmailStatus
-from tests.conftest import client_for
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -97,11 +97,6 @@ def test_the_email_change_confirmation_link_is_not_kept_once_sent(
     client.post(path)
     physician.refresh_from_db()
     assert physician.email == "moved@example.com"
-
-
-@pytest.fixture
-def admin_client():
-    return client_for(UserFactory(is_staff=True, is_superuser=True, second_factor=True))
 
 
 def pending_reset(physician, django_capture_on_commit_callbacks):

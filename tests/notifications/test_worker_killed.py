@@ -35,8 +35,8 @@ from cmo_portal.notifications.models import (
 )
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from tests.celery_broker import real_broker, wait_for
-from tests.conftest import needs_service
 from tests.factories import PathwayFactory, ProfileFactory
+from tests.services import needs_service
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 

@@ -23,15 +23,9 @@ from pathways.models.plan import (
 )
 from pathways.services import plan as services
 from pathways.services import plan_items
+from tests.pathways.dates import TODAY
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    """Due dates count from the clock's today: these tests set it."""
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 DOWNLOADS = ["plan-print", "plan-pdf", "plan-json", "plan-csv"]

@@ -16,14 +16,7 @@ from pathways.models.plan import (
     PlanGoal,
 )
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    """Due dates count from the clock's today: these tests set it."""
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 @pytest.fixture

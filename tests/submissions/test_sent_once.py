@@ -27,8 +27,8 @@ from pathways.models.plan import (
     PlanChange,
     PlanGoal,
 )
-from tests.conftest import client_for, page_text
 from tests.factories import MentorshipFactory, PathwayFactory, complete_assessment, submit_ratings
+from tests.pages import client_for, page_text
 
 pytestmark = pytest.mark.django_db
 
