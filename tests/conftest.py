@@ -2,14 +2,17 @@
 approved mentor with no mentorship with the owner, the owner's active mentor, a
 curriculum editor (staff in the editors' group), staff (the flag and nothing else),
 support (the permission, with two-factor authentication), a superuser (with it too), and
-a logged-out visitor."""
+a logged-out visitor. Besides: the two-pathway curriculum, a plan of the owner's with a
+goal, and `run`, which runs a function with the work it queued for after the commit."""
 
 import pytest
 from django.core.cache import cache
 
+from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,
+    PathwayFactory,
     ProfileFactory,
     UserFactory,
     grant_support,
@@ -98,6 +101,21 @@ def admin_user(admin_user):
     admin asks of staff."""
     second_factor_for(admin_user)
     return admin_user
+
+
+@pytest.fixture
+def plan(physician) -> CareerPlan:
+    """`physician`'s plan for a hospital CMO role, with no goal yet. Modules (and
+    tests/pathways) that need another plan define their own."""
+    return CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(title="Hospital CMO"))
+
+
+@pytest.fixture
+def goal(plan) -> PlanGoal:
+    """A goal of `plan`, with no action."""
+    return PlanGoal.objects.create(
+        plan=plan, title="Chair the quality committee", section="experiential"
+    )
 
 
 @pytest.fixture

@@ -18,18 +18,6 @@ pytestmark = pytest.mark.django_db
 ADVICE = "Ask the CEO to sponsor this goal: it makes the committee take it seriously."
 
 
-@pytest.fixture
-def plan(physician) -> CareerPlan:
-    return CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(title="Hospital CMO"))
-
-
-@pytest.fixture
-def goal(plan) -> PlanGoal:
-    return PlanGoal.objects.create(
-        plan=plan, title="Chair the quality committee", section="experiential"
-    )
-
-
 def comment_url(plan: CareerPlan) -> str:
     return reverse("mentors:comment-add", args=[plan.pk])
 

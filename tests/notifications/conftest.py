@@ -3,8 +3,15 @@
 import pytest
 from django.test import Client
 
-from tests.factories import UserFactory
+from cmo_portal.accounts.models import User
+from tests.factories import ProfileFactory, UserFactory
 from tests.pages import client_for
+
+
+@pytest.fixture
+def user(db) -> User:
+    """A physician with a profile, the addressee of the emails queued."""
+    return ProfileFactory().user
 
 
 @pytest.fixture

@@ -8,13 +8,13 @@ import subprocess
 import zlib
 
 import pytest
-from django.urls import reverse
 
 from pathways import exports
 from pathways.models.plan import (
     PlanAction,
     PlanGoal,
 )
+from tests.pathways.plan_pages import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
@@ -22,10 +22,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 @pytest.fixture
 def plan(exports_plan):
     return exports_plan
-
-
-def url(name: str, plan) -> str:
-    return reverse(f"pathways:{name}", kwargs={"pk": plan.pk})
 
 
 # --- Print page and PDF ---------------------------------------------------------------
