@@ -4,7 +4,6 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -18,9 +17,9 @@ from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
 from tests.pages import log_in
+from tests.repository import ROOT
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_content_security_policy_is_enforced_without_unsafe_inline(client):

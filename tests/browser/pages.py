@@ -13,15 +13,15 @@ in through the login form, `sign_in_by_cookie` without it."""
 import contextlib
 import statistics
 from collections import defaultdict
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.test import Client
 
 from tests.factories import PASSWORD
+from tests.repository import ROOT
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 TIMINGS_REPORT = ARTIFACTS / "page-timings.txt"
 WIDTHS = {"mobile": 375, "desktop": 1280}
