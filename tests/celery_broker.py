@@ -7,7 +7,7 @@ import time
 import redis
 
 from cmo_portal.celery import app as celery_app
-from tests.conftest import needs_service
+from tests.services import needs_service
 
 
 def _drop_cached_connections() -> None:

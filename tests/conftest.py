@@ -2,34 +2,24 @@
 approved mentor with no mentorship with the owner, the owner's active mentor, a
 curriculum editor (staff in the editors' group), staff (the flag and nothing else),
 support (the permission, with two-factor authentication), a superuser (with it too), and
-a logged-out visitor."""
-
-import html
-import os
+a logged-out visitor. Besides: the two-pathway curriculum, a plan of the owner's with a
+goal, and `run`, which runs a function with the work it queued for after the commit."""
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
-from cmo_portal import time_zones
+from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,
+    PathwayFactory,
     ProfileFactory,
     UserFactory,
     grant_support,
     second_factor_for,
     two_pathway_curriculum,
 )
-
-IN_CI = os.environ.get("CI", "").lower() == "true"
-
-
-def needs_service(reason: str) -> None:
-    """A missing service fails the run in CI and skips the test elsewhere, saying why."""
-    if IN_CI:
-        pytest.fail(f"CI=true and {reason}")
-    pytest.skip(reason)
+from tests.pages import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -113,21 +103,19 @@ def admin_user(admin_user):
     return admin_user
 
 
-def page_text(response) -> str:
-    """A response's HTML with its entities decoded, for assertions on what a person reads."""
-    return html.unescape(response.content.decode())
+@pytest.fixture
+def plan(physician) -> CareerPlan:
+    """`physician`'s plan for a hospital CMO role, with no goal yet. Modules (and
+    tests/pathways) that need another plan define their own."""
+    return CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(title="Hospital CMO"))
 
 
-def client_for(user) -> Client:
-    """A client signed in as `user`, its session in their time zone as sign-in leaves it."""
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-        if getattr(user, "profile", None) is not None:
-            session = client.session
-            session[time_zones.SESSION_KEY] = user.profile.time_zone
-            session.save()
-    return client
+@pytest.fixture
+def goal(plan) -> PlanGoal:
+    """A goal of `plan`, with no action."""
+    return PlanGoal.objects.create(
+        plan=plan, title="Chair the quality committee", section="experiential"
+    )
 
 
 @pytest.fixture
@@ -157,3 +145,14 @@ def persona_clients(personas):
 def curriculum(db) -> dict:
     """Two pathways over four competencies (tests.factories.two_pathway_curriculum)."""
     return two_pathway_curriculum()
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """Run a function and the work it queued for after the commit (the emails)."""
+
+    def run(function, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return run

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, User
+from mentors.models import MentorProfile, MentorshipStatus
 from pathways.models.curriculum import Pathway
 
 PASSWORD = "Correct-horse-battery-9"
@@ -269,6 +270,18 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     status = "requested"
     message = "I would value your advice on moving into a CMO role."
     expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+
+
+def make_mentor(name: str, **kwargs) -> MentorProfile:
+    """An approved mentor (unless told otherwise) called `name`."""
+    user = ProfileFactory(full_name=name, career_stage="physician_leader").user
+    return MentorProfileFactory(user=user, **kwargs)
+
+
+def fill(profile: MentorProfile, count: int | None = None) -> None:
+    """Give the mentor `count` active mentees (their whole capacity by default)."""
+    for _ in range(profile.capacity if count is None else count):
+        MentorshipFactory(mentor=profile, status=MentorshipStatus.ACTIVE)
 
 
 # --- Plans -----------------------------------------------------------------------------

@@ -1,10 +1,8 @@
 """docker-compose.yml cannot be run here (no Docker engine), so its shape is checked."""
 
-from pathlib import Path
-
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.repository import ROOT
 
 
 def load_compose() -> dict:

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.repository import ROOT
+
 PACKAGES = ("cmo_portal", "pathways", "assessments", "mentors")
 LIMIT = 400
 

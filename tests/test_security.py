@@ -4,7 +4,6 @@ import os
 import secrets
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from allauth.mfa.models import Authenticator
@@ -17,9 +16,10 @@ from allauth.mfa.totp.internal.auth import (
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
+from tests.pages import log_in
+from tests.repository import ROOT
 
 pytestmark = pytest.mark.django_db
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_content_security_policy_is_enforced_without_unsafe_inline(client):
@@ -54,10 +54,6 @@ def test_staff_reach_the_admin(client, staff):
     assert client.get(reverse("admin:index")).status_code == 200
 
 
-def _login(client, user):
-    return client.post(reverse("account_login"), {"login": user.email, "password": PASSWORD})
-
-
 def _current_code(secret: str) -> str:
     counter = next(iter(yield_hotp_counters_from_time()))
     return format_hotp_value(hotp_value(secret, counter))
@@ -65,7 +61,7 @@ def _current_code(secret: str) -> str:
 
 def test_staff_can_turn_on_two_factor_and_then_login_asks_for_a_code(client):
     staff = UserFactory(is_staff=True)
-    _login(client, staff)
+    log_in(client, staff)
     activate = reverse("mfa_activate_totp")
     # Changing security settings asks for the password again first.
     assert client.get(activate).url.startswith(reverse("account_reauthenticate"))
@@ -86,7 +82,7 @@ def test_staff_can_turn_on_two_factor_and_then_login_asks_for_a_code(client):
     assert Authenticator.objects.filter(user=staff, type=Authenticator.Type.RECOVERY_CODES).exists()
 
     client.post(reverse("account_logout"))
-    response = _login(client, staff)
+    response = log_in(client, staff)
     assert response.url == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session
 

@@ -9,7 +9,6 @@ from django.urls import reverse
 from cmo_portal.accounts.models import DataAccessLog
 from mentors.models import PlanComment, PlanReview
 from pathways.models.plan import CareerPlan
-from tests.conftest import client_for
 from tests.factories import (
     MentorshipFactory,
     PathwayFactory,
@@ -17,6 +16,7 @@ from tests.factories import (
     complete_assessment,
     submit_ratings,
 )
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,6 @@ from cmo_portal.accounts.middleware import SET_UP_SECOND_FACTOR
 from cmo_portal.accounts.models import DataAccessLog, DataKind
 from mentors.models import Mentorship, MentorshipStatus
 from pathways.models.plan import CareerPlan
-from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
     PathwayFactory,
@@ -22,6 +21,7 @@ from tests.factories import (
     second_factor_for,
     totp_code,
 )
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,6 @@ from cmo_portal.notifications.models import NotificationPreferences
 from cmo_portal.notifications.services import preferences_for
 from mentors.models import PlanComment
 from pathways.models.plan import PlanChange
-from tests.conftest import client_for
 from tests.factories import (
     PASSWORD,
     CareerPlanFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
     ProfileFactory,
     UserFactory,
 )
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

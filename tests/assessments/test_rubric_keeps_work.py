@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from assessments.models import RaterRole, RatingSet
 from mentors.models import Mentorship
-from tests.conftest import client_for
 from tests.factories import complete_assessment, rubric_field
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 URL = reverse("assessments:rubric")

@@ -5,8 +5,8 @@ import pytest
 
 from mentors.models import MentorshipStatus
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
+from tests.browser.pages import sign_in
 from tests.factories import (
-    PASSWORD,
     MentorProfileFactory,
     MentorshipFactory,
     PathwayFactory,
@@ -14,15 +14,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(watched_page, user) -> None:
-    page = watched_page.page
-    watched_page.visit("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(watched_page.base_url + "/")
 
 
 def test_remove_a_goal_with_the_keyboard_then_restore_it_from_the_removed_list(watched_page):

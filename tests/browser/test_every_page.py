@@ -9,8 +9,6 @@ nor excluded with a reason in NOT_PAGES."""
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from cmo_portal import clock
@@ -21,6 +19,7 @@ from pathways.models.plan import PdfStatus, PlanPdf
 from pathways.services.curriculum import curriculum_load
 from pathways.services.pdf import plan_pdf_version
 from pathways.services.plan import plan_generate
+from tests.browser.pages import sign_in_by_cookie
 from tests.factories import (
     PASSWORD,
     MentorProfileFactory,
@@ -119,17 +118,6 @@ def page_names() -> set[str]:
                 yield namespace + pattern.name
 
     return set(walk(get_resolver().url_patterns))
-
-
-def sign_in(watched, user) -> None:
-    """The browser gets a signed-in session cookie (the login form has its own tests)."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    watched.page.context.clear_cookies()
-    watched.page.context.add_cookies(
-        [{"name": cookie.key, "value": cookie.value, "url": watched.base_url}]
-    )
 
 
 def open_page(watched, name: str, path: str, *, expect_status: int | None = None) -> None:
@@ -254,7 +242,7 @@ def test_every_page_a_physician_opens_is_clean(world, watched_page):
         status=PdfStatus.RENDERING,
         claimed_at=clock.now(),
     )
-    sign_in(watched_page, physician)
+    sign_in_by_cookie(watched_page, physician)
     for name, path in [
         ("pathways:goal-add", reverse("pathways:goal-add", args=[plan.pk])),
         ("pathways:action-add", reverse("pathways:action-add", args=[goal.pk])),
@@ -295,7 +283,7 @@ def test_every_page_a_physician_opens_is_clean(world, watched_page):
 
 def test_pages_behind_a_fresh_sign_in_are_clean(world, watched_page):
     page = watched_page.page
-    sign_in(watched_page, world["physician"])
+    sign_in_by_cookie(watched_page, world["physician"])
     watched_page.visit(reverse("accounts:delete"))
     assert resolve(urlsplit(page.url).path).view_name == "account_reauthenticate"
     VISITED_HERE.add("account_reauthenticate")
@@ -317,7 +305,7 @@ def test_pages_behind_a_fresh_sign_in_are_clean(world, watched_page):
 
 def test_every_page_a_mentor_opens_is_clean(world, watched_page):
     mentorship = world["mentorship"]
-    sign_in(watched_page, world["mentor"])
+    sign_in_by_cookie(watched_page, world["mentor"])
     for name, path in [
         ("mentors:profile-edit", reverse("mentors:profile-edit")),
         ("mentors:mentorships", reverse("mentors:mentorships")),

@@ -9,8 +9,8 @@ from pathways.models.curriculum import Competency, Pathway
 from pathways.models.plan import CareerPlan
 from pathways.services.curriculum import curriculum_load
 from pathways.services.plan import plan_generate
+from tests.browser.pages import WatchedPage, sign_in
 from tests.factories import (
-    PASSWORD,
     MentorProfileFactory,
     ProfileFactory,
     complete_assessment,
@@ -20,19 +20,8 @@ from tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(watched, user) -> None:
-    page = watched.page
-    watched.visit("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(watched.base_url + "/")
-
-
 @pytest.fixture
 def second_page(browser, live_server):
-    from tests.browser.conftest import WatchedPage
-
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     yield WatchedPage(context.new_page(), live_server.url)
     context.close()

@@ -3,7 +3,7 @@
 
 import pytest
 
-from tests.browser.test_every_page import sign_in
+from tests.browser.pages import screenshot_path, sign_in_by_cookie
 from tests.factories import ProfileFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ def header_height(page) -> float:
 def test_the_phone_header_is_compact_and_its_menu_opens_with_the_keyboard(watched_page):
     page = watched_page.page
     page.set_viewport_size(PHONE)
-    sign_in(watched_page, ProfileFactory(full_name="Dr Small Screen").user)
+    sign_in_by_cookie(watched_page, ProfileFactory(full_name="Dr Small Screen").user)
     watched_page.visit("/profile/")
 
     menu = page.get_by_role("button", name="Menu")
@@ -29,7 +29,7 @@ def test_the_phone_header_is_compact_and_its_menu_opens_with_the_keyboard(watche
     # The account links are one row on a phone: the profile's heading is in the first screen.
     assert page.locator("h1").bounding_box()["y"] < 300
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path=str(_shot("phone-header-closed")))
+    page.screenshot(path=screenshot_path("phone-header-closed"))
 
     menu.focus()
     page.keyboard.press("Enter")
@@ -40,7 +40,7 @@ def test_the_phone_header_is_compact_and_its_menu_opens_with_the_keyboard(watche
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent") == "Home"
     watched_page.check()
-    page.screenshot(path=str(_shot("phone-header-open")))
+    page.screenshot(path=screenshot_path("phone-header-open"))
 
     page.keyboard.press("Escape")
     assert menu.get_attribute("aria-expanded") == "false"
@@ -69,10 +69,3 @@ def test_on_a_wide_screen_the_nav_shows_without_a_menu_button(watched_page):
         or not page.get_by_role("button", name="Menu").is_visible()
     )
     watched_page.assert_clean()
-
-
-def _shot(name: str):
-    from tests.browser.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return SCREENSHOTS / f"{name}.png"

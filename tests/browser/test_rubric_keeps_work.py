@@ -10,7 +10,8 @@ from playwright.sync_api import expect
 from assessments.models import RatingSet
 from pathways.models.curriculum import Pathway
 from pathways.services.curriculum import curriculum_load
-from tests.factories import PASSWORD, ProfileFactory, complete_assessment
+from tests.browser.pages import screenshot_path, sign_in
+from tests.factories import ProfileFactory, complete_assessment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,12 +24,7 @@ def rubric(watched_page):
     curriculum_load()
     user = ProfileFactory(full_name="Dr Keeps Work").user
     complete_assessment(user, Pathway.objects.get(slug="payer-cmo"))
-    page = watched_page.page
-    watched_page.visit("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(watched_page.base_url + "/")
+    sign_in(watched_page, user)
     watched_page.visit("/rubric/")
     return user
 
@@ -133,7 +129,7 @@ def test_submitting_asks_nothing_and_the_bar_stays_on_screen_on_a_phone(watched_
     expect(submit).to_be_in_viewport(ratio=1)
     box = bar.bounding_box()
     assert box["y"] + box["height"] <= 700 and box["width"] <= 375
-    page.screenshot(path=_screenshot("rubric-bar-phone"))
+    page.screenshot(path=screenshot_path("rubric-bar-phone"))
 
     # At the end of the form the bar comes to rest below the last of it, covering nothing.
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
@@ -146,13 +142,6 @@ def test_submitting_asks_nothing_and_the_bar_stays_on_screen_on_a_phone(watched_
     assert dialogs == []
     assert RatingSet.objects.submitted().get(subject=rubric).ratings.get().level == 2
     watched_page.assert_clean()
-
-
-def _screenshot(name: str) -> str:
-    from tests.browser.conftest import SCREENSHOTS
-
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    return str(SCREENSHOTS / f"{name}.png")
 
 
 def test_enter_on_a_level_saves_the_draft_and_keeps_the_view(watched_page, rubric):

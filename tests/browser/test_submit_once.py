@@ -6,8 +6,8 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from mentors.models import PlanComment
+from tests.browser.pages import sign_in
 from tests.factories import (
-    PASSWORD,
     CareerPlanFactory,
     MentorProfileFactory,
     MentorshipFactory,
@@ -27,15 +27,6 @@ NOTE_THE_BUTTON = """() => document.addEventListener("submit", (event) => {
   })), 50);
 })"""
 ADVICE = "Ask the CEO to sponsor the sepsis audit: the board will notice."
-
-
-def sign_in(watched, user) -> None:
-    page = watched.page
-    watched.visit("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(watched.base_url + "/")
 
 
 def test_a_double_clicked_comment_is_sent_once_and_the_button_disables_itself(watched_page):

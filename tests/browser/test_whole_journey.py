@@ -22,6 +22,7 @@ from mentors.models import Mentorship, PlanComment
 from pathways.models.curriculum import Competency, RubricLevel
 from pathways.models.plan import CareerPlan
 from pathways.services.curriculum import curriculum_editor_group_sync, curriculum_load
+from tests.browser.pages import WatchedPage
 from tests.factories import (
     PASSWORD,
     MentorProfileFactory,
@@ -39,8 +40,6 @@ NEW_PASSWORD = "Steady-Climb-2026!"
 @pytest.fixture
 def another_page(browser, live_server):
     """A second person's browser, with its own cookies."""
-    from tests.browser.conftest import WatchedPage
-
     contexts = []
 
     def open_page():

@@ -13,8 +13,8 @@ from cmo_portal.composers.digests import digest_batch_compose
 from cmo_portal.notifications import services
 from cmo_portal.notifications.models import EmailKind, EmailLog, NotificationPreferences
 from pathways.models.plan import CareerPlan
-from tests.conftest import needs_service
 from tests.factories import PathwayFactory, ProfileFactory
+from tests.services import needs_service
 
 pytestmark = pytest.mark.postgresql
 

@@ -14,7 +14,7 @@ from pathways.models.plan import (
     PlanAction,
     PlanChange,
 )
-from tests.composers.conftest import (
+from tests.composers.physicians import (
     NOW,
     TODAY,
     at_now,

@@ -12,7 +12,6 @@ from cmo_portal.home.dashboard import dashboard_for
 from mentors.models import PlanComment
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from pathways.services.plan import plan_generate
-from tests.conftest import client_for
 from tests.factories import (
     MentorProfileFactory,
     MentorshipFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     complete_assessment,
     submit_ratings,
 )
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

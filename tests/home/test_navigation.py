@@ -8,13 +8,13 @@ from django.test import Client
 from django.urls import resolve
 
 from cmo_portal.home.navigation import navigation
-from tests.conftest import client_for
 from tests.factories import (
     CareerPlanFactory,
     MentorProfileFactory,
     MentorshipFactory,
     ProfileFactory,
 )
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

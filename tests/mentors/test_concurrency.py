@@ -10,8 +10,8 @@ from django.db import connection
 
 from mentors.models import Mentorship
 from mentors.services import mentorships as services
-from tests.conftest import needs_service
 from tests.factories import MentorProfileFactory, MentorshipFactory
+from tests.services import needs_service
 
 pytestmark = pytest.mark.postgresql
 

@@ -6,15 +6,10 @@ from django.core import mail
 from django.urls import reverse
 
 from mentors.models import Mentorship, MentorshipStatus
-from tests.conftest import client_for
-from tests.factories import MentorshipFactory
+from tests.mentors.mentorships import status_of
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def requested(physician, mentor) -> Mentorship:
-    return MentorshipFactory(mentee=physician, mentor=mentor.mentor_profile)
 
 
 @pytest.fixture
@@ -26,11 +21,6 @@ def active(requested) -> Mentorship:
 
 def url(name: str, mentorship: Mentorship) -> str:
     return reverse(f"mentors:{name}", args=[mentorship.pk])
-
-
-def status_of(mentorship: Mentorship) -> str:
-    mentorship.refresh_from_db()
-    return mentorship.status
 
 
 def test_the_mentorship_page_links_to_each_confirmation_instead_of_posting(

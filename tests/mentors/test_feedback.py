@@ -10,25 +10,12 @@ from django.urls import reverse
 from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
 from mentors.services.feedback import plan_comment_add, plan_review_submit
 from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
-from tests.conftest import client_for, page_text
 from tests.factories import PathwayFactory, ProfileFactory
-from tests.mentors.conftest import textarea_value
+from tests.pages import client_for, page_text, textarea_value
 
 pytestmark = pytest.mark.django_db
 
 ADVICE = "Ask the CEO to sponsor this goal: it makes the committee take it seriously."
-
-
-@pytest.fixture
-def plan(physician) -> CareerPlan:
-    return CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(title="Hospital CMO"))
-
-
-@pytest.fixture
-def goal(plan) -> PlanGoal:
-    return PlanGoal.objects.create(
-        plan=plan, title="Chair the quality committee", section="experiential"
-    )
 
 
 def comment_url(plan: CareerPlan) -> str:
@@ -262,10 +249,10 @@ def test_an_empty_comment_on_a_goal_comes_back_with_that_goal_still_chosen(
     ],
 )
 def test_a_review_moves_the_plan_as_far_as_its_status_allows(
-    physician, active_mentor, send, status, outcome, expected
+    physician, active_mentor, run, status, outcome, expected
 ):
     plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(), status=status)
-    review = send(
+    review = run(
         plan_review_submit,
         plan=plan,
         user=active_mentor,
@@ -278,10 +265,10 @@ def test_a_review_moves_the_plan_as_far_as_its_status_allows(
     assert mail.outbox[-1].to == [physician.email]
 
 
-def test_only_an_active_mentor_reviews_or_comments(physician, mentor, send):
+def test_only_an_active_mentor_reviews_or_comments(physician, mentor, run):
     plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
     with pytest.raises(PermissionDenied):
-        send(plan_review_submit, plan=plan, user=mentor, outcome="noted", summary="Hi")
+        run(plan_review_submit, plan=plan, user=mentor, outcome="noted", summary="Hi")
     with pytest.raises(PermissionDenied):
-        send(plan_comment_add, plan=plan, author=mentor, body="Hi")
+        run(plan_comment_add, plan=plan, author=mentor, body="Hi")
     assert not plan.reviews.exists() and not plan.comments.exists()

@@ -8,8 +8,8 @@ from django.urls import reverse
 from assessments.services import assessment_start_or_resume
 from mentors.models import Mentorship, PlanComment, PlanReview
 from pathways.models.plan import CareerPlan, PlanGoal
-from tests.conftest import client_for
 from tests.factories import MentorProfileFactory, MentorshipFactory, PathwayFactory
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from assessments.models import RaterRole, RatingSet
 from mentors.models import Mentorship, MentorshipStatus
-from tests.conftest import client_for, page_text
 from tests.factories import complete_assessment, submit_ratings
+from tests.pages import client_for, page_text
 
 pytestmark = pytest.mark.django_db
 

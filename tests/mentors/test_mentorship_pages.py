@@ -14,13 +14,15 @@ from mentors.models import (
     PlanComment,
 )
 from pathways.models.plan import CareerPlan, PlanGoal
-from tests.conftest import client_for, page_text
 from tests.factories import (
     MentorshipFactory,
     PathwayFactory,
     ProfileFactory,
+    fill,
+    make_mentor,
 )
-from tests.mentors.conftest import fill, make_mentor, textarea_value
+from tests.mentors.mentorships import status_of
+from tests.pages import client_for, page_text, textarea_value
 
 pytestmark = pytest.mark.django_db
 
@@ -151,20 +153,10 @@ def test_a_request_naming_another_physicians_goal_is_refused(client, physician, 
 # --- The mentorship page and its answers ---------------------------------------------
 
 
-@pytest.fixture
-def requested(physician, mentor) -> Mentorship:
-    return MentorshipFactory(mentee=physician, mentor=mentor.mentor_profile)
-
-
 def act(user, name: str, mentorship: Mentorship, data: dict | None = None, **kwargs):
     return client_for(user).post(
         reverse(f"mentors:{name}", args=[mentorship.pk]), data or {}, **kwargs
     )
-
-
-def status_of(mentorship: Mentorship) -> str:
-    mentorship.refresh_from_db()
-    return mentorship.status
 
 
 def test_the_mentorship_page_is_seen_by_both_sides_and_support_only(

@@ -37,8 +37,8 @@ def cmo(db):
     return MentorProfileFactory(capacity=2)
 
 
-def ask(send, mentee, mentor, **kwargs):
-    return send(
+def ask(run, mentee, mentor, **kwargs):
+    return run(
         mentorship_request_create,
         mentee=mentee,
         mentor=mentor,
@@ -66,18 +66,18 @@ def test_a_request_is_saved_and_the_mentor_is_emailed_after_the_commit(
     assert html.mimetype == "text/html"
 
 
-def test_the_request_carries_the_goals_the_physician_chose(physician, cmo, send):
+def test_the_request_carries_the_goals_the_physician_chose(physician, cmo, run):
     plan = CareerPlan.objects.create(owner=physician, pathway=PathwayFactory())
     goal = PlanGoal.objects.create(plan=plan, title="Lead a budget cycle", section="mentors")
-    mentorship = ask(send, physician, cmo, goals=[goal])
+    mentorship = ask(run, physician, cmo, goals=[goal])
     assert list(mentorship.goals.all()) == [goal]
 
 
-def test_goals_from_someone_elses_plan_are_refused(physician, other_physician, cmo, send):
+def test_goals_from_someone_elses_plan_are_refused(physician, other_physician, cmo, run):
     plan = CareerPlan.objects.create(owner=other_physician, pathway=PathwayFactory())
     goal = PlanGoal.objects.create(plan=plan, title="Not mine", section="mentors")
     with pytest.raises(ValidationError, match="your own plans"):
-        ask(send, physician, cmo, goals=[goal])
+        ask(run, physician, cmo, goals=[goal])
     assert not Mentorship.objects.exists()
 
 
@@ -98,46 +98,46 @@ def test_goals_from_someone_elses_plan_are_refused(physician, other_physician, c
     ids=["to yourself", "pending", "rejected", "paused", "at capacity"],
 )
 def test_a_request_the_mentor_cannot_take_is_refused_and_changes_nothing(
-    physician, send, make_mentor, message
+    physician, run, make_mentor, message
 ):
     mentor = make_mentor(physician)
     before = Mentorship.objects.count()
     with pytest.raises(ValidationError, match=message):
-        ask(send, physician, mentor)
+        ask(run, physician, mentor)
     assert Mentorship.objects.count() == before
     assert mail.outbox == []
 
 
-def test_a_duplicate_request_is_refused(physician, cmo, send):
-    ask(send, physician, cmo)
+def test_a_duplicate_request_is_refused(physician, cmo, run):
+    ask(run, physician, cmo)
     with pytest.raises(ValidationError, match="already have a request"):
-        ask(send, physician, cmo)
+        ask(run, physician, cmo)
     assert Mentorship.objects.filter(mentee=physician).count() == 1
     assert len(mail.outbox) == 1
 
 
-def test_a_physician_has_at_most_a_few_open_requests(physician, send):
+def test_a_physician_has_at_most_a_few_open_requests(physician, run):
     for _ in range(MAX_OPEN_REQUESTS):
-        ask(send, physician, MentorProfileFactory())
+        ask(run, physician, MentorProfileFactory())
     with pytest.raises(ValidationError, match=f"{MAX_OPEN_REQUESTS} requests waiting"):
-        ask(send, physician, MentorProfileFactory())
+        ask(run, physician, MentorProfileFactory())
     assert Mentorship.objects.filter(mentee=physician).count() == MAX_OPEN_REQUESTS
 
 
-def test_after_a_decline_the_physician_may_ask_again_only_after_the_cool_off(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
-    send(mentorship_decline, mentorship=mentorship, user=cmo.user, reason="Full year.")
+def test_after_a_decline_the_physician_may_ask_again_only_after_the_cool_off(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
+    run(mentorship_decline, mentorship=mentorship, user=cmo.user, reason="Full year.")
     with pytest.raises(ValidationError, match="declined your last request"):
-        ask(send, physician, cmo)
+        ask(run, physician, cmo)
     later = timezone.now() + datetime.timedelta(days=91)
-    assert ask(send, physician, cmo, now=later).status == MentorshipStatus.REQUESTED
+    assert ask(run, physician, cmo, now=later).status == MentorshipStatus.REQUESTED
 
 
-def test_accepting_starts_the_mentorship_and_opens_the_mentees_data(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
+def test_accepting_starts_the_mentorship_and_opens_the_mentees_data(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
     assert not user_can_view_data_of(cmo.user, physician, what=DataKind.PLAN)
     mail.outbox.clear()
-    send(mentorship_accept, mentorship=mentorship, user=cmo.user)
+    run(mentorship_accept, mentorship=mentorship, user=cmo.user)
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.ACTIVE
     assert mentorship.started_at is not None
@@ -146,39 +146,39 @@ def test_accepting_starts_the_mentorship_and_opens_the_mentees_data(physician, c
     assert "will be your mentor" in mail.outbox[0].subject
 
 
-def test_the_mentee_cannot_accept_their_own_request(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
+def test_the_mentee_cannot_accept_their_own_request(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
     with pytest.raises(PermissionDenied):
-        send(mentorship_accept, mentorship=mentorship, user=physician)
+        run(mentorship_accept, mentorship=mentorship, user=physician)
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.REQUESTED
 
 
-def test_accepting_beyond_capacity_is_refused(cmo, send):
-    requests = [ask(send, ProfileFactory().user, cmo) for _ in range(3)]
+def test_accepting_beyond_capacity_is_refused(cmo, run):
+    requests = [ask(run, ProfileFactory().user, cmo) for _ in range(3)]
     for mentorship in requests[:2]:
-        send(mentorship_accept, mentorship=mentorship, user=cmo.user)
+        run(mentorship_accept, mentorship=mentorship, user=cmo.user)
     with pytest.raises(ValidationError, match="2 of the 2 people"):
-        send(mentorship_accept, mentorship=requests[2], user=cmo.user)
+        run(mentorship_accept, mentorship=requests[2], user=cmo.user)
     requests[2].refresh_from_db()
     assert requests[2].status == MentorshipStatus.REQUESTED
     assert Mentorship.objects.active().filter(mentor=cmo).count() == 2
 
 
-def test_a_request_that_is_no_longer_open_cannot_be_answered(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
-    send(mentorship_withdraw, mentorship=mentorship, user=physician)
+def test_a_request_that_is_no_longer_open_cannot_be_answered(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
+    run(mentorship_withdraw, mentorship=mentorship, user=physician)
     for answer in (mentorship_accept, mentorship_decline):
         with pytest.raises(ValidationError, match="withdrawn"):
-            send(answer, mentorship=mentorship, user=cmo.user)
+            run(answer, mentorship=mentorship, user=cmo.user)
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.WITHDRAWN
 
 
-def test_declining_tells_the_physician_with_the_reason(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
+def test_declining_tells_the_physician_with_the_reason(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
     mail.outbox.clear()
-    mentorship = send(
+    mentorship = run(
         mentorship_decline,
         mentorship=mentorship,
         user=cmo.user,
@@ -190,10 +190,10 @@ def test_declining_tells_the_physician_with_the_reason(physician, cmo, send):
 
 
 def test_asking_for_more_information_stops_the_clock_until_the_physician_answers(
-    physician, cmo, send
+    physician, cmo, run
 ):
-    mentorship = ask(send, physician, cmo)
-    mentorship = send(
+    mentorship = ask(run, physician, cmo)
+    mentorship = run(
         mentorship_ask_for_information,
         mentorship=mentorship,
         user=cmo.user,
@@ -205,7 +205,7 @@ def test_asking_for_more_information_stops_the_clock_until_the_physician_answers
     assert mentorship_requests_expire(now=timezone.now() + datetime.timedelta(days=9)) == 0
 
     later = timezone.now() + datetime.timedelta(days=5)
-    send(
+    run(
         mentorship_answer,
         mentorship=mentorship,
         user=physician,
@@ -219,10 +219,10 @@ def test_asking_for_more_information_stops_the_clock_until_the_physician_answers
     assert mail.outbox[-1].to == [cmo.user.email]
 
 
-def test_an_empty_question_or_answer_is_refused(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
+def test_an_empty_question_or_answer_is_refused(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
     with pytest.raises(ValidationError, match="Write the question"):
-        send(
+        run(
             mentorship_ask_for_information,
             mentorship=mentorship,
             user=cmo.user,
@@ -232,30 +232,30 @@ def test_an_empty_question_or_answer_is_refused(physician, cmo, send):
     assert mentorship.status == MentorshipStatus.REQUESTED
 
 
-def test_either_side_ends_a_mentorship_and_the_mentors_access_ends_at_once(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
-    send(mentorship_accept, mentorship=mentorship, user=cmo.user)
+def test_either_side_ends_a_mentorship_and_the_mentors_access_ends_at_once(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
+    run(mentorship_accept, mentorship=mentorship, user=cmo.user)
     mail.outbox.clear()
-    mentorship = send(mentorship_end, mentorship=mentorship, user=physician, reason="Moving on.")
+    mentorship = run(mentorship_end, mentorship=mentorship, user=physician, reason="Moving on.")
     assert mentorship.status == MentorshipStatus.ENDED
     assert mentorship.ended_by == physician
     assert not user_can_view_data_of(cmo.user, physician, what=DataKind.PLAN)
     assert [m.to for m in mail.outbox] == [[cmo.user.email]]  # the other side is told
 
 
-def test_a_stranger_cannot_end_a_mentorship(physician, other_physician, cmo, send):
+def test_a_stranger_cannot_end_a_mentorship(physician, other_physician, cmo, run):
     mentorship = MentorshipFactory(mentee=physician, mentor=cmo, status="active")
     with pytest.raises(PermissionDenied):
-        send(mentorship_end, mentorship=mentorship, user=other_physician)
+        run(mentorship_end, mentorship=mentorship, user=other_physician)
     mentorship.refresh_from_db()
     assert mentorship.is_active
 
 
-def test_the_usual_response_time_is_the_median_of_the_latest_answers(cmo, send):
+def test_the_usual_response_time_is_the_median_of_the_latest_answers(cmo, run):
     now = timezone.now()
     for hours in (2, 10, 30):
-        mentorship = ask(send, ProfileFactory().user, cmo, now=now)
-        send(
+        mentorship = ask(run, ProfileFactory().user, cmo, now=now)
+        run(
             mentorship_decline,
             mentorship=mentorship,
             user=cmo.user,
@@ -266,15 +266,15 @@ def test_the_usual_response_time_is_the_median_of_the_latest_answers(cmo, send):
 
 
 def test_an_unanswered_request_expires_once_and_the_physician_is_offered_the_next_mentor(
-    physician, cmo, send
+    physician, cmo, run
 ):
     now = timezone.now()
-    mentorship = ask(send, physician, cmo, now=now - datetime.timedelta(days=3, minutes=1))
-    recent = ask(send, physician, MentorProfileFactory(), now=now - datetime.timedelta(days=1))
+    mentorship = ask(run, physician, cmo, now=now - datetime.timedelta(days=3, minutes=1))
+    recent = ask(run, physician, MentorProfileFactory(), now=now - datetime.timedelta(days=1))
     other = MentorProfileFactory(capacity=3)
     mail.outbox.clear()
-    assert send(mentorship_requests_expire, now=now) == 1
-    assert send(mentorship_requests_expire, now=now) == 0  # a second sweep
+    assert run(mentorship_requests_expire, now=now) == 1
+    assert run(mentorship_requests_expire, now=now) == 0  # a second sweep
     mentorship.refresh_from_db()
     recent.refresh_from_db()
     assert mentorship.status == MentorshipStatus.EXPIRED
@@ -286,35 +286,35 @@ def test_an_unanswered_request_expires_once_and_the_physician_is_offered_the_nex
     assert cmo.display_name not in mail.outbox[0].body.split("expired")[-1]
 
 
-def test_a_request_answered_before_the_sweep_does_not_expire(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
-    send(mentorship_accept, mentorship=mentorship, user=cmo.user)
+def test_a_request_answered_before_the_sweep_does_not_expire(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
+    run(mentorship_accept, mentorship=mentorship, user=cmo.user)
     later = timezone.now() + datetime.timedelta(days=4)
     assert mentorship_requests_expire(now=later) == 0
     mentorship.refresh_from_db()
     assert mentorship.status == MentorshipStatus.ACTIVE
 
 
-def test_withdrawing_tells_the_mentor_there_is_nothing_to_answer(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
+def test_withdrawing_tells_the_mentor_there_is_nothing_to_answer(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
     mail.outbox.clear()
-    mentorship = send(mentorship_withdraw, mentorship=mentorship, user=physician)
+    mentorship = run(mentorship_withdraw, mentorship=mentorship, user=physician)
     assert mentorship.status == MentorshipStatus.WITHDRAWN
     assert [m.to for m in mail.outbox] == [[cmo.user.email]]
     assert "withdrew" in mail.outbox[0].subject
 
 
-def test_a_mentor_asks_one_question_then_decides(physician, cmo, send):
-    mentorship = ask(send, physician, cmo)
-    send(
+def test_a_mentor_asks_one_question_then_decides(physician, cmo, run):
+    mentorship = ask(run, physician, cmo)
+    run(
         mentorship_ask_for_information,
         mentorship=mentorship,
         user=cmo.user,
         question="Which setting?",
     )
-    send(mentorship_answer, mentorship=mentorship, user=physician, answer="Pharma.")
+    run(mentorship_answer, mentorship=mentorship, user=physician, answer="Pharma.")
     with pytest.raises(ValidationError, match="accept or decline now"):
-        send(
+        run(
             mentorship_ask_for_information,
             mentorship=mentorship,
             user=cmo.user,

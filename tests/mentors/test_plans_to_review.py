@@ -16,8 +16,8 @@ from cmo_portal.notifications.services import preferences_for
 from mentors.selectors.feedback import plans_to_review
 from mentors.services.feedback import plan_review_submit
 from pathways.models.plan import CareerPlan, PlanChange, PlanStatus
-from tests.conftest import client_for
 from tests.factories import PathwayFactory
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

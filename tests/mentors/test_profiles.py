@@ -9,16 +9,17 @@ from mentors.models import (
     MentorProfile,
     TeachableCompetency,
 )
-from tests.conftest import client_for, page_text
 from tests.factories import (
     CompetencyFactory,
     MentorProfileFactory,
     PathwayFactory,
     SettingFactory,
     UserFactory,
+    fill,
+    make_mentor,
     make_scale,
 )
-from tests.mentors.conftest import fill, make_mentor
+from tests.pages import client_for, page_text
 
 pytestmark = pytest.mark.django_db
 

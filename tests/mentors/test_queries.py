@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from mentors.models import MentorProfile, MentorshipStatus, PlanComment, PlanReview
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
-from tests.conftest import client_for
 from tests.factories import (
     CompetencyFactory,
     MentorProfileFactory,
@@ -20,6 +19,7 @@ from tests.factories import (
     complete_assessment,
     submit_ratings,
 )
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

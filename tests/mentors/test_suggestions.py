@@ -4,9 +4,14 @@ asked, at capacity or the physician themselves."""
 import pytest
 from django.urls import reverse
 
-from tests.conftest import page_text
-from tests.factories import MentorshipFactory, complete_assessment, submit_ratings
-from tests.mentors.conftest import fill, make_mentor
+from tests.factories import (
+    MentorshipFactory,
+    complete_assessment,
+    fill,
+    make_mentor,
+    submit_ratings,
+)
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ of the email log."""
 
 import datetime
 import re
-import smtplib
 
 import pytest
 from django.core import mail
@@ -20,8 +19,9 @@ from django.urls import reverse
 from cmo_portal import clock
 from cmo_portal.notifications import services
 from cmo_portal.notifications.models import EmailKind, EmailLog, EmailStatus
-from tests.conftest import client_for
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
+from tests.notifications.mail_servers import refusing, server_down
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -99,11 +99,6 @@ def test_the_email_change_confirmation_link_is_not_kept_once_sent(
     assert physician.email == "moved@example.com"
 
 
-@pytest.fixture
-def admin_client():
-    return client_for(UserFactory(is_staff=True, is_superuser=True, second_factor=True))
-
-
 def pending_reset(physician, django_capture_on_commit_callbacks):
     """A password reset composed into the log and not yet sent; its link, read from the
     row itself, since no email has gone."""
@@ -141,10 +136,7 @@ def test_an_account_email_refused_for_good_keeps_no_link_and_admin_says_why_it_c
 ):
     log, callbacks, path, key = pending_reset(physician, django_capture_on_commit_callbacks)
 
-    def refused(self, fail_silently=False):
-        raise smtplib.SMTPRecipientsRefused({physician.email: (550, b"no such user")})
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refusing(physician.email))
     for callback in callbacks:
         callback()
     log.refresh_from_db()
@@ -173,10 +165,7 @@ def test_an_account_email_failing_its_last_try_keeps_no_link(
         status=EmailStatus.RETRYING, attempts=services.MAX_ATTEMPTS - 1
     )
 
-    def down(self, fail_silently=False):
-        raise ConnectionRefusedError("no SMTP server")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", down)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", server_down)
     assert services.email_log_deliver(log.pk) == EmailStatus.FAILED
     assert_not_kept(path, key)
 
@@ -186,10 +175,7 @@ def test_a_temporary_failure_keeps_the_account_email_for_its_next_try(
 ):
     log, _callbacks, path, _key = pending_reset(physician, django_capture_on_commit_callbacks)
 
-    def down(self, fail_silently=False):
-        raise ConnectionRefusedError("no SMTP server")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", down)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", server_down)
     assert services.email_log_deliver(log.pk) == EmailStatus.RETRYING
     monkeypatch.undo()
     later = clock.now() + datetime.timedelta(minutes=1)

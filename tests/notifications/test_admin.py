@@ -7,15 +7,9 @@ from django.urls import reverse
 
 from cmo_portal.notifications.models import EmailLog, EmailStatus
 from cmo_portal.notifications.services import email_to_payload, preferences_for
-from tests.conftest import client_for
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client():
-    return client_for(UserFactory(is_staff=True, is_superuser=True, second_factor=True))
 
 
 def log(user, status, key):

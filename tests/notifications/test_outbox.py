@@ -16,7 +16,7 @@ from cmo_portal.accounts.models import User
 from cmo_portal.notifications import services
 from cmo_portal.notifications.models import EmailKind, EmailLog, EmailStatus
 from cmo_portal.notifications.tasks import email_logs_send
-from tests.factories import ProfileFactory
+from tests.notifications.mail_servers import refusing, server_down
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +25,6 @@ def _message(to: str = "doctor@example.com") -> EmailMultiAlternatives:
     message = EmailMultiAlternatives("Your digest", "Plain body", to=[to])
     message.attach_alternative("<p>HTML body</p>", "text/html")
     return message
-
-
-@pytest.fixture
-def user(db):
-    return ProfileFactory().user
 
 
 def queue(user, key="2026-W12", kind=EmailKind.DIGEST):
@@ -111,10 +106,7 @@ def test_after_the_last_try_the_failure_is_recorded_for_admin(user, monkeypatch)
         status=EmailStatus.RETRYING,
     )
 
-    def down(self, fail_silently=False):
-        raise ConnectionRefusedError("no SMTP server")
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", down)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", server_down)
     assert services.email_log_deliver(log.pk) == EmailStatus.FAILED
     log.refresh_from_db()
     assert log.attempts == services.MAX_ATTEMPTS
@@ -125,10 +117,7 @@ def test_a_refused_recipient_fails_at_once(user, monkeypatch, django_capture_on_
     with django_capture_on_commit_callbacks(execute=False):
         log = queue(user)
 
-    def refused(self, fail_silently=False):
-        raise smtplib.SMTPRecipientsRefused({user.email: (550, b"no such user")})
-
-    monkeypatch.setattr(EmailMultiAlternatives, "send", refused)
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refusing(user.email))
     assert services.email_log_deliver(log.pk) == EmailStatus.FAILED
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from cmo_portal.notifications import emails, services
 from cmo_portal.notifications.models import EmailKind, NotificationPreferences
 from cmo_portal.notifications.tokens import unsubscribe_token
-from tests.conftest import client_for
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 

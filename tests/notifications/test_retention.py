@@ -13,7 +13,6 @@ from django.core.mail import EmailMultiAlternatives
 from cmo_portal.notifications import services
 from cmo_portal.notifications.models import MESSAGE_REMOVED, EmailKind, EmailLog, EmailStatus
 from cmo_portal.notifications.tasks import retention_sweep
-from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +41,6 @@ def email(user, *, key: str, status: str, days_old: int) -> EmailLog:
 
 def columns(log: EmailLog) -> dict:
     return {f.name: getattr(log, f.name) for f in EmailLog._meta.fields if f.name != "payload"}
-
-
-@pytest.fixture
-def user():
-    return ProfileFactory().user
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ import socket
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -35,12 +34,12 @@ from cmo_portal.notifications.models import (
 )
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from tests.celery_broker import real_broker, wait_for
-from tests.conftest import needs_service
 from tests.factories import PathwayFactory, ProfileFactory
+from tests.repository import ROOT
+from tests.services import needs_service
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 USERS = 90
 BATCH = 15
 

@@ -6,13 +6,21 @@ from cmo_portal import clock
 from pathways.models.plan import ItemStatus, PlanAction, PlanSection
 from pathways.services.plan import plan_generate
 from pathways.services.plan_items import goal_create
-from tests.conftest import needs_service
 from tests.factories import (
     LearningModuleFactory,
     OpportunityFactory,
     complete_assessment,
     submit_ratings,
 )
+from tests.pathways.dates import TODAY
+from tests.services import needs_service
+
+
+@pytest.fixture
+def on_today(on_date):
+    """Due dates count from the clock's today, and deadlines are open or closed relative
+    to it: the plan tests set it to TODAY (tests.pathways.dates)."""
+    on_date(TODAY)
 
 
 @pytest.fixture

@@ -15,17 +15,10 @@ from pathways.models.plan import (
     PlanGoal,
     PlanSection,
 )
-from tests.conftest import client_for
 from tests.factories import PathwayFactory
+from tests.pages import client_for
 
-pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 @pytest.fixture

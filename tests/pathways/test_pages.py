@@ -17,15 +17,9 @@ from tests.factories import (
     SettingFactory,
     make_scale,
 )
+from tests.pathways.dates import TODAY
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    """Deadlines are open or closed relative to the clock's today: these tests set it."""
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 def build_curriculum(n: int) -> dict:

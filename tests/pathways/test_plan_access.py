@@ -1,7 +1,5 @@
 """The career plan is private, and its page costs the same queries however big it is."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -11,14 +9,7 @@ from pathways.models.plan import (
 )
 from pathways.services import plan_items
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)  # a Monday
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    """Due dates count from the clock's today: these tests set it."""
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 # --- Access and size ------------------------------------------------------------------------

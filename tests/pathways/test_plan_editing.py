@@ -1,8 +1,6 @@
 """The physician edits their plan safely: a conflict between two tabs is shown, bad
 input is refused, statuses follow their steps, and every change is in the history."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
@@ -19,14 +17,7 @@ from tests.factories import (
     complete_assessment,
 )
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)  # a Monday
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    """Due dates count from the clock's today: these tests set it."""
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 # --- Editing --------------------------------------------------------------------------------

@@ -23,15 +23,10 @@ from pathways.models.plan import (
 )
 from pathways.services import plan as services
 from pathways.services import plan_items
+from tests.pathways.dates import TODAY
+from tests.pathways.plan_pages import url
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    """Due dates count from the clock's today: these tests set it."""
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 DOWNLOADS = ["plan-print", "plan-pdf", "plan-json", "plan-csv"]
@@ -40,10 +35,6 @@ DOWNLOADS = ["plan-print", "plan-pdf", "plan-json", "plan-csv"]
 @pytest.fixture
 def plan(exports_plan):
     return exports_plan
-
-
-def url(name: str, plan) -> str:
-    return reverse(f"pathways:{name}", kwargs={"pk": plan.pk})
 
 
 def calendar_url(token: str) -> str:

@@ -17,15 +17,9 @@ from tests.factories import (
     complete_assessment,
     submit_ratings,
 )
+from tests.pathways.dates import TODAY
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)  # a Monday
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    """Due dates count from the clock's today: these tests set it."""
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 def generate(physician, curriculum):

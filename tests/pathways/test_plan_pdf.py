@@ -11,16 +11,10 @@ from pathways.models.plan import PdfStatus, PlanPdf
 from pathways.selectors.plan import plan_with_items
 from pathways.services import pdf as pdf_services
 from pathways.services import plan_items
-from tests.conftest import client_for
+from tests.pages import client_for
+from tests.pathways.dates import TODAY
 
-pytestmark = pytest.mark.django_db
-
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 @pytest.fixture

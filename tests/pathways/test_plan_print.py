@@ -8,31 +8,20 @@ import subprocess
 import zlib
 
 import pytest
-from django.urls import reverse
 
 from pathways import exports
 from pathways.models.plan import (
     PlanAction,
     PlanGoal,
 )
+from tests.pathways.plan_pages import url
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    """Due dates count from the clock's today: these tests set it."""
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 @pytest.fixture
 def plan(exports_plan):
     return exports_plan
-
-
-def url(name: str, plan) -> str:
-    return reverse(f"pathways:{name}", kwargs={"pk": plan.pk})
 
 
 # --- Print page and PDF ---------------------------------------------------------------

@@ -19,21 +19,16 @@ from pathways.models.plan import (
 )
 from pathways.services import plan as services
 from pathways.services import plan_items
-from tests.conftest import client_for
 from tests.factories import (
     LearningModuleFactory,
     PathwayFactory,
     complete_assessment,
     submit_ratings,
 )
+from tests.pages import client_for
+from tests.pathways.dates import TODAY
 
-pytestmark = pytest.mark.django_db
-TODAY = datetime.date(2026, 11, 23)
-
-
-@pytest.fixture(autouse=True)
-def _today(on_date):
-    on_date(TODAY)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
 
 @pytest.fixture

@@ -27,8 +27,8 @@ from pathways.models.plan import (
     PlanChange,
     PlanGoal,
 )
-from tests.conftest import client_for, page_text
-from tests.factories import MentorshipFactory, PathwayFactory, complete_assessment, submit_ratings
+from tests.factories import MentorshipFactory, complete_assessment, submit_ratings
+from tests.pages import client_for, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -57,18 +57,6 @@ def twice(client, url: str, data: dict, capture) -> tuple:
 
 def told_already_sent(client, response) -> bool:
     return ALREADY_SENT in page_text(client.get(response.url))
-
-
-@pytest.fixture
-def plan(physician) -> CareerPlan:
-    return CareerPlan.objects.create(owner=physician, pathway=PathwayFactory(title="Hospital CMO"))
-
-
-@pytest.fixture
-def goal(plan) -> PlanGoal:
-    return PlanGoal.objects.create(
-        plan=plan, title="Chair the quality committee", section="experiential"
-    )
 
 
 # --- The one-time token ----------------------------------------------------------------
