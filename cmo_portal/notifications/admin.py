@@ -14,7 +14,6 @@ from cmo_portal.time_zones import time_zone_of
 from . import queue
 from .models import EmailLog, EmailStatus, NotificationPreferences
 
-
 # Every column but the id and the payload, and what `message` says of the payload; all
 # read only.
 EMAIL_LOG_SHOWN = (
