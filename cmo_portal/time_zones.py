@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import zoneinfo
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 
 if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
+    # django-stubs' name for the user model AUTH_USER_MODEL names, whichever it is: the
+    # type checker reads its `profile`; at run time the foundation imports no app.
+    from django.contrib.auth.models import _User as User
 
 SESSION_KEY = "time_zone"
 # Written by static/js/time-zone.js; only ever a guess, checked against the zone list.
@@ -37,7 +39,7 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError("Choose a time zone from the list, for example Europe/London.")
 
 
-def is_time_zone(name: str | None) -> bool:
+def is_time_zone(name: str | None) -> TypeGuard[str]:
     return bool(name) and name in _known()
 
 
@@ -46,7 +48,7 @@ def _known() -> frozenset[str]:
     return frozenset(time_zone_names())
 
 
-def time_zone_of(user: AbstractBaseUser) -> str:
+def time_zone_of(user: User) -> str:
     """The person's time zone: their profile's, or UTC before they have a profile. Load
     the user with select_related("profile") to read it without a query."""
     try:

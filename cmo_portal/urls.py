@@ -7,7 +7,7 @@ from .home import views as home
 
 # The admin's own login page is replaced by allauth's, so rate limits, email
 # verification and two-factor authentication apply to staff too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # allauth's documented wrap
 admin.site.site_header = "CMO Pathways administration"
 admin.site.site_title = "CMO Pathways admin"
 admin.site.index_title = "Curriculum, people and mail"

@@ -148,6 +148,8 @@ class BatchData:
         self.pending: dict[int, list[Mentorship]] = defaultdict(list)
         self.mentees: dict[int, list[Mentorship]] = defaultdict(list)
         for mentorship in mentorships:
+            if mentorship.mentor is None:  # cannot be: read by its mentor's user
+                raise ValueError(f"Mentorship {mentorship.pk} read by its mentor has no mentor.")
             if mentorship.is_active:
                 self.mentees[mentorship.mentor.user_id].append(mentorship)
             elif mentorship.status == MentorshipStatus.REQUESTED:  # waiting on the mentor
@@ -206,8 +208,9 @@ def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) 
         digest.pending_requests = data.pending.get(user_id, [])
         for mentorship in data.mentees.get(user_id, []):
             for plan in data.mentee_plans.get(mentorship.mentee_id, []):
-                plan.changes_since = sum(at >= since for at in data.change_times[plan.pk])
-                if plan.changes_since:
+                changes_since = sum(at >= since for at in data.change_times[plan.pk])
+                plan.changes_since = changes_since  # type: ignore[attr-defined]  # the template reads it
+                if changes_since:
                     digest.mentee_activity.append((mentorship, plan))
         digest.plans_to_review = data.plans_to_review.get(user_id, [])
     return digest
@@ -237,6 +240,8 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
         logs = []
         for prefs in due:
             slot = prefs.next_digest_at
+            if slot is None:  # cannot be: the batch reads the preferences due by now
+                raise ValueError(f"Preferences {prefs.pk} read as due have no digest due.")
             frequency = prefs.digest_frequency
             if frequency != DigestFrequency.NEVER and prefs.user_id in verified:
                 today = schedule.local_date(now, time_zone_of(prefs.user))

@@ -149,8 +149,11 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
             requested_at__lte=now - REQUEST_REMINDER_AFTER,
             expires_at__gt=now,
         ).select_related("mentee__profile", "mentor"):
+            if mentorship.mentor is None:  # cannot be: read by its mentor's user
+                raise ValueError(f"Mentorship {mentorship.pk} read as a request has no mentor.")
             requests[mentorship.mentor.user_id].append(mentorship)
-        quiet: dict[int, list[CareerPlan]] = defaultdict(list)
+        # Each quiet plan, and when it last changed.
+        quiet: dict[int, list[tuple[CareerPlan, datetime.datetime]]] = defaultdict(list)
         for plan in (
             CareerPlan.objects.filter(owner__in=ids)
             .exclude(status=PlanStatus.COMPLETE)
@@ -159,12 +162,14 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
         ):
             last = plan.last_change or plan.created_at
             if last <= now - PLAN_QUIET_FOR:
-                plan.quiet_since = last
-                quiet[plan.owner_id].append(plan)
+                quiet[plan.owner_id].append((plan, last))
 
         logs: list[EmailLog] = []
         for prefs in due:
             user = prefs.user
+            due_at = prefs.next_reminders_at
+            if due_at is None:  # cannot be: the batch reads the preferences due by now
+                raise ValueError(f"Preferences {prefs.pk} read as due have no reminder check due.")
             today = schedule.local_date(now, time_zone_of(prefs.user))
             if user.pk in verified:
                 logs += _reminders_for(
@@ -177,7 +182,7 @@ def reminder_batch_compose(user_ids: list[int], *, now: datetime.datetime | None
                     quiet=quiet.get(user.pk, []),
                 )
             prefs.next_reminders_at = schedule.next_daily_at(
-                time_zone=time_zone_of(prefs.user), after=max(now, prefs.next_reminders_at)
+                time_zone=time_zone_of(prefs.user), after=max(now, due_at)
             )
         EmailLog.objects.bulk_create(logs, ignore_conflicts=True)
         NotificationPreferences.objects.bulk_update(due, ["next_reminders_at"])
@@ -241,14 +246,14 @@ def _reminders_for(prefs, *, today, now, actions, last_rated, requests, quiet) -
                 )
             )
     if prefs.plan_nudges:
-        for plan in quiet:
+        for plan, quiet_since in quiet:
             logs.append(
                 _log(
                     prefs,
                     EmailKind.PLAN_NUDGE,
-                    f"plan:{plan.pk}:{plan.quiet_since:%Y-%m-%d}",
+                    f"plan:{plan.pk}:{quiet_since:%Y-%m-%d}",
                     "reminder_plan_nudge",
-                    {"plan": plan, "quiet_since": plan.quiet_since},
+                    {"plan": plan, "quiet_since": quiet_since},
                 )
             )
     return logs

@@ -8,15 +8,23 @@ the broker): a sweep queues only users still due, and a batch locks the preferen
 composes for, composes each email once (unique per user, kind and period in the email
 log) and moves each user's next time on in the same transaction."""
 
+from typing import TypedDict
+
 from celery import shared_task
 
 from cmo_portal.celery import RUN_AGAIN_IF_CUT_OFF, retries_for
 
 from . import digests, queue, reminders
 
+
+class TimeLimits(TypedDict):
+    soft_time_limit: int
+    time_limit: int
+
+
 # A sweep reads ids only; a batch of BATCH_SIZE users reads and composes in seconds.
-SWEEP_LIMITS = {"soft_time_limit": 60, "time_limit": 90}
-BATCH_LIMITS = {"soft_time_limit": 4 * 60, "time_limit": 5 * 60}
+SWEEP_LIMITS = TimeLimits(soft_time_limit=60, time_limit=90)
+BATCH_LIMITS = TimeLimits(soft_time_limit=4 * 60, time_limit=5 * 60)
 
 
 @shared_task(

@@ -33,11 +33,11 @@ class Dashboard:
     journey: Journey
     results: Results | None = None
     plans: list[CareerPlan] = field(default_factory=list)
-    next_actions: list[PlanAction] = field(default_factory=list)
+    next_actions: list[tuple[PlanAction, CareerPlan]] = field(default_factory=list)
     mentorships: list[Mentorship] = field(default_factory=list)
     comments: list = field(default_factory=list)
     deadlines: list[Opportunity] = field(default_factory=list)
-    readiness_chart: dict | None = None
+    readiness_chart: charts.LineChart | None = None
     mentor_profile: MentorProfile | None = None
     mentor_counts: dict = field(default_factory=dict)
 
@@ -86,9 +86,7 @@ def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboar
             for action in goal.actions.all()
             if action.status != ItemStatus.DONE and action.due_date
         ]
-        board.next_actions = [
-            pair for pair in sorted(actions, key=lambda p: (p[0].due_date, p[0].pk))[:3]
-        ]
+        board.next_actions = sorted(actions, key=lambda p: (p[0].due_date, p[0].pk))[:3]
         pathway_ids = {p.pk for p in board.results.target_pathways} | {
             p.pathway_id for p in board.plans
         }

@@ -12,6 +12,7 @@ Like the home page's composer, this sits above the domain apps and may read them
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -53,12 +54,12 @@ class Roles:
     staff: bool = False
 
 
-def roles_of(user) -> Roles:
+def roles_of(user: User | AnonymousUser) -> Roles:
     """What the person does on the site, read in one query."""
     if not user.is_authenticated:
         return Roles()
     row = User.objects.filter(pk=user.pk).values("profile__intent", "mentor_profile__id").first()
-    intent = (row or {}).get("profile__intent") or Intent.GROW
+    intent = (row["profile__intent"] if row else None) or Intent.GROW
     has_mentor_profile = bool(row and row["mentor_profile__id"])
     return Roles(
         grows=intent in {Intent.GROW, Intent.BOTH},
@@ -161,6 +162,8 @@ class Navigation:
 
 def navigation(request: HttpRequest) -> dict:
     """Context processor: `nav`, built on first use and kept for the request."""
-    if not hasattr(request, "_navigation"):
-        request._navigation = Navigation(request)
-    return {"nav": request._navigation}
+    nav = getattr(request, "_navigation", None)
+    if nav is None:
+        nav = Navigation(request)
+        request._navigation = nav  # type: ignore[attr-defined]  # kept on the request, built once
+    return {"nav": nav}

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
 
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def skip_mentor_step(request: HttpRequest) -> HttpResponse:
+def skip_mentor_step(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile_onboarding_mark(profile=profile_of(request.user), flag="mentors_skipped")
     messages.info(request, "Skipped for now. Mentor suggestions stay under Mentors.")
     return redirect("home")

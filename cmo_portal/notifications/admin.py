@@ -14,6 +14,13 @@ from cmo_portal.time_zones import time_zone_of
 from . import queue
 from .models import EmailLog, EmailStatus, NotificationPreferences
 
+# Every column but the id and the payload, and what `message` says of the payload; all
+# read only.
+EMAIL_LOG_SHOWN = (
+    *(f.name for f in EmailLog._meta.fields if f.name not in ("id", "payload")),
+    "message",
+)
+
 
 @admin.register(EmailLog)
 class EmailLogAdmin(admin.ModelAdmin):
@@ -23,11 +30,8 @@ class EmailLogAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     raw_id_fields = ["user"]
     date_hierarchy = "created_at"
-    fields = [
-        *(f.name for f in EmailLog._meta.fields if f.name not in ("id", "payload")),
-        "message",
-    ]
-    readonly_fields = fields
+    fields = EMAIL_LOG_SHOWN
+    readonly_fields = EMAIL_LOG_SHOWN
     actions = ["send_again"]
 
     def has_add_permission(self, request) -> bool:

@@ -19,7 +19,7 @@ class EmailKind(models.TextChoices):
 
 # Which preference turns each kind off. Account emails cannot be turned off: they are
 # how a person gets into their account.
-PREFERENCE_FOR_KIND = {
+PREFERENCE_FOR_KIND: dict[str, str] = {
     EmailKind.MENTORING: "mentoring_emails",
     EmailKind.ACTION_REMINDER: "action_reminders",
     EmailKind.REASSESSMENT: "reassessment_reminders",

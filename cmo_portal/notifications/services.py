@@ -47,8 +47,9 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    # The outbox knows the user model as Django's, never by importing accounts.
-    from django.contrib.auth.models import AbstractUser as User
+    # The outbox knows the user model as the one AUTH_USER_MODEL names (django-stubs'
+    # name for it), never by importing accounts.
+    from django.contrib.auth.models import _User as User
 
 logger = logging.getLogger(__name__)
 

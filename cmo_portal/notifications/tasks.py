@@ -28,7 +28,7 @@ def email_logs_send(log_ids: list[int]) -> None:
     is lost. Run twice (a retry, a duplicate delivery, a message whose worker died), a
     row already claimed is not sent again."""
     for log_id, delay in services.email_logs_deliver(log_ids).items():
-        email_logs_send.apply_async(args=[[log_id]], countdown=delay)
+        email_logs_send.apply_async(args=([log_id],), countdown=delay)
 
 
 @shared_task(

@@ -1,10 +1,12 @@
 """Email preferences, and the one-click unsubscribe that works without logging in."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
@@ -17,19 +19,27 @@ from .forms import PreferencesForm
 from .models import PREFERENCE_FOR_KIND, EmailKind, NotificationPreferences
 from .tokens import UnsubscribeLinkExpired, unsubscribe_token_read
 
+if TYPE_CHECKING:
+    # The user model AUTH_USER_MODEL names (django-stubs' name for it), never by
+    # importing accounts.
+    from django.contrib.auth.models import _User as User
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    prefs = services.preferences_for(request.user)
-    profile = _profile_of(request.user)
-    form = PreferencesForm(
-        request.POST or None, instance=prefs, time_zone=profile.time_zone if profile else None
-    )
+    # The outbox sits below accounts, so not AuthenticatedHttpRequest: the check that
+    # login_required already made, for the type checker.
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied("The email preferences are behind login_required.")
+    prefs = services.preferences_for(user)
+    profile_time_zone = _profile_time_zone_of(user)
+    form = PreferencesForm(request.POST or None, instance=prefs, time_zone=profile_time_zone)
     if request.method == "POST":
         if form.is_valid():
-            services.preferences_save(user=request.user, data=form.cleaned_data)
-            if profile is not None:
+            services.preferences_save(user=user, data=form.cleaned_data)
+            if profile_time_zone is not None:
                 time_zone_remember(request, form.cleaned_data["time_zone"])
             messages.success(request, "Your email preferences are saved.")
             return redirect("notifications:preferences")
@@ -37,16 +47,16 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "prefs": prefs, "has_profile": profile is not None},
+        {"form": form, "prefs": prefs, "has_profile": profile_time_zone is not None},
         status=400 if form.errors else 200,
     )
 
 
-def _profile_of(user: AbstractBaseUser) -> Model | None:
-    """The person's profile (the outbox knows it only by attribute), or None before they
-    have filled it in."""
+def _profile_time_zone_of(user: User) -> str | None:
+    """The time zone on the person's profile (the outbox knows the profile only by
+    attribute), or None before they have filled it in."""
     try:
-        return user.profile
+        return user.profile.time_zone
     except ObjectDoesNotExist:
         return None
 
@@ -61,16 +71,17 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         read = unsubscribe_token_read(token)
     except UnsubscribeLinkExpired:
         return render(request, "notifications/unsubscribe_expired.html", status=410)
+    if read is None:
+        return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    key, kind = read
     prefs = (
         NotificationPreferences.objects.select_related("user__profile")
-        .filter(unsubscribe_key=read[0], user__is_active=True)
+        .filter(unsubscribe_key=key, user__is_active=True)
         .first()
-        if read
-        else None
     )
-    if prefs is None or read[1] not in PREFERENCE_FOR_KIND:
+    if prefs is None or kind not in PREFERENCE_FOR_KIND:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
-    user, kind = prefs.user, read[1]
+    user = prefs.user
     kind_label = EmailKind(kind).label
     if request.method == "POST":
         services.unsubscribe(user=user, kind=kind)

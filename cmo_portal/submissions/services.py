@@ -25,8 +25,9 @@ from cmo_portal import clock
 from .models import SubmittedForm
 
 if TYPE_CHECKING:
-    # Below accounts: the user model as Django's, never by importing accounts.
-    from django.contrib.auth.models import AbstractUser as User
+    # Below accounts: the user model as the one AUTH_USER_MODEL names (django-stubs'
+    # name for it), never by importing accounts.
+    from django.contrib.auth.models import _User as User
 
 TOKEN_FIELD = "once_token"  # noqa: S105 - the name of a form field, not a secret
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,39}$")  # ours are 32; with the digest it fits 64

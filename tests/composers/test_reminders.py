@@ -93,6 +93,16 @@ def test_a_plan_quiet_for_thirty_days_gets_one_gentle_nudge(clock, run):
     assert kinds_for(user).count(EmailKind.PLAN_NUDGE) == 1
 
 
+def test_a_plans_nudge_is_keyed_by_and_names_the_day_its_quiet_spell_began(clock, run):
+    user, plan, _ = physician_with_plan(clock)
+    PlanChange.objects.create(plan=plan, actor=user, summary="Edited")  # 28 January
+    at_now(clock)
+    run(reminders_due_sweep)
+    log = EmailLog.objects.get(user=user, kind=EmailKind.PLAN_NUDGE)
+    assert log.period_key == f"plan:{plan.pk}:2026-01-28"
+    assert "quiet since 28 January 2026" in mail.outbox[-1].body
+
+
 def test_reminders_turned_off_are_not_composed(clock, run):
     user, _plan, goal = physician_with_plan(clock)
     PlanAction.objects.create(goal=goal, title="Tomorrow", due_date=TODAY + datetime.timedelta(1))

@@ -46,7 +46,11 @@ class Command(BaseCommand):
         real_broker = bool(settings.CELERY_BROKER_URL) and not settings.CELERY_TASK_ALWAYS_EAGER
         original = digests.email_logs_send_after_commit
         if not real_broker:  # count the send tasks instead of running them inline
-            digests.email_logs_send_after_commit = queued.extend
+
+            def count_sends(ids: list[int]) -> None:
+                queued.extend(ids)
+
+            digests.email_logs_send_after_commit = count_sends
         try:
             due = list(
                 NotificationPreferences.objects.filter(user__in=made)
