@@ -58,7 +58,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlanCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("pathways:plan-list")
     # Two plans for one pathway are refused by a unique constraint; the token spares the
     # second sending a regeneration and a second line in the plan's history.
@@ -132,7 +132,7 @@ def plan_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = PlanStatusForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors["status"])
+            raise ValidationError(list(form.errors["status"]))
         services.plan_set_status(plan=plan, actor=request.user, status=form.cleaned_data["status"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
