@@ -135,6 +135,8 @@ def mentorship_accept(
     """The mentor accepts. The mentor's row is locked while the active mentorships are
     counted, so two accepts at the same moment can never pass the capacity."""
     now = now or clock.now()
+    if mentorship.mentor_id is None:  # the mentor's account is gone: no one can accept
+        raise PermissionDenied("Only the mentor answers a request.")
     profile = MentorProfile.objects.select_for_update(of=("self",)).get(pk=mentorship.mentor_id)
     mentorship = _locked(mentorship)
     _as_mentor(mentorship, user)
