@@ -283,9 +283,7 @@ def close_for_departing_mentor(collector, field, sub_objs, using) -> None:
             ("updated_at", now),
         ):
             collector.add_field_update(fields.get_field(name), value, [*withdrawn, *ended])
-    # SET_NULL hands the rows to add_field_update, which takes any collection of
-    # instances; the stubs ask for a QuerySet.
-    models.SET_NULL(collector, field, rows, using)  # type: ignore[arg-type]
+    models.SET_NULL(collector, field, rows, using)  # type: ignore[arg-type]  # a list works
 
 
 class Mentorship(models.Model):
@@ -361,8 +359,7 @@ class Mentorship(models.Model):
     @property
     def mentor_user_id(self) -> int | None:
         """The mentor's user id; None once the mentor's account is deleted."""
-        mentor = self.mentor  # None, without a query, when mentor_id is None
-        return mentor.user_id if mentor is not None else None
+        return self.mentor.user_id if self.mentor is not None else None
 
     def involves(self, user) -> bool:
         return user.pk is not None and user.pk in (self.mentee_id, self.mentor_user_id)
