@@ -114,9 +114,9 @@ def readiness_over_time(
     series = []
     for pathway_id, name in names.items():
         dots = [
-            (x_at(i), y_at(values[pathway_id]), values[pathway_id])
+            (x_at(i), y_at(value), value)
             for i, (_, values) in enumerate(history)
-            if values.get(pathway_id) is not None
+            if (value := values.get(pathway_id)) is not None
         ]
         if dots:
             series.append(Series(name, " ".join(f"{x},{y}" for x, y, _ in dots), dots))

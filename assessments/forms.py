@@ -94,7 +94,8 @@ class GoalsForm(forms.ModelForm):
         )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = [data.get(f"pathway_{rank}") for rank in range(1, MAX_TARGETS + 1)]
         ranked = [pathway for pathway in chosen if pathway is not None]
         if len({p.pk for p in ranked}) != len(ranked):
@@ -150,7 +151,8 @@ class RubricForm(forms.Form):
             )
 
     def clean(self) -> dict:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         known = {f"level_{c.pk}" for c in self.competencies}
         strangers = [key for key in self.data if key.startswith("level_") and key not in known]
         if strangers:
@@ -175,7 +177,7 @@ class RubricForm(forms.Form):
     def error_lines(self) -> list[str]:
         """Every error in words that name the competency, for an answer without the page
         (the page's script saving the draft as the rater goes)."""
-        lines = list(self.non_field_errors())
+        lines = [str(error) for error in self.non_field_errors()]
         for competency in self.competencies:
             for kind, label in (
                 ("level", competency.name),

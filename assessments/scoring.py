@@ -105,7 +105,7 @@ def coverage(gaps: Iterable[CompetencyGap]) -> float:
 def top_gaps(gaps: Sequence[CompetencyGap], limit: int = 5) -> list[CompetencyGap]:
     """The rated competencies with the largest weighted gaps, none that are closed."""
     open_gaps = [item for item in gaps if item.weighted_gap]
-    return sorted(open_gaps, key=lambda g: (-g.weighted_gap, -g.weight, g.name))[:limit]
+    return sorted(open_gaps, key=lambda g: (-(g.weighted_gap or 0), -g.weight, g.name))[:limit]
 
 
 def ratings_disagree(self_level: int | None, mentor_level: int | None) -> bool:

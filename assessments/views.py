@@ -1,13 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmo_portal.accounts.models import User
+from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
@@ -21,7 +22,7 @@ from .models import NeedsAssessment, RaterRole, RatingSet
 
 @login_required
 @require_GET
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Resume the assessment in progress at the step reached, or start one."""
     assessment = services.assessment_start_or_resume(user=request.user)
     return redirect("assessments:step", pk=assessment.pk, step=assessment.step_reached)
@@ -29,7 +30,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def retake(request: HttpRequest) -> HttpResponse:
+def retake(request: AuthenticatedHttpRequest) -> HttpResponse:
     assessment = services.assessment_start_or_resume(user=request.user)
     if assessment.step_reached > 1:
         messages.info(request, "You already have an assessment in progress: carry on here.")
@@ -40,7 +41,7 @@ def retake(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
+def step(request: AuthenticatedHttpRequest, pk: int, step: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_owner(user=request.user, pk=pk)
     if not 1 <= step <= assessment.step_count:
         raise Http404("No such step.")
@@ -89,7 +90,7 @@ def step(request: HttpRequest, pk: int, step: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_viewer(viewer=request.user, pk=pk)
     return render(
         request,
@@ -100,7 +101,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/history.html",
@@ -115,7 +116,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def rubric(request: HttpRequest) -> HttpResponse:
+def rubric(request: AuthenticatedHttpRequest) -> HttpResponse:
     return rubric_page(
         request,
         subject=request.user,
@@ -130,7 +131,7 @@ RUBRIC_VIEW_SWITCHES = {"show-all": "?scope=all", "show-targets": ""}
 
 
 def rubric_page(
-    request: HttpRequest, *, subject: User, role: str, submitted_url: str
+    request: AuthenticatedHttpRequest, *, subject: User, role: str, submitted_url: str
 ) -> HttpResponse:
     """The rubric form for `request.user` rating `subject`: the physician themselves, or
     (from the mentors app) an active mentor rating their mentee. The caller checks access.
@@ -216,7 +217,7 @@ def _rubric_autosave(form: RubricForm, draft: RatingSet) -> JsonResponse:
 
 @login_required
 @require_GET
-def rating_set(request: HttpRequest, pk: int) -> HttpResponse:
+def rating_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rating_set = selectors.rating_set_get_for_viewer(viewer=request.user, pk=pk)
     ratings = rating_set.ratings.select_related("competency__domain")
     return render(
@@ -224,7 +225,7 @@ def rating_set(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _results_page(request: HttpRequest, subject: User) -> HttpResponse:
+def _results_page(request: AuthenticatedHttpRequest, subject: User) -> HttpResponse:
     """The gap analysis of `subject`. The nudge to build a plan and a mentor's link to
     rate their mentee come from the template's plan and mentoring tags: the plan and
     mentors sit above the assessments."""
@@ -247,7 +248,7 @@ def _results_page(request: HttpRequest, subject: User) -> HttpResponse:
 
 @login_required
 @require_GET
-def results(request: HttpRequest) -> HttpResponse:
+def results(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = _results_page(request, request.user)
     profile_onboarding_mark(profile=profile_of(request.user), flag="results_seen")
     return response
@@ -255,6 +256,6 @@ def results(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def results_for(request: HttpRequest, user_id: int) -> HttpResponse:
+def results_for(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     subject = selectors.results_subject_get_for_viewer(viewer=request.user, user_id=user_id)
     return _results_page(request, subject)

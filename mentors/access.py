@@ -30,7 +30,7 @@ class MentorshipGrants(BaseBackend):
     """An active mentor may see what `MENTORSHIP_GRANTS` lists of the mentee, and nothing
     from the moment the mentorship ends. Authenticates no one."""
 
-    def has_perm(self, user_obj, perm: str, obj=None) -> bool:  # type: ignore[override]
+    def has_perm(self, user_obj, perm: str, obj=None) -> bool:
         what = data_kind_of(perm)
         if what not in MENTORSHIP_GRANTS or not isinstance(obj, User):
             return False

@@ -56,7 +56,7 @@ class MentorProfileAdmin(admin.ModelAdmin):
 
     @admin.display(description="Active mentees", ordering="_active")
     def active_mentees(self, profile: MentorProfile) -> int:
-        return profile._active
+        return profile._active  # type: ignore[attr-defined]  # annotated in get_queryset
 
     def has_add_permission(self, request) -> bool:
         return False  # people apply on the site, from their own account

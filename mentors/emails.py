@@ -98,9 +98,12 @@ def plan_comment_queue(comment: PlanComment) -> None:
 
 def plan_review_queue(review: PlanReview) -> None:
     owner = review.plan.owner
+    mentor = review.mentorship.mentor
+    if mentor is None:  # cannot be: the mentor submitting the review is queueing it
+        raise ValueError(f"Review {review.pk} has no mentor to name.")
     context = {
         "review": review,
-        "mentor_name": review.mentorship.mentor.user.get_full_name(),
+        "mentor_name": mentor.user.get_full_name(),
         "recipient_name": owner.get_full_name(),
         "link": review.plan.get_absolute_url() + "#reviews",
     }

@@ -283,7 +283,7 @@ def close_for_departing_mentor(collector, field, sub_objs, using) -> None:
             ("updated_at", now),
         ):
             collector.add_field_update(fields.get_field(name), value, [*withdrawn, *ended])
-    models.SET_NULL(collector, field, rows, using)
+    models.SET_NULL(collector, field, rows, using)  # type: ignore[arg-type]  # a list works
 
 
 class Mentorship(models.Model):
@@ -359,7 +359,7 @@ class Mentorship(models.Model):
     @property
     def mentor_user_id(self) -> int | None:
         """The mentor's user id; None once the mentor's account is deleted."""
-        return self.mentor.user_id if self.mentor_id else None
+        return self.mentor.user_id if self.mentor is not None else None
 
     def involves(self, user) -> bool:
         return user.pk is not None and user.pk in (self.mentee_id, self.mentor_user_id)
@@ -390,9 +390,9 @@ class PlanComment(models.Model):
 
     @property
     def subject(self) -> str:
-        if self.action_id:
+        if self.action is not None:  # None, without a query, when action_id is None
             return f"Action: {self.action.title}"
-        if self.goal_id:
+        if self.goal is not None:
             return f"Goal: {self.goal.title}"
         return "The whole plan"
 

@@ -79,13 +79,14 @@ def plans_to_review(
     if not mentorships:
         return {}
     mentee_ids = {m.mentee_id for m in mentorships}
-    plans_of: dict[int, list[CareerPlan]] = defaultdict(list)
-    for plan in (
+    # Each mentee's plans, with when each last changed.
+    plans_of: dict[int, list[tuple[CareerPlan, datetime.datetime | None]]] = defaultdict(list)
+    for annotated in (
         CareerPlan.objects.filter(owner__in=mentee_ids)
         .select_related("pathway")
         .annotate(last_change=Max("changes__at"))
     ):
-        plans_of[plan.owner_id].append(plan)
+        plans_of[annotated.owner_id].append((annotated, annotated.last_change))
     last_reviews = {
         (plan_id, mentor_id): at
         for plan_id, mentor_id, at in PlanReview.objects.filter(
@@ -98,8 +99,8 @@ def plans_to_review(
     }
     found: dict[int, list[tuple[Mentorship, CareerPlan]]] = defaultdict(list)
     for mentorship in mentorships:
-        for plan in plans_of[mentorship.mentee_id]:
+        for plan, last_change in plans_of[mentorship.mentee_id]:
             last_review = last_reviews.get((plan.pk, mentorship.mentor_id))
-            if plan_needs_review(last_change=plan.last_change, last_review=last_review):
+            if plan_needs_review(last_change=last_change, last_review=last_review):
                 found[mentorship.mentor.user_id].append((mentorship, plan))
     return dict(found)

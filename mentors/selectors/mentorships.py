@@ -99,14 +99,18 @@ def mentor_dashboard(profile: MentorProfile) -> MentorDashboard:
         )
     )
     by_owner: dict[int, list[CareerPlan]] = {}
+    changed_of: dict[int, list[CareerPlan]] = {}
     for plan in plans:
-        plan.changed = plan_needs_review(last_change=plan.last_change, last_review=plan.last_review)
+        changed = plan_needs_review(last_change=plan.last_change, last_review=plan.last_review)
+        plan.changed = changed  # type: ignore[attr-defined]  # for the dashboard's badge
         by_owner.setdefault(plan.owner_id, []).append(plan)
+        if changed:
+            changed_of.setdefault(plan.owner_id, []).append(plan)
     rows = [
         MenteeRow(
             mentorship=m,
             plans=by_owner.get(m.mentee_id, []),
-            changed_plans=[p for p in by_owner.get(m.mentee_id, []) if p.changed],
+            changed_plans=changed_of.get(m.mentee_id, []),
         )
         for m in active
     ]

@@ -75,7 +75,8 @@ def mentee_needs(
         formats = frozenset(results.assessment.mentoring_formats)  # from the needs assessment
     return matching.MenteeNeeds(
         gaps=tuple(
-            matching.GapNeed(g.competency_id, g.name, g.target, g.weighted_gap)
+            # Top gaps are rated and open, so each has a weighted gap.
+            matching.GapNeed(g.competency_id, g.name, g.target, g.weighted_gap or 0)
             for g in results.top_gaps[:TOP_GAPS]
         ),
         setting_ids=frozenset(p.setting_id for p in results.target_pathways),

@@ -58,10 +58,11 @@ def plan_review_submit(*, plan: CareerPlan, user: User, outcome: str, summary: s
     if not summary.strip():
         raise ValidationError("Write a short summary for your mentee.")
     plan = CareerPlan.objects.select_for_update().get(pk=plan.pk)
-    wanted = {
+    status_for: dict[str, PlanStatus] = {
         ReviewOutcome.APPROVED: PlanStatus.ACTIVE,
         ReviewOutcome.CHANGES: PlanStatus.DRAFT,
-    }.get(outcome)
+    }
+    wanted = status_for.get(outcome)
     if wanted and plan.status == PlanStatus.WAITING_FOR_REVIEW:
         plan_set_status(plan=plan, actor=user, status=PlanStatus.IN_REVIEW, as_mentor=True)
     if wanted and plan.can_move_to(wanted, as_mentor=True):

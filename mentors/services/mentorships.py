@@ -3,6 +3,7 @@ declining, withdrawing, ending, and the expiry of unanswered requests."""
 
 import datetime
 import statistics
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -35,7 +36,7 @@ def mentorship_request_create(
     mentee: User,
     mentor: MentorProfile,
     message: str,
-    goals: list[PlanGoal] = (),
+    goals: Iterable[PlanGoal] = (),
     now: datetime.datetime | None = None,
 ) -> Mentorship:
     """The physician asks a mentor. Refused, with the reason, when the mentor is the
@@ -114,15 +115,22 @@ def _must_be_open(mentorship: Mentorship, *statuses: str) -> None:
 
 def _record_response_time(mentorship: Mentorship, now: datetime.datetime) -> None:
     """Keep the mentor's usual response time (median hours over the latest answers)."""
-    mentorship.responded_at = mentorship.responded_at or now
+    if mentorship.mentor_id is None:  # cannot be: only the mentor answers
+        raise ValueError(f"Mentorship {mentorship.pk} has no mentor to answer it.")
+    responded_at = mentorship.responded_at or now
+    mentorship.responded_at = responded_at
     latest = list(
         Mentorship.objects.filter(mentor=mentorship.mentor, responded_at__isnull=False)
         .exclude(pk=mentorship.pk)
         .order_by("-responded_at")
         .values_list("requested_at", "responded_at")[: RESPONSE_TIME_SAMPLE - 1]
     )
-    latest.append((mentorship.requested_at, mentorship.responded_at))
-    hours = [max(0.0, (answered - asked).total_seconds() / 3600) for asked, answered in latest]
+    latest.append((mentorship.requested_at, responded_at))
+    hours = [
+        max(0.0, (answered - asked).total_seconds() / 3600)
+        for asked, answered in latest
+        if answered is not None  # all are: the query asks only for answered requests
+    ]
     MentorProfile.objects.filter(pk=mentorship.mentor_id).update(
         usual_response_hours=round(statistics.median(hours))
     )
@@ -135,6 +143,8 @@ def mentorship_accept(
     """The mentor accepts. The mentor's row is locked while the active mentorships are
     counted, so two accepts at the same moment can never pass the capacity."""
     now = now or clock.now()
+    if mentorship.mentor_id is None:  # the mentor's account is gone: no one can accept
+        raise PermissionDenied("Only the mentor answers a request.")
     profile = MentorProfile.objects.select_for_update(of=("self",)).get(pk=mentorship.mentor_id)
     mentorship = _locked(mentorship)
     _as_mentor(mentorship, user)

@@ -5,11 +5,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmo_portal import clock
+from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from mentors import matching
 from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
 from mentors.models import MAX_OPEN_REQUESTS, Mentorship
@@ -22,7 +23,7 @@ MENTORS_PER_PAGE = 12
 
 @login_required
 @require_GET
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     mentors = mentor_directory(
@@ -42,7 +43,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor = mentor_get_for_viewer(viewer=request.user, pk=pk)
     mine = Mentorship.objects.filter(mentee=request.user, mentor=mentor)
     declined = mine.declined_within_cool_off(clock.now()).order_by("-responded_at").first()
@@ -61,7 +62,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def suggestions(request: HttpRequest) -> HttpResponse:
+def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SuggestionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     found = mentor_suggestions(
@@ -88,7 +89,7 @@ def suggestions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request: HttpRequest) -> HttpResponse:
+def profile_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Apply to mentor, or edit the mentor profile."""
     profile = mentor_profile_of(request.user)
     teaches = dict(profile.teaches.values_list("competency_id", "level")) if profile else {}
@@ -132,7 +133,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def profile_pause(request: HttpRequest) -> HttpResponse:
+def profile_pause(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = mentor_profile_of(request.user)
     form = PauseForm(request.POST)
     if profile is None:

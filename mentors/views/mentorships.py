@@ -6,12 +6,13 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cmo_portal.accounts.models import User, name_or_former
+from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import ALREADY_SENT, already_sent
 from mentors.forms import AnswerForm, MentorshipRequestForm, QuestionForm, ReasonForm
@@ -37,7 +38,7 @@ from mentors.services.mentorships import (
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def request_create(request: HttpRequest, pk: int) -> HttpResponse:
+def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor = mentor_get_for_viewer(viewer=request.user, pk=pk)
     form = MentorshipRequestForm(request.POST or None, mentee=request.user)
     if request.method == "POST":
@@ -76,7 +77,7 @@ def request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def mentorship_list(request: HttpRequest) -> HttpResponse:
+def mentorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The physician's mentors and requests."""
     mentorships = mentorships_of_mentee(request.user)
     return render(
@@ -93,7 +94,7 @@ def mentorship_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = mentor_profile_of(request.user)
     if profile is None:
         messages.info(request, "Tell us about yourself to apply as a mentor.")
@@ -107,7 +108,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     is_mentor = mentorship.mentor_user_id == request.user.pk
     return render(
@@ -125,7 +126,7 @@ def mentorship_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _answer(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     pk: int,
     *,
     form_class=None,
@@ -168,7 +169,7 @@ def _answer(
 
 @login_required
 @require_POST
-def accept(request: HttpRequest, pk: int) -> HttpResponse:
+def accept(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,
@@ -183,12 +184,19 @@ def accept(request: HttpRequest, pk: int) -> HttpResponse:
 # happens, with the confirm button (a POST to the same URL) and a link back.
 
 
-def _confirm_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+def _confirm_page(
+    request: AuthenticatedHttpRequest, context: dict, status: int = 200
+) -> HttpResponse:
     return render(request, "confirm.html", context, status=status)
 
 
 def _ask_first(
-    request: HttpRequest, pk: int, *, allowed: Callable, possible: Callable, page: Callable
+    request: AuthenticatedHttpRequest,
+    pk: int,
+    *,
+    allowed: Callable,
+    possible: Callable,
+    page: Callable,
 ) -> HttpResponse:
     """The confirmation page of a step: refused (403) to whoever may not take it, as the
     POST is; a step no longer possible goes back to the mentorship with a message."""
@@ -278,7 +286,7 @@ def _end_page(mentorship, user, form) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def decline(request: HttpRequest, pk: int) -> HttpResponse:
+def decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _ask_first(
             request,
@@ -300,7 +308,7 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ask(request: HttpRequest, pk: int) -> HttpResponse:
+def ask(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,
@@ -313,7 +321,7 @@ def ask(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def answer(request: HttpRequest, pk: int) -> HttpResponse:
+def answer(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _answer(
         request,
         pk,
@@ -326,7 +334,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+def withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _ask_first(
             request,
@@ -346,7 +354,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def end(request: HttpRequest, pk: int) -> HttpResponse:
+def end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         return _ask_first(
             request,

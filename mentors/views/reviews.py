@@ -6,13 +6,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.models import RaterRole
 from assessments.views import rubric_page
+from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
 from mentors.forms import CommentForm, ReviewForm
@@ -23,7 +24,7 @@ from pathways.models.plan import PlanAction, PlanGoal
 from pathways.selectors.plan import plan_get_for_viewer
 
 
-def _plan_for_mentor(request: HttpRequest, pk: int):
+def _plan_for_mentor(request: AuthenticatedHttpRequest, pk: int):
     """The plan, for an active mentor of its owner: 404 for anyone else."""
     plan = plan_get_for_viewer(viewer=request.user, pk=pk)
     mentorship = active_mentorship(mentor_user=request.user, mentee=plan.owner)
@@ -32,7 +33,7 @@ def _plan_for_mentor(request: HttpRequest, pk: int):
     return plan, mentorship
 
 
-def _back_to_the_form(request: HttpRequest, plan) -> HttpResponse:
+def _back_to_the_form(request: AuthenticatedHttpRequest, plan) -> HttpResponse:
     """Back to the comment form, with the goal that was chosen still chosen (the typed
     text waits in the session)."""
     goal = request.POST.get("goal", "")
@@ -42,7 +43,7 @@ def _back_to_the_form(request: HttpRequest, plan) -> HttpResponse:
 
 @login_required
 @require_POST
-def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+def comment_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A comment from the owner or an active mentor; support reads but does not comment."""
     plan = plan_get_for_viewer(viewer=request.user, pk=pk)
     is_owner = plan.owner_id == request.user.pk
@@ -91,7 +92,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan, mentorship = _plan_for_mentor(request, pk)
     form = ReviewForm(request.POST or None)
     if request.method == "POST":
@@ -126,7 +127,7 @@ def plan_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mentee_rubric(request: HttpRequest, pk: int) -> HttpResponse:
+def mentee_rubric(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The mentor rates the mentee on the rubric; the ratings show beside the mentee's."""
     mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     if mentorship.mentor_user_id != request.user.pk or not mentorship.is_active:

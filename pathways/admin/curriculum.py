@@ -43,7 +43,7 @@ class SettingAdmin(CurriculumAdmin):
 
     @admin.display(description="Pathways", ordering="_pathways")
     def pathway_count(self, setting: Setting) -> int:
-        return setting._pathways
+        return setting._pathways  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 @admin.register(RoleKind)
@@ -77,7 +77,7 @@ class CompetencyDomainAdmin(CurriculumAdmin):
 
     @admin.display(description="Competencies", ordering="_competencies")
     def competency_count(self, domain: CompetencyDomain) -> int:
-        return domain._competencies
+        return domain._competencies  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 @admin.register(Competency)
@@ -93,7 +93,7 @@ class CompetencyAdmin(CurriculumAdmin):
 
     @admin.display(description="Rubric levels", ordering="_levels")
     def level_count(self, competency: Competency) -> int:
-        return competency._levels
+        return competency._levels  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
 class PathwayStepInline(LabelledTabularInline):

@@ -7,13 +7,15 @@ from cmo_portal.accounts.models import DataKind
 from cmo_portal.admin_inlines import LabelledTabularInline
 from pathways.models.plan import CareerPlan, PlanGoal
 
+_GOAL_FIELDS = ("section", "title", "status", "due_date", "target_level", "edited")
+
 
 class PlanGoalInline(LabelledTabularInline):
     model = PlanGoal
     extra = 0
     can_delete = False
-    fields = ["section", "title", "status", "due_date", "target_level", "edited"]
-    readonly_fields = fields
+    fields = _GOAL_FIELDS
+    readonly_fields = _GOAL_FIELDS
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -2,6 +2,7 @@
 They validate; the views hand what they cleaned to pathways.services."""
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils.formats import date_format
@@ -93,8 +94,9 @@ class ActionForm(VersionedForm):
 
     def __init__(self, *args, plan: CareerPlan, **kwargs) -> None:
         super().__init__(*args, plan=plan, **kwargs)
-        self.fields["goal"].queryset = plan.goals.not_removed().in_section_order()
-        self.fields["goal"].empty_label = None
+        goal = cast(forms.ModelChoiceField, self.fields["goal"])
+        goal.queryset = plan.goals.not_removed().in_section_order()
+        goal.empty_label = None
 
 
 class PlanStatusForm(forms.Form):

@@ -4,6 +4,7 @@ physician."""
 
 import datetime
 import secrets
+from typing import ClassVar, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -136,16 +137,19 @@ class CareerPlan(models.Model):
         return round(100 * done / total) if total else 0
 
 
-class PlanItemQuerySet(models.QuerySet):
-    def not_removed(self):
+_Item = TypeVar("_Item", bound="PlanItem")
+
+
+class PlanItemQuerySet(models.QuerySet[_Item]):
+    def not_removed(self) -> Self:
         """The items in the plan: what every page, export, digest and count reads."""
         return self.filter(removed_at__isnull=True)
 
-    def removed(self):
+    def removed(self) -> Self:
         return self.filter(removed_at__isnull=False)
 
 
-class PlanGoalQuerySet(PlanItemQuerySet):
+class PlanGoalQuerySet(PlanItemQuerySet["PlanGoal"]):
     def in_section_order(self) -> "PlanGoalQuerySet":
         """Goals as the plan reads: section by section in the order of PlanSection (not
         the alphabetical order of their codes), then in their order within a section."""
@@ -153,6 +157,11 @@ class PlanGoalQuerySet(PlanItemQuerySet):
             *(models.When(section=value, then=index) for index, value in enumerate(PlanSection))
         )
         return self.order_by(sections, "order", "pk")
+
+
+# PlanGoalQuerySet.as_manager() as a class, so the goal's manager can be declared a
+# ClassVar like the one it overrides.
+PlanGoalManager = models.Manager.from_queryset(PlanGoalQuerySet)
 
 
 class PlanItem(models.Model):
@@ -201,7 +210,7 @@ class PlanGoal(PlanItem):
         null=True, blank=True, help_text="The measure of done: the rubric level to reach."
     )
 
-    objects = PlanGoalQuerySet.as_manager()
+    objects: ClassVar[PlanGoalManager["PlanGoal"]] = PlanGoalManager()
 
     class Meta:
         ordering = ["plan", "section", "order", "pk"]

@@ -3,12 +3,18 @@ and actions loaded in a fixed number of queries."""
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
-from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
+from pathways.models.plan import (
+    CareerPlan,
+    PlanAction,
+    PlanGoal,
+    PlanGoalQuerySet,
+    PlanItemQuerySet,
+)
 
 
 def plan_get_for_viewer(*, viewer, pk: int) -> CareerPlan:
@@ -30,7 +36,9 @@ def plan_get_for_owner(*, user, pk: int) -> CareerPlan:
 
 
 def plan_items_prefetch(
-    *, goals: QuerySet[PlanGoal] | None = None, actions: QuerySet[PlanAction] | None = None
+    *,
+    goals: PlanGoalQuerySet | None = None,
+    actions: PlanItemQuerySet[PlanAction] | None = None,
 ) -> Prefetch:
     """Prefetch a plan's goals and their actions, leaving out what the physician removed:
     every page, export, count and message reads the plan through this."""

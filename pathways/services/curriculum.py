@@ -97,7 +97,7 @@ class _Loader:
         """Create the row, or update it unless an editor has changed it in admin.
         Returns (row, writable): writable is False for rows edited in admin."""
         kind = model._meta.verbose_name_plural
-        row = model.objects.filter(slug=slug).first()
+        row = model._default_manager.filter(slug=slug).first()
         if row is None:
             row = model(slug=slug, **values)
             row.full_clean(validate_unique=False)
@@ -115,7 +115,7 @@ class _Loader:
 
     @staticmethod
     def by_slug(model: type[CurriculumItem], slugs: list[str], where: str) -> list:
-        rows = {row.slug: row for row in model.objects.filter(slug__in=slugs)}
+        rows = {row.slug: row for row in model._default_manager.filter(slug__in=slugs)}
         missing = [slug for slug in slugs if slug not in rows]
         if missing:
             raise CurriculumError(

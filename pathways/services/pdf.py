@@ -45,7 +45,7 @@ def _queue(pdf_id: int) -> None:
     task = current_app.tasks[PLAN_PDF_RENDER]
     if settings.CELERY_TASK_ALWAYS_EAGER:
         # No worker (the embedded default): render now, so this page gets the PDF.
-        task.apply(args=[pdf_id])
+        task.apply(args=(pdf_id,))
         return
     transaction.on_commit(lambda: task.delay(pdf_id))
 

@@ -149,7 +149,9 @@ def plan_suggestions(
         deadline = action.opportunity.deadline if action.opportunity else None
         action.due_date = min(date, deadline) if deadline else date
     for goal in suggestions:
-        goal.due_date = max((a.due_date for a in goal.actions), default=None)
+        # Every action has its date from the loop above; a goal without actions has none.
+        dates = [a.due_date for a in goal.actions if a.due_date is not None]
+        goal.due_date = max(dates, default=None)
     return suggestions
 
 

@@ -7,12 +7,13 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.selectors import latest_completed_assessment
+from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
 from pathways.forms.plan import PlanCreateForm, PlanStatusForm
@@ -24,7 +25,7 @@ from pathways.selectors import plan as selectors
 from pathways.services import plan as services
 
 
-def plan_editable(request: HttpRequest, plan: CareerPlan) -> bool:
+def plan_editable(request: AuthenticatedHttpRequest, plan: CareerPlan) -> bool:
     """A complete plan is kept as it was; the owner reopens it to change it."""
     if plan.is_complete:
         messages.warning(request, "This plan is complete. Reopen it to make changes.")
@@ -34,7 +35,7 @@ def plan_editable(request: HttpRequest, plan: CareerPlan) -> bool:
 
 @login_required
 @require_GET
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = list(
         CareerPlan.objects.filter(owner=request.user)
         .select_related("pathway")
@@ -54,10 +55,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_create(request: HttpRequest) -> HttpResponse:
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlanCreateForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("pathways:plan-list")
     # Two plans for one pathway are refused by a unique constraint; the token spares the
     # second sending a regeneration and a second line in the plan's history.
@@ -84,7 +85,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_with_items(selectors.plan_get_for_viewer(viewer=request.user, pk=pk))
     # The goals come in section order (plan_with_items).
     by_section = {
@@ -107,7 +108,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_regenerate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
     if plan_editable(request, plan):
         try:
@@ -126,12 +127,12 @@ def plan_regenerate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
     form = PlanStatusForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(form.errors["status"])
+            raise ValidationError(list(form.errors["status"]))
         services.plan_set_status(plan=plan, actor=request.user, status=form.cleaned_data["status"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -140,14 +141,14 @@ def plan_status(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(plan)
 
 
-def confirm_page(request: HttpRequest, **context) -> HttpResponse:
+def confirm_page(request: AuthenticatedHttpRequest, **context) -> HttpResponse:
     """The page that asks first (templates/confirm.html); its button POSTs back here."""
     return render(request, "confirm.html", context, status=context.pop("status", 200))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def plan_calendar_reset(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_calendar_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks; POST makes a new calendar link and the old one stops working."""
     plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
     if request.method == "GET":

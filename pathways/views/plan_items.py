@@ -4,13 +4,14 @@ moves, removes and restores them. Everyone else gets a 404, even for an item rem
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
 from pathways.forms.plan import ActionForm, GoalForm, MoveForm
@@ -51,7 +52,7 @@ def _item_form_page(request, *, kind: str, form, plan, item=None, conflict=None,
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
     if not plan_editable(request, plan):
         return redirect(plan)
@@ -82,7 +83,9 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _edit_item(request: HttpRequest, *, item, plan: CareerPlan, kind: str, make_form, update):
+def _edit_item(
+    request: AuthenticatedHttpRequest, *, item, plan: CareerPlan, kind: str, make_form, update
+):
     """The edit page of a goal or an action, with the version check: when someone saved
     first, nothing is saved and the page shows their version beside what was typed."""
     if not plan_editable(request, plan):
@@ -119,7 +122,9 @@ def _edit_item(request: HttpRequest, *, item, plan: CareerPlan, kind: str, make_
     )
 
 
-def _removed_page(request: HttpRequest, *, item, kind: str, plan: CareerPlan) -> HttpResponse:
+def _removed_page(
+    request: AuthenticatedHttpRequest, *, item, kind: str, plan: CareerPlan
+) -> HttpResponse:
     """What a page of a removed goal or action answers (it may have been removed in
     another tab): that it was removed, when, and where to restore it."""
     return render(
@@ -132,7 +137,7 @@ def _removed_page(request: HttpRequest, *, item, kind: str, plan: CareerPlan) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_owner(request.user, pk)
     if goal.is_removed:
         return _removed_page(request, item=goal, kind="goal", plan=goal.plan)
@@ -148,7 +153,7 @@ def goal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _removed_message(request: HttpRequest, title: str, plan: CareerPlan) -> None:
+def _removed_message(request: AuthenticatedHttpRequest, title: str, plan: CareerPlan) -> None:
     messages.success(
         request,
         format_html(
@@ -160,7 +165,7 @@ def _removed_message(request: HttpRequest, title: str, plan: CareerPlan) -> None
 
 
 def _confirm_removal(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     plan: CareerPlan,
     kind: str,
@@ -196,7 +201,7 @@ def _confirm_removal(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks; POST removes the goal and its actions (restorable from the removed list)."""
     goal = _goal_for_owner(request.user, pk)
     plan = goal.plan
@@ -223,7 +228,7 @@ def goal_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_owner(request.user, pk)
     if not plan_editable(request, goal.plan):
         return redirect(goal.plan)
@@ -237,7 +242,7 @@ def goal_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
+def goal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_owner(request.user, pk)
     if goal.is_removed:
         return _removed_page(request, item=goal, kind="goal", plan=goal.plan)
@@ -249,7 +254,7 @@ def goal_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     goal = _goal_for_owner(request.user, pk)
     plan = goal.plan
     if goal.is_removed:
@@ -283,7 +288,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action_for_owner(request.user, pk)
     plan = action.goal.plan
     if action.is_removed:
@@ -302,7 +307,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def action_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks; POST removes the action (restorable from the removed list)."""
     action = _action_for_owner(request.user, pk)
     plan = action.goal.plan
@@ -326,7 +331,7 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_restore(request: HttpRequest, pk: int) -> HttpResponse:
+def action_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action_for_owner(request.user, pk)
     plan = action.goal.plan
     if not plan_editable(request, plan):
@@ -342,7 +347,7 @@ def action_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action_move(request: HttpRequest, pk: int) -> HttpResponse:
+def action_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _action_for_owner(request.user, pk)
     if action.is_removed:
         return _removed_page(request, item=action, kind="action", plan=action.goal.plan)

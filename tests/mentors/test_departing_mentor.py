@@ -4,6 +4,7 @@ their account, or their mentor profile alone; and looking at what a deletion wou
 
 import pytest
 from django.db.models.deletion import Collector
+from django.urls import reverse
 
 from cmo_portal.accounts.models import MENTOR_DELETED_REASON
 from cmo_portal.accounts.personal_data import personal_data_of
@@ -54,3 +55,17 @@ def test_walking_what_a_deletion_would_do_changes_nothing():
     for status, row in rows.items():
         row.refresh_from_db()
         assert (row.status, row.mentor_id, row.end_reason) == (status, mentor.pk, "")
+
+
+@pytest.mark.parametrize("status", [MentorshipStatus.REQUESTED, MentorshipStatus.DECLINED])
+def test_a_mentee_who_sends_accept_after_the_mentor_went_is_refused(client, status):
+    mentorship = MentorshipFactory(status=status)
+    mentorship.mentor.delete()
+
+    client.force_login(mentorship.mentee)
+    response = client.post(reverse("mentors:accept", args=[mentorship.pk]))
+
+    assert response.status_code == 403  # as for any mentee who sends accept, not a 500
+    mentorship.refresh_from_db()
+    assert mentorship.mentor_id is None
+    assert mentorship.status != MentorshipStatus.ACTIVE
