@@ -8,15 +8,9 @@ from cmo_portal.accounts.models import FORMER_MENTOR, DataKind, name_or_former
 from cmo_portal.admin_inlines import LabelledTabularInline
 from mentors.services.profiles import mentor_application_review
 
-from .models import (
-    ApplicationStatus,
-    MentorProfile,
-    Mentorship,
-    MentorshipStatus,
-    PlanComment,
-    PlanReview,
-    TeachableCompetency,
-)
+from .models.feedback import PlanComment, PlanReview
+from .models.mentorships import Mentorship, MentorshipStatus
+from .models.profiles import ApplicationStatus, MentorProfile, TeachableCompetency
 
 
 class TeachableCompetencyInline(LabelledTabularInline):

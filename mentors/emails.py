@@ -9,7 +9,9 @@ from cmo_portal.notifications.emails import email_render
 from cmo_portal.notifications.models import EmailKind
 from cmo_portal.notifications.services import email_queue
 
-from .models import MentorProfile, Mentorship, MentorshipStatus, PlanComment, PlanReview
+from .models.feedback import PlanComment, PlanReview
+from .models.mentorships import Mentorship, MentorshipStatus
+from .models.profiles import MentorProfile
 
 # Event -> (template, who is told: "mentor" or "mentee").
 MENTORSHIP_EVENTS = {

@@ -12,7 +12,8 @@ from pathways.models.curriculum import (
 )
 from pathways.models.plan import PlanGoal
 
-from .models import LANGUAGE_CHOICES, MeetingFormat, MentorProfile, ReviewOutcome
+from .models.feedback import ReviewOutcome
+from .models.profiles import LANGUAGE_CHOICES, MeetingFormat, MentorProfile
 
 FORMAT_FIELDS = [f.field_name for f in MeetingFormat]
 

@@ -25,7 +25,8 @@ import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .models import DECLINE_COOL_OFF, MeetingFormat
+from .models.mentorships import DECLINE_COOL_OFF
+from .models.profiles import MeetingFormat
 
 GAP_POINTS = 60
 SETTING_POINTS = 10

@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from assessments import services as assessment_services
 from cmo_portal.accounts.models import CareerStage, OrganisationType, Profile, User
-from mentors.models import MentorProfile, MentorshipStatus
+from mentors.models.mentorships import MentorshipStatus
+from mentors.models.profiles import MentorProfile
 from pathways.models.curriculum import Pathway
 
 PASSWORD = "Correct-horse-battery-9"
@@ -253,7 +254,7 @@ class MentorProfileFactory(factory.django.DjangoModelFactory):
     def teaches(self, create: bool, extracted: dict | None, **kwargs) -> None:
         """teaches={Competency: level}"""
         if create and extracted:
-            from mentors.models import TeachableCompetency
+            from mentors.models.profiles import TeachableCompetency
 
             TeachableCompetency.objects.bulk_create(
                 TeachableCompetency(mentor=self, competency=c, level=level)

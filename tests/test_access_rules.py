@@ -138,7 +138,7 @@ def _approved_mentor(owner) -> dict:
 
 def _active_mentorship(owner) -> dict:
     """The owner's mentorship with the active_mentor persona."""
-    from mentors.models import Mentorship
+    from mentors.models.mentorships import Mentorship
 
     return {"pk": Mentorship.objects.active().get(mentee=owner).pk}
 

@@ -46,7 +46,7 @@ def test_health_reports_the_real_broker(client, worker):
 
 
 def test_a_mentorship_request_email_goes_through_the_worker_after_the_commit(client, worker):
-    from mentors.models import Mentorship
+    from mentors.models.mentorships import Mentorship
     from tests.factories import MentorProfileFactory, ProfileFactory
 
     mentor = MentorProfileFactory()

@@ -4,7 +4,8 @@ never SQLite's OverflowError and a 500 (cmo_portal/lookups.py), on every databas
 import pytest
 from django.urls import reverse
 
-from mentors.models import MentorProfile, Mentorship
+from mentors.models.mentorships import Mentorship
+from mentors.models.profiles import MentorProfile
 from pathways.models.curriculum import Competency
 from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import CompetencyFactory, PathwayFactory, ProfileFactory

@@ -28,7 +28,9 @@ from cmo_portal.notifications.models import (
 from cmo_portal.notifications.queue import email_logs_send_after_commit
 from cmo_portal.notifications.services import email_to_payload
 from cmo_portal.time_zones import time_zone_of
-from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
+from mentors.models.feedback import PlanComment
+from mentors.models.mentorships import Mentorship, MentorshipStatus
+from mentors.models.profiles import MentorProfile
 from mentors.selectors.feedback import plans_to_review
 from pathways.models.opportunities import Opportunity
 from pathways.models.plan import (

@@ -33,7 +33,7 @@ from cmo_portal.notifications.models import (
 from cmo_portal.notifications.queue import email_logs_send_after_commit
 from cmo_portal.notifications.services import email_to_payload
 from cmo_portal.time_zones import time_zone_of
-from mentors.models import REQUEST_EXPIRES_AFTER, Mentorship, MentorshipStatus
+from mentors.models.mentorships import REQUEST_EXPIRES_AFTER, Mentorship, MentorshipStatus
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from cmo_portal.accounts.models import CareerStage, OrganisationType, User
 from cmo_portal.accounts.services import profile_save
-from mentors.models import ApplicationStatus, MentorProfile
+from mentors.models.profiles import ApplicationStatus, MentorProfile
 from mentors.services.profiles import mentor_profile_save
 from pathways.models.curriculum import Competency, Pathway, Setting
 from pathways.services.curriculum import curriculum_editor_group_sync

@@ -10,7 +10,8 @@ from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.models import Intent, Profile, User
 from cmo_portal.accounts.selectors import profile_of
-from mentors.models import MentorProfile, Mentorship, MentorshipStatus
+from mentors.models.mentorships import Mentorship, MentorshipStatus
+from mentors.models.profiles import MentorProfile
 from mentors.selectors.feedback import latest_comments_for_mentee, plans_to_review
 from pathways.models.opportunities import Opportunity
 from pathways.models.plan import (

@@ -152,7 +152,7 @@ class Navigation:
         return "Mentoring" if self.roles.mentors else ""
 
     def _mentorship_section(self, pk: int) -> str:
-        from mentors.models import Mentorship
+        from mentors.models.mentorships import Mentorship
 
         mentor_user_id = (
             Mentorship.objects.filter(pk=pk).values_list("mentor__user_id", flat=True).first()

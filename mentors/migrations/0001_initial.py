@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('offers_video', models.BooleanField(default=True, verbose_name='video call')),
                 ('offers_in_person', models.BooleanField(default=False, verbose_name='in person')),
                 ('offers_async', models.BooleanField(default=False, verbose_name='asynchronous (messages, documents)')),
-                ('languages', models.JSONField(default=list, validators=[mentors.models.validate_languages])),
+                ('languages', models.JSONField(default=list, validators=[mentors.models.profiles.validate_languages])),
                 ('accepting_requests', models.BooleanField(default=True, help_text='Untick to pause new requests (on leave, full); current mentees stay.')),
                 ('pause_note', models.CharField(blank=True, max_length=160)),
                 ('usual_response_hours', models.PositiveIntegerField(blank=True, editable=False, null=True)),

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='mentorship',
             name='mentor',
-            field=models.ForeignKey(null=True, on_delete=mentors.models.close_for_departing_mentor, related_name='mentorships', to='mentors.mentorprofile'),
+            field=models.ForeignKey(null=True, on_delete=mentors.models.mentorships.close_for_departing_mentor, related_name='mentorships', to='mentors.mentorprofile'),
         ),
     ]

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from cmo_portal.accounts.models import User
-from mentors.models import Mentorship, PlanComment, PlanReview
+from mentors.models.feedback import PlanComment, PlanReview
+from mentors.models.mentorships import Mentorship
 from pathways.models.plan import CareerPlan
 
 

@@ -8,7 +8,8 @@ from django.http import Http404
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from mentors.models import MentorProfile, Mentorship
+from mentors.models.mentorships import Mentorship
+from mentors.models.profiles import MentorProfile
 from mentors.selectors.feedback import plan_needs_review
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from pathways.selectors.plan import plan_items_prefetch

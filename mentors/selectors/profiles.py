@@ -5,7 +5,7 @@ from django.http import Http404
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from mentors.models import MentorProfile, TeachableCompetency
+from mentors.models.profiles import MentorProfile, TeachableCompetency
 
 
 def mentor_profile_of(user: User) -> MentorProfile | None:

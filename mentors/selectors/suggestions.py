@@ -10,12 +10,8 @@ from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from mentors import matching
-from mentors.models import (
-    MeetingFormat,
-    MentorProfile,
-    Mentorship,
-    TeachableCompetency,
-)
+from mentors.models.mentorships import Mentorship
+from mentors.models.profiles import MeetingFormat, MentorProfile, TeachableCompetency
 from mentors.selectors.profiles import mentor_profiles_with_details
 from pathways.models.curriculum import Pathway, Setting
 

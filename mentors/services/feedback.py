@@ -6,7 +6,7 @@ from django.db import transaction
 
 from cmo_portal.accounts.models import User
 from mentors import emails
-from mentors.models import PlanComment, PlanReview, ReviewOutcome
+from mentors.models.feedback import PlanComment, PlanReview, ReviewOutcome
 from mentors.selectors.mentorships import active_mentorship, is_active_mentor_of
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal, PlanStatus
 from pathways.services.plan import plan_set_status

@@ -11,14 +11,14 @@ from django.db import IntegrityError, transaction
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from mentors import emails
-from mentors.models import (
+from mentors.models.mentorships import (
     MAX_OPEN_REQUESTS,
     OPEN_STATUSES,
     REQUEST_EXPIRES_AFTER,
-    MentorProfile,
     Mentorship,
     MentorshipStatus,
 )
+from mentors.models.profiles import MentorProfile
 from pathways.models.plan import PlanGoal
 
 # The usual response time is the median of this many of the mentor's latest answers.

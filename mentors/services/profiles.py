@@ -5,7 +5,7 @@ from django.db import transaction
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from mentors import emails
-from mentors.models import ApplicationStatus, MentorProfile, TeachableCompetency
+from mentors.models.profiles import ApplicationStatus, MentorProfile, TeachableCompetency
 
 PROFILE_FIELDS = (
     "headline",

@@ -17,7 +17,7 @@ from django.http import HttpRequest
 
 from cmo_portal.accounts.models import User
 from mentors.forms import CommentForm
-from mentors.models import Mentorship
+from mentors.models.mentorships import Mentorship
 from mentors.selectors.feedback import PlanFeedback, plan_feedback
 from mentors.selectors.mentorships import active_mentorship
 from pathways.models.plan import CareerPlan, PlanGoal

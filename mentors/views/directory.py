@@ -13,7 +13,7 @@ from cmo_portal import clock
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from mentors import matching
 from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
-from mentors.models import MAX_OPEN_REQUESTS, Mentorship
+from mentors.models.mentorships import MAX_OPEN_REQUESTS, Mentorship
 from mentors.selectors.profiles import mentor_directory, mentor_get_for_viewer, mentor_profile_of
 from mentors.selectors.suggestions import mentor_suggestions
 from mentors.services.profiles import mentor_profile_save, mentor_requests_pause

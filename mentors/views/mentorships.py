@@ -16,7 +16,7 @@ from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import ALREADY_SENT, already_sent
 from mentors.forms import AnswerForm, MentorshipRequestForm, QuestionForm, ReasonForm
-from mentors.models import Mentorship, MentorshipStatus
+from mentors.models.mentorships import Mentorship, MentorshipStatus
 from mentors.selectors.feedback import latest_comments_for_mentee
 from mentors.selectors.mentorships import (
     mentor_dashboard,

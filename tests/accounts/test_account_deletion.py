@@ -24,7 +24,8 @@ from cmo_portal.accounts.personal_data import (
 )
 from cmo_portal.accounts.services import account_delete
 from cmo_portal.notifications.models import EmailLog, EmailStatus
-from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
+from mentors.models.feedback import PlanComment, PlanReview
+from mentors.models.mentorships import Mentorship, MentorshipStatus
 from mentors.services.feedback import plan_comment_add, plan_review_submit
 from pathways.models.plan import PlanChange
 from tests.accounts.walk import EMAIL, NAME, SECOND_EMAIL

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from cmo_portal.accounts.models import DataAccessLog
-from mentors.models import PlanComment, PlanReview
+from mentors.models.feedback import PlanComment, PlanReview
 from pathways.models.plan import CareerPlan
 from tests.factories import (
     MentorshipFactory,

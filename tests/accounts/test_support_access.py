@@ -10,7 +10,7 @@ from django.urls import reverse
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.middleware import SET_UP_SECOND_FACTOR
 from cmo_portal.accounts.models import DataAccessLog, DataKind
-from mentors.models import Mentorship, MentorshipStatus
+from mentors.models.mentorships import Mentorship, MentorshipStatus
 from pathways.models.plan import CareerPlan
 from tests.factories import (
     PASSWORD,

@@ -16,7 +16,7 @@ from cmo_portal.accounts.middleware import time_zone_activated
 from cmo_portal.accounts.templatetags.time_zones import with_zone
 from cmo_portal.notifications.models import NotificationPreferences
 from cmo_portal.notifications.services import preferences_for
-from mentors.models import PlanComment
+from mentors.models.feedback import PlanComment
 from pathways.models.plan import PlanChange
 from tests.factories import (
     PASSWORD,

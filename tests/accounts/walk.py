@@ -13,7 +13,7 @@ from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
 from cmo_portal.notifications.services import preferences_for
 from cmo_portal.submissions.services import form_sent_once, form_token_new
-from mentors.models import Mentorship
+from mentors.models.mentorships import Mentorship
 from mentors.services.feedback import plan_comment_add, plan_review_submit
 from mentors.services.mentorships import (
     mentorship_accept,

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import RaterRole, RatingSet
-from mentors.models import Mentorship
+from mentors.models.mentorships import Mentorship
 from tests.factories import complete_assessment, rubric_field
 from tests.pages import client_for
 

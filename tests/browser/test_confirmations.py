@@ -3,7 +3,7 @@ removed goal waits in the removed list and comes back with its actions."""
 
 import pytest
 
-from mentors.models import MentorshipStatus
+from mentors.models.mentorships import MentorshipStatus
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from tests.browser.pages import sign_in
 from tests.factories import (

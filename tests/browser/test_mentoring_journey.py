@@ -4,7 +4,7 @@ and reviews it; the physician sees the comment and the review. Two browsers, one
 import pytest
 from django.core import mail
 
-from mentors.models import Mentorship
+from mentors.models.mentorships import Mentorship
 from pathways.models.curriculum import Competency, Pathway
 from pathways.models.plan import CareerPlan
 from pathways.services.curriculum import curriculum_load

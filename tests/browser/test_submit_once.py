@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from mentors.models import PlanComment
+from mentors.models.feedback import PlanComment
 from tests.browser.pages import sign_in
 from tests.factories import (
     CareerPlanFactory,

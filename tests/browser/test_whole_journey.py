@@ -18,7 +18,8 @@ import pytest
 from django.core import mail
 
 from cmo_portal.accounts.models import User
-from mentors.models import Mentorship, PlanComment
+from mentors.models.feedback import PlanComment
+from mentors.models.mentorships import Mentorship
 from pathways.models.curriculum import Competency, RubricLevel
 from pathways.models.plan import CareerPlan
 from pathways.services.curriculum import curriculum_editor_group_sync, curriculum_load

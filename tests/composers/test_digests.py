@@ -10,7 +10,7 @@ from django.core import mail
 from cmo_portal.composers.digests import digest_batch_compose, digests_due_sweep
 from cmo_portal.notifications import services
 from cmo_portal.notifications.models import EmailKind, EmailLog, NotificationPreferences
-from mentors.models import PlanComment
+from mentors.models.feedback import PlanComment
 from pathways.models.plan import (
     CareerPlan,
     PlanAction,

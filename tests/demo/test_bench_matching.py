@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from cmo_portal.accounts.models import User
-from mentors.models import MentorProfile
+from mentors.models.profiles import MentorProfile
 
 pytestmark = pytest.mark.django_db
 

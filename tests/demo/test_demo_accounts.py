@@ -4,7 +4,7 @@ from django.core.management import CommandError, call_command
 
 from cmo_portal.accounts.models import Profile, User
 from cmo_portal.demo.people import DEMO_ACCOUNTS, DEMO_MENTORS
-from mentors.models import MentorProfile
+from mentors.models.profiles import MentorProfile
 
 pytestmark = pytest.mark.django_db
 

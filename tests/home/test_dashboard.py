@@ -9,7 +9,7 @@ from django.utils import timezone
 from assessments.services import assessment_start_or_resume
 from cmo_portal.accounts.models import User
 from cmo_portal.home.dashboard import dashboard_for
-from mentors.models import PlanComment
+from mentors.models.feedback import PlanComment
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from pathways.services.plan import plan_generate
 from tests.factories import (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from mentors.models import Mentorship
+from mentors.models.mentorships import Mentorship
 from tests.factories import MentorshipFactory
 
 

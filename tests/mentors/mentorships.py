@@ -1,6 +1,6 @@
 """Reading a mentorship back from the database, after a page or a service changed it."""
 
-from mentors.models import Mentorship
+from mentors.models.mentorships import Mentorship
 
 
 def status_of(mentorship: Mentorship) -> str:

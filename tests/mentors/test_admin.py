@@ -5,7 +5,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from mentors.models import MentorProfile, Mentorship, MentorshipStatus, PlanComment
+from mentors.models.feedback import PlanComment
+from mentors.models.mentorships import Mentorship, MentorshipStatus
+from mentors.models.profiles import MentorProfile
 from pathways.models.plan import CareerPlan
 from tests.admin_forms import admin_form_data
 from tests.factories import (

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from mentors.models import Mentorship
+from mentors.models.mentorships import Mentorship
 from mentors.services import mentorships as services
 from tests.factories import MentorProfileFactory, MentorshipFactory
 from tests.services import needs_service

@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from mentors.models import Mentorship, MentorshipStatus
+from mentors.models.mentorships import Mentorship, MentorshipStatus
 from tests.mentors.mentorships import status_of
 from tests.pages import client_for
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from cmo_portal.accounts.models import MENTOR_DELETED_REASON
 from cmo_portal.accounts.personal_data import personal_data_of
-from mentors.models import Mentorship, MentorshipStatus
+from mentors.models.mentorships import Mentorship, MentorshipStatus
 from tests.factories import MentorProfileFactory, MentorshipFactory
 
 pytestmark = pytest.mark.django_db

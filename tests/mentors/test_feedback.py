@@ -7,7 +7,8 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
+from mentors.models.feedback import PlanComment, PlanReview
+from mentors.models.mentorships import Mentorship, MentorshipStatus
 from mentors.services.feedback import plan_comment_add, plan_review_submit
 from pathways.models.plan import CareerPlan, PlanGoal, PlanStatus
 from tests.factories import PathwayFactory, ProfileFactory

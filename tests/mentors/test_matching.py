@@ -15,7 +15,7 @@ from mentors.matching import (
     rank,
     score,
 )
-from mentors.models import MeetingFormat
+from mentors.models.profiles import MeetingFormat
 from tests.factories import MentorProfileFactory
 
 TRIALS, FINANCE, NEGOTIATION, SAFETY = 1, 2, 3, 4

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from assessments.services import assessment_start_or_resume
-from mentors.models import Mentorship, PlanComment, PlanReview
+from mentors.models.feedback import PlanComment, PlanReview
+from mentors.models.mentorships import Mentorship
 from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import MentorProfileFactory, MentorshipFactory, PathwayFactory
 from tests.pages import client_for

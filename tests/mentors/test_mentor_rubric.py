@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from assessments.models import RaterRole, RatingSet
-from mentors.models import Mentorship, MentorshipStatus
+from mentors.models.mentorships import Mentorship, MentorshipStatus
 from tests.factories import complete_assessment, submit_ratings
 from tests.pages import client_for, page_text
 

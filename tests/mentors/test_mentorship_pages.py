@@ -7,12 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from mentors.models import (
-    MentorProfile,
-    Mentorship,
-    MentorshipStatus,
-    PlanComment,
-)
+from mentors.models.feedback import PlanComment
+from mentors.models.mentorships import Mentorship, MentorshipStatus
+from mentors.models.profiles import MentorProfile
 from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import (
     MentorshipFactory,

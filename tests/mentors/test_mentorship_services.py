@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
-from mentors.models import MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
+from mentors.models.mentorships import MAX_OPEN_REQUESTS, Mentorship, MentorshipStatus
 from mentors.services.mentorships import (
     mentorship_accept,
     mentorship_answer,

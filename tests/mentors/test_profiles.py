@@ -5,10 +5,7 @@ changes nothing."""
 import pytest
 from django.urls import reverse
 
-from mentors.models import (
-    MentorProfile,
-    TeachableCompetency,
-)
+from mentors.models.profiles import MentorProfile, TeachableCompetency
 from tests.factories import (
     CompetencyFactory,
     MentorProfileFactory,

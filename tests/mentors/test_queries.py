@@ -7,7 +7,9 @@ import itertools
 import pytest
 from django.urls import reverse
 
-from mentors.models import MentorProfile, MentorshipStatus, PlanComment, PlanReview
+from mentors.models.feedback import PlanComment, PlanReview
+from mentors.models.mentorships import MentorshipStatus
+from mentors.models.profiles import MentorProfile
 from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
 from tests.factories import (
     CompetencyFactory,

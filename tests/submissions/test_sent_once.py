@@ -20,7 +20,8 @@ from cmo_portal.submissions.services import (
     submitted_forms_forget,
 )
 from cmo_portal.submissions.tasks import submitted_forms_forget as forget_task
-from mentors.models import Mentorship, MentorshipStatus, PlanComment, PlanReview
+from mentors.models.feedback import PlanComment, PlanReview
+from mentors.models.mentorships import Mentorship, MentorshipStatus
 from pathways.models.plan import (
     CareerPlan,
     PlanAction,

@@ -19,7 +19,7 @@ from assessments.selectors import results_for
 from cmo_portal.accounts.models import User
 from cmo_portal.demo.people import demo_physician_create
 from mentors import matching
-from mentors.models import MentorProfile, TeachableCompetency
+from mentors.models.profiles import MentorProfile, TeachableCompetency
 from mentors.selectors.suggestions import candidates, excluded_mentor_ids, mentee_needs
 from pathways.models.curriculum import Competency, CompetencyDomain
 

@@ -1,0 +1,5 @@
+"""Mentors: who offers to mentor (profiles.py), the mentorships between a physician and
+a mentor (mentorships.py), and what mentors leave on a mentee's plan (feedback.py).
+Import a model from its module; this package only registers them with Django."""
+
+from . import feedback, mentorships, profiles  # noqa: F401
