@@ -8,7 +8,8 @@ feedback), so the page's queries do not grow with the parts; the parts then take
 `mentoring`: `{% plan_feedback_counts mentoring %}`, `{% plan_mentor_banner mentoring %}`,
 `{% plan_mentor_bar mentoring %}`, `{% find_a_mentor_nudge mentoring %}`,
 `{% goal_feedback mentoring goal %}` and `{% plan_feedback_sections mentoring sections %}`. On the
-results page, `{% mentee_rating_links subject %}`."""
+results page, `{% mentee_rating_links subject %}`. And, for any page, the mentoring rules
+in the models' own numbers: `{% request_expiry %}`."""
 
 from dataclasses import dataclass
 
@@ -17,12 +18,20 @@ from django.http import HttpRequest
 
 from cmo_portal.accounts.models import User
 from mentors.forms import CommentForm
-from mentors.models.mentorships import Mentorship
+from mentors.models.mentorships import REQUEST_EXPIRES_AFTER, Mentorship
 from mentors.selectors.feedback import PlanFeedback, plan_feedback
 from mentors.selectors.mentorships import active_mentorship
 from pathways.models.plan import CareerPlan, PlanGoal
 
 register = template.Library()
+
+
+@register.simple_tag
+def request_expiry() -> str:
+    """How long a request waits for the mentor's answer before it expires, in words."""
+    days = REQUEST_EXPIRES_AFTER.days
+    return f"{days} day{'' if days == 1 else 's'}"
+
 
 # A comment the server refused waits in the session for the form, so nothing typed is lost.
 COMMENT_DRAFT_MAX = 4000

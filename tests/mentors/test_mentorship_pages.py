@@ -2,6 +2,8 @@
 mentor's dashboard and the physician's mentors. Each page also shows who is refused and
 that a refusal changes nothing."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -373,3 +375,19 @@ def test_a_declined_physician_is_told_when_they_may_ask_again(physician, mentor)
     assert response.status_code == 200
     assert "declined your last request" in page_text(response)
     assert reverse("mentors:request", kwargs={"pk": profile.pk}) not in response.text
+
+
+def test_the_pages_that_ask_for_mentoring_give_the_expiry_the_requests_have(physician, monkeypatch):
+    monkeypatch.setattr(
+        "mentors.templatetags.mentoring.REQUEST_EXPIRES_AFTER", datetime.timedelta(days=5)
+    )
+    profile = make_mentor("Dr Ada Lane")
+    client = client_for(physician)
+
+    for url in (
+        reverse("mentors:detail", kwargs={"pk": profile.pk}),
+        reverse("mentors:request", args=[profile.pk]),
+    ):
+        page = page_text(client.get(url))
+        assert "within 5 days" in page, url
+        assert "within 3 days" not in page, url
