@@ -1,6 +1,8 @@
 """The curriculum: what a CMO career is made of. Edited by curriculum editors in admin,
 shipped as TOML in pathways/curriculum/ and loaded by `manage.py load_curriculum`."""
 
+from typing import Self
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -173,13 +175,78 @@ class Expectation(models.TextChoices):
     OPTIONAL = "optional", "Optional"
 
 
-class PathwayQuerySet(models.QuerySet):
-    def for_stage(self, stage: str) -> "PathwayQuerySet":
+class Credential(models.TextChoices):
+    """What an education module leads to: one of the degrees a physician records in the
+    needs assessment (Degree), or a certification."""
+
+    MBA = Degree.MBA.value, Degree.MBA.label
+    MHA = Degree.MHA.value, Degree.MHA.label
+    MPH = Degree.MPH.value, Degree.MPH.label
+    MMM = Degree.MMM.value, Degree.MMM.label
+    INFORMATICS = Degree.INFORMATICS.value, Degree.INFORMATICS.label
+    MBE = Degree.MBE.value, Degree.MBE.label
+    CPHQ = "cphq", "Certified Professional in Healthcare Quality (CPHQ)"
+    BOARD = "board", "Board certification in your specialty"
+
+
+class StagedQuerySet(models.QuerySet):
+    def for_stage(self, stage: str) -> Self:
+        """Those worth working on at `stage`."""
         rank = stage_rank(stage)
         return self.filter(earliest_stage_rank__lte=rank, latest_stage_rank__gte=rank)
 
 
-class Pathway(CurriculumItem):
+class StageRange(models.Model):
+    """The career stages at which a curriculum item is worth working on, from the
+    earliest to the latest, with their ranks kept beside them so a stage filter is one
+    indexed query."""
+
+    earliest_stage = models.CharField(
+        max_length=32,
+        choices=CareerStage.choices,
+        default=CareerStage.MEDICAL_STUDENT,
+        help_text="The earliest career stage at which this is worth working on.",
+    )
+    latest_stage = models.CharField(
+        max_length=32, choices=CareerStage.choices, default=CareerStage.PHYSICIAN_LEADER
+    )
+    earliest_stage_rank = models.PositiveSmallIntegerField(editable=False, default=0)
+    latest_stage_rank = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.earliest_stage_rank = stage_rank(self.earliest_stage)
+        self.latest_stage_rank = stage_rank(self.latest_stage)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.earliest_stage
+            and self.latest_stage
+            and stage_rank(self.earliest_stage) > stage_rank(self.latest_stage)
+        ):
+            raise ValidationError(
+                {"latest_stage": "The latest career stage cannot come before the earliest one."}
+            )
+
+    def suits_stage(self, stage: str) -> bool:
+        if stage not in STAGE_ORDER:
+            return True  # no stage given: nothing is ruled out
+        return self.earliest_stage_rank <= stage_rank(stage) <= self.latest_stage_rank
+
+    def suits_stage_labels(self) -> str:
+        if self.earliest_stage == self.latest_stage:
+            return self.get_earliest_stage_display()  # type: ignore[attr-defined]
+        return (
+            f"{self.get_earliest_stage_display()} to "  # type: ignore[attr-defined]
+            f"{self.get_latest_stage_display().lower()}"  # type: ignore[attr-defined]
+        )
+
+
+class Pathway(StageRange, CurriculumItem):
     """A target role in a setting, e.g. CMO of a digital-health start-up."""
 
     title = models.CharField(max_length=160, unique=True)
@@ -200,28 +267,17 @@ class Pathway(CurriculumItem):
         choices=CareerStage.choices,
         help_text="The earliest career stage at which this pathway is worth working towards.",
     )
-    latest_stage = models.CharField(
-        max_length=32, choices=CareerStage.choices, default=CareerStage.PHYSICIAN_LEADER
-    )
-    # Ranks of the two stages, kept beside them so a stage filter is one indexed query.
-    earliest_stage_rank = models.PositiveSmallIntegerField(editable=False, default=0)
-    latest_stage_rank = models.PositiveSmallIntegerField(editable=False, default=0)
     competencies = models.ManyToManyField(
         Competency, through="PathwayCompetency", related_name="pathways"
     )
 
-    objects = PathwayQuerySet.as_manager()
+    objects = StagedQuerySet.as_manager()
 
     class Meta:
         ordering = ["setting__order", "title"]
 
     def __str__(self) -> str:
         return self.title
-
-    def save(self, *args, **kwargs) -> None:
-        self.earliest_stage_rank = stage_rank(self.earliest_stage)
-        self.latest_stage_rank = stage_rank(self.latest_stage)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("pathways:pathway-detail", kwargs={"slug": self.slug})
@@ -239,23 +295,10 @@ class Pathway(CurriculumItem):
                     "below the lower end."
                 }
             )
-        if (
-            self.earliest_stage
-            and self.latest_stage
-            and stage_rank(self.earliest_stage) > stage_rank(self.latest_stage)
-        ):
-            raise ValidationError(
-                {"latest_stage": "The latest career stage cannot come before the earliest one."}
-            )
 
     @property
     def responsibility_list(self) -> list[str]:
         return [line.strip() for line in self.responsibilities.splitlines() if line.strip()]
-
-    def suits_stage_labels(self) -> str:
-        if self.earliest_stage == self.latest_stage:
-            return self.get_earliest_stage_display()
-        return f"{self.get_earliest_stage_display()} to {self.get_latest_stage_display().lower()}"
 
 
 class PathwayStep(models.Model):

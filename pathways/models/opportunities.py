@@ -12,11 +12,19 @@ from django.urls import reverse
 
 from cmo_portal import clock
 
-from .curriculum import Competency, CurriculumItem, Pathway
+from .curriculum import (
+    Competency,
+    Credential,
+    CurriculumItem,
+    Pathway,
+    StagedQuerySet,
+    StageRange,
+)
 
 
 class ModuleKind(models.TextChoices):
     COURSE = "course", "Course"
+    EDUCATION = "education", "Degree or certification"
     EXPERIENTIAL = "experiential", "Experiential project"
     MENTORING = "mentoring", "Mentoring"
     NETWORKING = "networking", "Networking"
@@ -32,7 +40,7 @@ class DeliveryFormat(models.TextChoices):
     HYBRID = "hybrid", "Hybrid"
 
 
-class LearningModule(CurriculumItem):
+class LearningModule(StageRange, CurriculumItem):
     title = models.CharField(max_length=160, unique=True)
     objective = models.CharField(
         "learning objective",
@@ -48,6 +56,14 @@ class LearningModule(CurriculumItem):
     )
     provider = models.CharField(max_length=160, blank=True)
     url = models.URLField("link", blank=True)
+    leads_to = models.CharField(
+        max_length=20,
+        choices=Credential.choices,
+        blank=True,
+        help_text="For a degree or certification programme: what it leads to.",
+    )
+
+    objects = StagedQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -69,7 +85,7 @@ class OpportunityKind(models.TextChoices):
     EXECUTIVE_SEARCH = "executive_search", "Executive-search contact"
 
 
-class OpportunityQuerySet(models.QuerySet):
+class OpportunityQuerySet(StagedQuerySet):
     def open(self, today: datetime.date | None = None) -> "OpportunityQuerySet":
         """Those still open: no deadline (rolling) or a deadline today or later."""
         today = today or clock.today()
@@ -84,7 +100,7 @@ class OpportunityQuerySet(models.QuerySet):
         return self.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days))
 
 
-class Opportunity(CurriculumItem):
+class Opportunity(StageRange, CurriculumItem):
     title = models.CharField(max_length=160)
     kind = models.CharField(max_length=20, choices=OpportunityKind.choices)
     organisation = models.CharField(max_length=160)

@@ -85,6 +85,14 @@ class CareerPlan(models.Model):
     # Keys of generated suggestions the physician removed: regeneration leaves them out.
     dismissed_keys = models.JSONField(default=list, blank=True)
     generated_at = models.DateTimeField(null=True, blank=True)
+    # The pace the plan was scheduled at, from the needs assessment when it was last
+    # generated: the weekly hours, the end of the horizon, and how many weeks the work
+    # still planned needs at that pace (more than the horizon: the targets are out of reach).
+    hours_per_week = models.PositiveSmallIntegerField(null=True, blank=True)
+    horizon_end = models.DateField(null=True, blank=True)
+    weeks_needed = models.PositiveIntegerField(null=True, blank=True)
+    # The day the physician starts a role they accepted: the plan then adds the first 90 days.
+    role_starts_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -209,6 +217,10 @@ class PlanGoal(PlanItem):
     target_level = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="The measure of done: the rubric level to reach."
     )
+    # Set when a new rating reaches the target: the physician confirms it met or keeps
+    # it open; kept open, it is proposed again only after a later rating set.
+    met_proposed_at = models.DateTimeField(null=True, blank=True)
+    kept_open_at = models.DateTimeField(null=True, blank=True)
 
     objects: ClassVar[PlanGoalManager["PlanGoal"]] = PlanGoalManager()
 
@@ -236,8 +248,18 @@ class PlanGoal(PlanItem):
         return round(100 * sum(a.status == ItemStatus.DONE for a in actions) / len(actions))
 
 
+class ActionSource(models.TextChoices):
+    MODULE = "module", "Module"
+    OPPORTUNITY = "opportunity", "Opportunity"
+    MENTOR = "mentor", "Mentor"
+    OWN = "own", "Your own"
+
+
 class PlanAction(PlanItem):
+    # The goal it is listed under; `serves` holds the other goals it also serves, so a
+    # module or opportunity is in a plan once however many gaps it closes.
     goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
+    serves = models.ManyToManyField(PlanGoal, related_name="served_by", blank=True)
     evidence = models.TextField(blank=True, help_text="What shows it is done.")
     effort_hours = models.PositiveSmallIntegerField(null=True, blank=True)
     module = models.ForeignKey(
@@ -245,6 +267,14 @@ class PlanAction(PlanItem):
     )
     opportunity = models.ForeignKey(
         Opportunity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # A mentor the matching suggests meeting (an action of the Mentors section).
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Removed because its goal was: restoring the goal restores it, and only those.
     removed_with_goal = models.BooleanField(default=False)
@@ -261,6 +291,18 @@ class PlanAction(PlanItem):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def source(self) -> str:
+        """Where the action comes from: a module, an opportunity, a mentor, or the
+        physician's own."""
+        if self.module_id:
+            return ActionSource.MODULE
+        if self.opportunity_id:
+            return ActionSource.OPPORTUNITY
+        if self.mentor_id:
+            return ActionSource.MENTOR
+        return ActionSource.OWN
 
 
 class PlanChange(models.Model):
