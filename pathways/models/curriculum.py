@@ -239,11 +239,8 @@ class StageRange(models.Model):
 
     def suits_stage_labels(self) -> str:
         if self.earliest_stage == self.latest_stage:
-            return self.get_earliest_stage_display()  # type: ignore[attr-defined]
-        return (
-            f"{self.get_earliest_stage_display()} to "  # type: ignore[attr-defined]
-            f"{self.get_latest_stage_display().lower()}"  # type: ignore[attr-defined]
-        )
+            return self.get_earliest_stage_display()
+        return f"{self.get_earliest_stage_display()} to {self.get_latest_stage_display().lower()}"
 
 
 class Pathway(StageRange, CurriculumItem):
