@@ -72,8 +72,9 @@ def _link(path: str, site_url: str) -> str:
     return f"{site_url}{path}" if path else ""
 
 
-def _action_as_dict(action: PlanAction, site_url: str) -> dict:
+def _action_as_dict(action: PlanAction, goal: PlanGoal, site_url: str) -> dict:
     module, opportunity = action.module, action.opportunity
+    serves = [goal.pk, *sorted(g.pk for g in action.serves.all() if g.pk != goal.pk)]
     return {
         "id": action.pk,
         "title": action.title,
@@ -81,6 +82,9 @@ def _action_as_dict(action: PlanAction, site_url: str) -> dict:
         "status_label": action.get_status_display(),
         "due_date": action.due_date,
         "effort_hours": action.effort_hours,
+        "section": goal.section,
+        "goal_ids": serves,  # the goal it is listed under first, then the others it serves
+        "source": action.source,
         "notes": action.notes,
         "evidence": action.evidence,
         "generated": action.is_generated,
@@ -127,7 +131,7 @@ def _goal_as_dict(goal: PlanGoal, site_url: str) -> dict:
         "progress": goal_progress(goal),
         "generated": goal.is_generated,
         "updated_at": goal.updated_at,
-        "actions": [_action_as_dict(action, site_url) for action in goal.actions.all()],
+        "actions": [_action_as_dict(action, goal, site_url) for action in goal.actions.all()],
     }
 
 
@@ -164,6 +168,11 @@ def plan_as_dict(plan: CareerPlan, *, site_url: str = "") -> dict:
         "updated_at": plan.updated_at,
         "generated_at": plan.generated_at,
         "exported_at": clock.now(),
+        # The pace it was scheduled at: hours a week, the end of the horizon, and the
+        # weeks the planned work needs at that pace (null for a plan never generated).
+        "hours_per_week": plan.hours_per_week,
+        "horizon_end": plan.horizon_end,
+        "weeks_needed": plan.weeks_needed,
         "sections": sections,
     }
 

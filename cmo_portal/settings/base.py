@@ -108,6 +108,10 @@ AUTHENTICATION_BACKENDS = [
     # Not a login: what an active mentorship lets a mentor see (cmo_portal/accounts/access.py)
     "mentors.access.MentorshipGrants",
 ]
+
+# The plan's Mentors section asks the mentors app whom to suggest (pathways sits below
+# mentors, so it finds the function by name).
+PLAN_MENTOR_PICKS = "mentors.selectors.plan_picks.plan_mentor_picks"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -47,7 +47,7 @@ def plan_items_prefetch(
     return Prefetch(
         "goals",
         queryset=goals.not_removed().prefetch_related(
-            Prefetch("actions", queryset=actions.not_removed())
+            Prefetch("actions", queryset=actions.not_removed().prefetch_related("serves"))
         ),
     )
 

@@ -10,152 +10,29 @@ back what they removed (while it stays removed: restoring it makes it a suggesti
 again), and never deletes anything.
 """
 
-import datetime
-import math
-from dataclasses import dataclass, field
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
-from assessments.scoring import CompetencyGap, top_gaps
 from assessments.selectors import latest_completed_assessment, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
-from pathways.models.curriculum import Competency, Pathway
-from pathways.models.opportunities import LearningModule, Opportunity
+from pathways import plan_rules
+from pathways.models.curriculum import Pathway
 from pathways.models.plan import (
     CareerPlan,
     ItemStatus,
     PlanAction,
     PlanChange,
     PlanGoal,
-    PlanSection,
     PlanStatus,
     new_calendar_token,
 )
 
-GOALS_FROM_GAPS = 5
-MODULES_PER_GOAL = 3
-# Applying for an opportunity takes time too; a module says its own effort.
-OPPORTUNITY_HOURS = 6
-DEFAULT_HOURS_PER_WEEK = 3
-
-
-# --- Suggestions -----------------------------------------------------------------------
-
-
-@dataclass
-class ActionSuggestion:
-    key: str
-    title: str
-    effort_hours: int
-    module: LearningModule | None = None
-    opportunity: Opportunity | None = None
-    due_date: datetime.date | None = None
-
-
-@dataclass
-class GoalSuggestion:
-    key: str
-    title: str
-    competency: Competency
-    target_level: int
-    notes: str
-    actions: list[ActionSuggestion] = field(default_factory=list)
-    due_date: datetime.date | None = None
-
-
-def schedule(hours: list[int], *, hours_per_week: int, start: datetime.date) -> list[datetime.date]:
-    """Due dates for work done one piece after another at `hours_per_week`: each piece
-    is due at the end of the week in which its cumulative hours are reached."""
-    per_week = max(hours_per_week, 1)
-    dates, total = [], 0
-    for effort in hours:
-        total += max(effort, 1)
-        dates.append(start + datetime.timedelta(weeks=math.ceil(total / per_week)))
-    return dates
-
-
-def plan_suggestions(
-    *, gaps: list[CompetencyGap], hours_per_week: int, start: datetime.date
-) -> list[GoalSuggestion]:
-    """One goal per gap (largest first), its actions, and their due dates."""
-    competency_ids = [gap.competency_id for gap in gaps]
-    competencies = Competency.objects.in_bulk(competency_ids)
-    modules = (
-        LearningModule.objects.filter(competencies__in=competency_ids)
-        .prefetch_related("competencies")
-        .distinct()
-        .order_by("effort_hours", "title")
-    )
-    opportunities = (
-        Opportunity.objects.open(start)
-        .filter(competencies__in=competency_ids)
-        .prefetch_related("competencies")
-        .distinct()
-        .soonest_first()
-    )
-
-    suggestions, used = [], set()  # a module or opening serves one goal, the largest gap
-    for gap in gaps:
-        competency = competencies[gap.competency_id]
-        goal = GoalSuggestion(
-            key=f"competency:{competency.pk}",
-            title=f"Reach level {gap.target} in {competency.name}",
-            competency=competency,
-            target_level=gap.target,
-            notes=f"Today you rate yourself at level {gap.current}; the pathway needs "
-            f"level {gap.target}. Done when a new rating reaches it.",
-        )
-        builds = [
-            m
-            for m in modules
-            if competency in m.competencies.all() and ("module", m.pk) not in used
-        ]
-        for module in builds[:MODULES_PER_GOAL]:
-            used.add(("module", module.pk))
-            goal.actions.append(
-                ActionSuggestion(
-                    key=f"module:{module.pk}",
-                    title=module.title,
-                    effort_hours=module.effort_hours,
-                    module=module,
-                )
-            )
-        opening = next(
-            (
-                o
-                for o in opportunities
-                if competency in o.competencies.all() and ("opportunity", o.pk) not in used
-            ),
-            None,
-        )
-        if opening is not None:
-            used.add(("opportunity", opening.pk))
-            goal.actions.append(
-                ActionSuggestion(
-                    key=f"opportunity:{opening.pk}",
-                    title=f"Apply: {opening.title}",
-                    effort_hours=OPPORTUNITY_HOURS,
-                    opportunity=opening,
-                )
-            )
-        suggestions.append(goal)
-
-    flat = [action for goal in suggestions for action in goal.actions]
-    due = schedule([a.effort_hours for a in flat], hours_per_week=hours_per_week, start=start)
-    for action, date in zip(flat, due, strict=True):
-        deadline = action.opportunity.deadline if action.opportunity else None
-        action.due_date = min(date, deadline) if deadline else date
-    for goal in suggestions:
-        # Every action has its date from the loop above; a goal without actions has none.
-        dates = [a.due_date for a in goal.actions if a.due_date is not None]
-        goal.due_date = max(dates, default=None)
-    return suggestions
-
-
-# --- Generation ----------------------------------------------------------------------
+from .plan_needs import PHASES, ActionSuggestion, GoalSuggestion, Needs
+from .plan_sections import plan_suggestions
 
 
 def plan_change_record(
@@ -171,78 +48,236 @@ def _untouched(item) -> bool:
     return not item.edited and item.status == ItemStatus.NOT_STARTED
 
 
-@transaction.atomic
-def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
-    """Create the plan for `pathway` from the owner's gaps, or regenerate it; due dates
-    count from the clock's today."""
-    plan, created = CareerPlan.objects.select_for_update().get_or_create(
-        owner=owner, pathway=pathway
-    )
-    results = results_for(subject=owner, pathway_slug=pathway.slug)
-    gaps = top_gaps(results.gaps, limit=GOALS_FROM_GAPS)
-    assessment = latest_completed_assessment(owner)
-    hours = (assessment.hours_per_week if assessment else None) or DEFAULT_HOURS_PER_WEEK
-    suggestions = plan_suggestions(gaps=gaps, hours_per_week=hours, start=clock.today())
+def dismissed_action_keys(plan: CareerPlan) -> set[str]:
+    """The generated actions the physician removed, whichever goal they were under: a
+    dismissal key is "<goal key>/<action key>" (plan_items._action_key)."""
+    return {key.split("/", 1)[1] for key in plan.dismissed_keys if "/" in key}
 
-    goals = {g.generated_key: g for g in plan.goals.exclude(generated_key="")}
-    actions = {
-        (a.goal_id, a.generated_key): a
-        for a in PlanAction.objects.filter(goal__plan=plan).exclude(generated_key="")
-    }
-    dismissed = set(plan.dismissed_keys)
-    added = refreshed = 0
-    next_order = (plan.goals.aggregate(top=Max("order"))["top"] or 0) + 1
-    for suggestion in suggestions:
-        if suggestion.key in dismissed:
-            continue
-        goal = goals.get(suggestion.key)
+
+class _Generation:
+    """One generation of one plan: reads what is there, then writes what is new or
+    refreshable, counting both for the history line."""
+
+    def __init__(self, plan: CareerPlan, needs: Needs) -> None:
+        self.plan, self.needs, self.now = plan, needs, clock.now()
+        self.goals = {g.generated_key: g for g in plan.goals.exclude(generated_key="")}
+        self.by_key: dict[str, list[PlanAction]] = defaultdict(list)
+        for action in (
+            PlanAction.objects.filter(goal__plan=plan)
+            .exclude(generated_key="")
+            .prefetch_related("serves")
+            .order_by("pk")
+        ):
+            self.by_key[action.generated_key].append(action)
+        self.dismissed = set(plan.dismissed_keys)
+        self.dismissed_actions = dismissed_action_keys(plan)
+        self.added = self.refreshed = self.merged = 0
+        self.next_order = (plan.goals.aggregate(top=Max("order"))["top"] or 0) + 1
+
+    # --- scheduling
+
+    def kept(self, action: PlanAction) -> bool:
+        return not action.is_removed and not _untouched(action)
+
+    def schedule(self, suggestions: list[GoalSuggestion]) -> plan_rules.Schedule:
+        """Due dates for what will be new or refreshed, around what the physician keeps."""
+        start, hours = self.needs.start, self.needs.hours_per_week
+        own = (
+            PlanAction.objects.filter(goal__plan=self.plan, generated_key="")
+            .not_removed()
+            .exclude(status=ItemStatus.DONE)
+        )
+        generated = [a for actions in self.by_key.values() for a in actions if self.kept(a)]
+        kept = [
+            (action.effort_hours or 1, action.due_date)
+            for action in [*generated, *own]
+            if action.status != ItemStatus.DONE and action.due_date is not None
+        ]
+        booked = plan_rules.booked_hours(kept, hours_per_week=hours, start=start)
+        work, seen = [], set()
+        for goal in sorted(suggestions, key=lambda g: PHASES.get(g.section, len(PHASES))):  # type: ignore[call-overload]
+            for action in goal.actions:
+                existing = self.by_key.get(action.key, [])
+                if action.key in seen or any(self.kept(a) for a in existing):
+                    continue
+                seen.add(action.key)
+                work.append(
+                    plan_rules.Work(
+                        action.key, action.effort_hours, action.deadline, action.not_before
+                    )
+                )
+        return plan_rules.schedule(work, hours_per_week=hours, start=start, booked=booked)
+
+    # --- goals
+
+    def goal_for(self, suggestion: GoalSuggestion) -> PlanGoal | None:
+        """The goal of the suggestion, made or refreshed; None when the physician
+        dismissed or removed it."""
+        if suggestion.key in self.dismissed:
+            return None
+        goal = self.goals.get(suggestion.key)
         if goal is not None and goal.is_removed:
-            continue  # dismissed while removed; this guards the unique key regardless
+            return None  # dismissed while removed; this guards the unique key regardless
         values = {
             "title": suggestion.title,
             "notes": suggestion.notes,
-            "competency": suggestion.competency,
+            "section": suggestion.section,
+            "competency_id": suggestion.competency_id,
             "target_level": suggestion.target_level,
             "due_date": suggestion.due_date,
         }
         if goal is None:
             goal = PlanGoal.objects.create(
-                plan=plan,
-                section=PlanSection.LEARNING_OBJECTIVES,
-                generated_key=suggestion.key,
-                order=next_order,
-                **values,
+                plan=self.plan, generated_key=suggestion.key, order=self.next_order, **values
             )
-            next_order += 1
-            added += 1
+            self.goals[suggestion.key] = goal
+            self.next_order += 1
+            self.added += 1
         elif _untouched(goal):
             PlanGoal.objects.filter(pk=goal.pk).update(**values, version=F("version") + 1)
-            refreshed += 1
-        for order, action_s in enumerate(suggestion.actions):
-            if f"{suggestion.key}/{action_s.key}" in dismissed:
+            self.refreshed += 1
+        return goal
+
+    # --- actions
+
+    def place(self, suggestion: ActionSuggestion, goals: list[PlanGoal], order: int) -> None:
+        """The one action of a module, opportunity or mentor: listed under the first of
+        `goals` and serving the others."""
+        if suggestion.key in self.dismissed_actions or not goals:
+            return
+        live = [a for a in self.by_key.get(suggestion.key, []) if not a.is_removed]
+        primary = next((a for a in live if self.kept(a)), None) or next(
+            (a for a in live if a.goal_id == goals[0].pk), live[0] if live else None
+        )
+        values = {
+            "title": suggestion.title,
+            "notes": suggestion.notes,
+            "due_date": suggestion.due_date,
+            "effort_hours": suggestion.effort_hours,
+            "module": suggestion.module,
+            "opportunity": suggestion.opportunity,
+            "mentor_id": suggestion.mentor_id,
+        }
+        known: set[int] = set()
+        if primary is None:
+            home = goals[0]
+            primary = PlanAction.objects.create(
+                goal=home, generated_key=suggestion.key, order=order, **values
+            )
+            self.added += 1
+        elif _untouched(primary):
+            home = goals[0]
+            PlanAction.objects.filter(pk=primary.pk).update(
+                goal=home, order=order, **values, version=F("version") + 1
+            )
+            known = {g.pk for g in primary.serves.all()}
+            self.refreshed += 1
+        else:
+            home = primary.goal
+            known = {g.pk for g in primary.serves.all()}
+        serves = {g.pk for g in goals}
+        for copy in live:
+            if copy.pk != primary.pk and _untouched(copy):
+                # An earlier generation repeated it under another goal: fold the copy in.
+                PlanAction.objects.filter(pk=copy.pk).update(removed_at=self.now)
+                serves.add(copy.goal_id)
+                self.merged += 1
+        serves -= known | {home.pk}
+        if serves:
+            primary.serves.add(*serves)
+
+    # --- progress
+
+    def propose_met(self) -> int:
+        """Goals whose competency's latest rating reaches the target are proposed as met,
+        unless the physician kept the goal open after that rating."""
+        results = self.needs.results
+        latest = results.self_set.submitted_at if results.self_set else None
+        current = {g.competency_id: g.current for g in results.gaps}
+        proposed = 0
+        for goal in (
+            self.plan.goals.not_removed()
+            .exclude(status=ItemStatus.DONE)
+            .filter(met_proposed_at=None, competency__isnull=False, target_level__isnull=False)
+        ):
+            level = current.get(goal.competency_id or 0)
+            if level is None or level < (goal.target_level or 0) or latest is None:
                 continue
-            action = actions.get((goal.pk, action_s.key))
-            if action is not None and action.is_removed:
+            if goal.kept_open_at is not None and goal.kept_open_at >= latest:
                 continue
-            values = {
-                "title": action_s.title,
-                "due_date": action_s.due_date,
-                "effort_hours": action_s.effort_hours,
-                "module": action_s.module,
-                "opportunity": action_s.opportunity,
-            }
-            if action is None:
-                PlanAction.objects.create(
-                    goal=goal, generated_key=action_s.key, order=order, **values
+            values: dict = {"met_proposed_at": self.now}
+            if _untouched(goal):
+                values["notes"] = (
+                    f"Your latest rating, level {level}, reaches this goal's target of "
+                    f"level {goal.target_level}: confirm it is met, or keep working on it."
                 )
-                added += 1
-            elif _untouched(action):
-                PlanAction.objects.filter(pk=action.pk).update(**values, version=F("version") + 1)
-                refreshed += 1
-    plan.generated_at = clock.now()
-    plan.save(update_fields=["generated_at", "updated_at"])
+            PlanGoal.objects.filter(pk=goal.pk).update(**values, version=F("version") + 1)
+            proposed += 1
+        return proposed
+
+
+@transaction.atomic
+def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
+    """Create the plan for `pathway` from the owner's needs assessment and gaps, or
+    regenerate it; due dates count from the clock's today, within the hours a week the
+    physician gave, around the work they keep."""
+    plan, created = CareerPlan.objects.select_for_update().get_or_create(
+        owner=owner, pathway=pathway
+    )
+    needs = Needs(
+        owner=owner,
+        pathway=pathway,
+        results=results_for(subject=owner, pathway_slug=pathway.slug),
+        assessment=latest_completed_assessment(owner),
+        start=clock.today(),
+        role_starts_on=plan.role_starts_on,
+    )
+    suggestions = plan_suggestions(needs)
+    generation = _Generation(plan, needs)
+    timing = generation.schedule(suggestions)
+    late = set(timing.late)
+    for goal_s in suggestions:
+        goal_s.actions = [a for a in goal_s.actions if a.key not in late]
+        for action in goal_s.actions:
+            slot = timing.slots.get(action.key)
+            action.due_date = slot.due if slot else action.due_date
+        dates = [a.due_date for a in goal_s.actions if a.due_date is not None]
+        goal_s.due_date = max(dates, default=None)
+
+    serving: dict[str, list[PlanGoal]] = defaultdict(list)
+    actions: dict[str, tuple[ActionSuggestion, int]] = {}
+    for goal_s in suggestions:
+        goal = generation.goal_for(goal_s)
+        for order, action in enumerate(goal_s.actions):
+            if goal is not None:
+                actions.setdefault(action.key, (action, order))
+                serving[action.key].append(goal)
+    for key, (action, order) in actions.items():
+        generation.place(action, serving[key], order)
+    proposed = generation.propose_met()
+
+    plan.generated_at = generation.now
+    plan.hours_per_week = needs.hours_per_week
+    plan.horizon_end = needs.horizon_end
+    plan.weeks_needed = timing.weeks_needed
+    plan.save(
+        update_fields=[
+            "generated_at",
+            "hours_per_week",
+            "horizon_end",
+            "weeks_needed",
+            "updated_at",
+        ]
+    )
     verb = "Generated the plan" if created else "Regenerated the plan"
-    plan_change_record(plan, actor, f"{verb}: {added} new suggestions, {refreshed} refreshed.")
+    summary = f"{verb}: {generation.added} new suggestions, {generation.refreshed} refreshed."
+    if generation.merged:
+        summary += f" Folded {generation.merged} repeated suggestions into one each."
+    if proposed:
+        summary += f" {proposed} goals look met."
+    if late:
+        summary += f" {len(late)} openings close before they fit at this pace."
+    plan_change_record(plan, actor, summary)
     return plan
 
 

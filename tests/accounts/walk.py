@@ -132,6 +132,12 @@ def _plan_change_by(w: World) -> None:
     )
 
 
+def _suggested_as_mentor(w: World) -> None:
+    """The person is the mentor the mentee's plan suggests asking."""
+    goal = PlanGoalFactory(plan=w.mentee_plan, title="Find a mentor who knows the role")
+    PlanActionFactory(goal=goal, mentor=w.person, title="Ask a mentor who knows finance")
+
+
 def _plan(w: World) -> None:
     plan = CareerPlanFactory(owner=w.person, pathway=w.curriculum["pharma"])
     PlanActionFactory(goal=PlanGoalFactory(plan=plan, title="Run a trial"))
@@ -195,6 +201,7 @@ ROWS = {
     "mentors.PlanComment.author": _comment_by,
     "pathways.PlanChange.actor": _plan_change_by,
     "pathways.CareerPlan.owner": _plan,
+    "pathways.PlanAction.mentor": _suggested_as_mentor,
     "mentors.Mentorship.mentee": _mentee_of,
     "mentors.Mentorship.ended_by": _ended_by,
     "assessments.NeedsAssessment.user": _needs_assessment,

@@ -80,8 +80,10 @@ def test_progress_counts_actions_and_goals_without_actions(plan):
     loaded = plan_with_items(plan)
     goals = sorted(loaded.goals.all(), key=lambda g: g.pk)
     trials = next(g for g in goals if g.competency and g.competency.name.startswith("Clinical"))
-    # Trials: course (done) and the fellowship application: 1 of 2.
-    assert exports.goal_progress(trials) == 50
+    # Trials: the course, done (the fellowship application is experiential learning).
+    assert exports.goal_progress(trials) == 100
+    experience = next(g for g in goals if g.section == PlanSection.EXPERIENTIAL)
+    assert exports.goal_progress(experience) == 0
     own = next(g for g in goals if g.section == PlanSection.MENTORS)
     assert exports.goal_progress(own) == 0
     PlanGoal.objects.filter(pk=own.pk).update(status=ItemStatus.DONE)
@@ -89,7 +91,7 @@ def test_progress_counts_actions_and_goals_without_actions(plan):
     loaded = plan_with_items(plan)
     own = next(g for g in loaded.goals.all() if g.pk == own.pk)
     assert exports.goal_progress(own) == 100
-    # Items: trials 2 actions, finance 1 action, own goal 1: 2 of 4 done.
+    # Items: trials, finance and the fellowship 1 action each, own goal 1: 2 of 4 done.
     assert exports.plan_progress(loaded) == 50
 
 
@@ -121,8 +123,10 @@ def test_json_has_every_goal_and_action_with_their_details(client, physician, pl
     assert trials["target_level"] == 4
     assert trials["status"] == "not_started"
     assert trials["due_date"] == max(a["due_date"] for a in trials["actions"])
-    assert trials["progress"] == 50
-    course, fellowship = trials["actions"]
+    assert trials["progress"] == 100
+    (course,) = trials["actions"]
+    experience = next(g for g in goals if g["section"] == PlanSection.EXPERIENTIAL)
+    (fellowship,) = experience["actions"]
     assert course["module"]["title"] == "Trial design course"
     assert course["module"]["external_url"] == "https://learn.example.org/trials"
     assert course["module"]["url"].startswith("http://testserver/modules/")
@@ -135,6 +139,38 @@ def test_json_has_every_goal_and_action_with_their_details(client, physician, pl
     assert [g["title"] for g in own] == ["Find a mentor in pharma"]
     assert own[0]["actions"] == []
     assert own[0]["due_date"] is None
+
+
+def test_json_is_the_plans_contract_its_pace_and_each_actions_source_and_goals(
+    client, physician, plan
+):
+    client.force_login(physician)
+    finance = plan.goals.get(competency__name="Finance")
+    course = PlanAction.objects.get(goal__plan=plan, title="Trial design course")
+    course.serves.add(finance)
+    own = plan_items.action_create(
+        goal=finance, actor=physician, data={"title": "Read the 10-K", "effort_hours": 3}
+    )
+
+    data = client.get(url("plan-json", plan)).json()
+
+    assert data["hours_per_week"] == 5
+    assert data["horizon_end"] == str(TODAY + datetime.timedelta(days=round(365.25 * 3)))
+    assert data["weeks_needed"] >= 1
+    actions = {a["id"]: a for s in data["sections"] for g in s["goals"] for a in g["actions"]}
+    trials = plan.goals.get(competency__name="Clinical trial design")
+    assert actions[course.pk]["goal_ids"] == [trials.pk, finance.pk]
+    assert actions[course.pk]["source"] == "module"
+    assert actions[course.pk]["section"] == "learning_objectives"
+    assert actions[own.pk]["source"] == "own"
+    assert actions[own.pk]["effort_hours"] == 3
+    fellowship = PlanAction.objects.get(goal__plan=plan, opportunity__isnull=False)
+    assert actions[fellowship.pk]["source"] == "opportunity"
+    assert actions[fellowship.pk]["section"] == "experiential"
+    for action in actions.values():
+        assert {"effort_hours", "due_date", "status", "section", "goal_ids", "source"} <= set(
+            action
+        )
 
 
 # --- CSV ------------------------------------------------------------------------------
@@ -216,7 +252,8 @@ def test_calendar_feed_has_one_event_per_dated_item_and_links_to_the_plan(client
     events = calendar.walk("VEVENT")
     goals, actions = all_items(plan)
     dated = [g for g in goals if g.due_date] + [a for a in actions if a.due_date]
-    assert len(events) == len(dated) == 5
+    # Three generated goals (trials, finance, the fellowship's) and their three actions.
+    assert len(events) == len(dated) == 6
     uids = {str(event["UID"]) for event in events}
     assert uids == {f"plan-{plan.pk}-goal-{g.pk}@cmo-pathways" for g in goals if g.due_date} | {
         f"plan-{plan.pk}-action-{a.pk}@cmo-pathways" for a in actions if a.due_date
@@ -303,4 +340,4 @@ def test_calendar_feed_costs_the_same_queries_with_many_goals(
 
     with django_assert_max_num_queries(len(small)):
         response = client.get(target)
-    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 5 + 20 * 4
+    assert len(Calendar.from_ical(response.content).walk("VEVENT")) == 6 + 20 * 4
