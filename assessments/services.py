@@ -1,5 +1,6 @@
 """Writes for the needs assessment and the competency ratings."""
 
+from celery import current_app
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
@@ -26,6 +27,9 @@ STEP_FIELDS: dict[int, tuple[str, ...]] = {
     3: ("mentoring_goals", "mentoring_formats", "mentoring_frequency"),
 }
 COPIED_ON_RETAKE = (*STEP_FIELDS[1], *STEP_FIELDS[2], *STEP_FIELDS[3])
+# After a self-rating the physician's plans catch up: met goals proposed, stale text
+# refreshed, new gaps added. The plan sits above this app: its task is found by name.
+PLANS_REFRESH = "pathways.tasks.plans_refresh"
 
 
 def _open_assessment(user: User) -> NeedsAssessment | None:
@@ -151,4 +155,7 @@ def rating_set_submit(*, rating_set: RatingSet) -> RatingSet:
         raise ValidationError("Rate at least one competency before submitting.")
     rating_set.submitted_at = clock.now()
     rating_set.save(update_fields=["submitted_at", "updated_at"])
+    if rating_set.rater_role == RaterRole.SELF:
+        subject_id = rating_set.subject_id
+        transaction.on_commit(lambda: current_app.tasks[PLANS_REFRESH].delay(subject_id))
     return rating_set

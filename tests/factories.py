@@ -377,13 +377,18 @@ def two_pathway_curriculum() -> dict:
     return {"competencies": competencies, "pharma": pharma, "hospital": hospital_cmo}
 
 
-def complete_assessment(user, *pathways: Pathway):
-    """A finished needs assessment aiming at `pathways`, in that order."""
+def complete_assessment(user, *pathways: Pathway, **answers):
+    """A finished needs assessment aiming at `pathways`, in that order; `answers`
+    replace the defaults of any step (career_stage="resident", time_horizon="10", ...)."""
     assessment = assessment_services.assessment_start_or_resume(user=user)
-    assessment_services.assessment_save_step(
-        assessment=assessment,
-        step=1,
-        data={
+
+    def step(number: int, data: dict) -> None:
+        data = data | {key: value for key, value in answers.items() if key in data}
+        assessment_services.assessment_save_step(assessment=assessment, step=number, data=data)
+
+    step(
+        1,
+        {
             "career_stage": "practising",
             "specialty": "Cardiology",
             "years_since_residency": 8,
@@ -395,10 +400,9 @@ def complete_assessment(user, *pathways: Pathway):
             "board_certification": "certified",
         },
     )
-    assessment_services.assessment_save_step(
-        assessment=assessment,
-        step=2,
-        data={
+    step(
+        2,
+        {
             "time_horizon": "3",
             "hours_per_week": 5,
             "willing_to_relocate": "maybe",
@@ -406,10 +410,9 @@ def complete_assessment(user, *pathways: Pathway):
             "settings_of_interest": [],
         },
     )
-    assessment_services.assessment_save_step(
-        assessment=assessment,
-        step=3,
-        data={
+    step(
+        3,
+        {
             "mentoring_goals": "",
             "mentoring_formats": ["video"],
             "mentoring_frequency": "monthly",

@@ -17,6 +17,7 @@ TASKS = {
     "cmo_portal.submissions.tasks.submitted_forms_forget",
     "mentors.tasks.mentorship_requests_expire",
     "pathways.tasks.plan_pdf_render",
+    "pathways.tasks.plans_refresh",
 }
 
 

@@ -281,6 +281,17 @@ def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
     return plan
 
 
+def plans_refresh(*, user_id: int) -> int:
+    """Regenerate every plan of the physician (after a reassessment); the number done."""
+    owner = User.objects.filter(pk=user_id, is_active=True).first()
+    if owner is None:
+        return 0  # the account went before the task ran
+    plans = list(CareerPlan.objects.filter(owner=owner).select_related("pathway"))
+    for plan in plans:
+        plan_generate(owner=owner, pathway=plan.pathway, actor=owner)
+    return len(plans)
+
+
 @transaction.atomic
 def plan_set_status(*, plan: CareerPlan, actor: User, status: str, as_mentor: bool = False) -> None:
     """Move the plan on. The owner asks for review, starts, completes and reopens; a

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from pathways import plan_rules
 from pathways.models.plan import (
     ItemStatus,
     PlanAction,
@@ -32,12 +33,16 @@ def generate(physician, curriculum):
 def test_the_top_gaps_become_goals_with_a_measure_of_done(physician, gapped):
     plan = generate(physician, gapped)
 
-    goals = list(plan.goals.order_by("order"))
+    goals = list(plan.goals.filter(section="learning_objectives").order_by("order"))
     # Weighted gaps: trials (4-1)*3 = 9, finance (3-2)*2 = 2; negotiation is met and
     # safety (2 of 2) too, so neither becomes a goal.
     assert [g.competency.name for g in goals] == ["Clinical trial design", "Finance"]
     assert [g.target_level for g in goals] == [4, 3]
-    assert all(g.section == "learning_objectives" and g.is_generated for g in goals)
+    assert all(g.is_generated for g in goals)
+    # The other goals measure no competency: a fellowship is experience, not a lesson.
+    others = plan.goals.exclude(section="learning_objectives")
+    assert set(others.values_list("section", flat=True)) == {"experiential"}
+    assert not others.exclude(competency=None).exists()
 
 
 def test_actions_point_to_modules_that_build_the_goals_competency(physician, gapped):
@@ -45,30 +50,39 @@ def test_actions_point_to_modules_that_build_the_goals_competency(physician, gap
     trials = plan.goals.get(competency__name="Clinical trial design")
 
     titles = list(trials.actions.order_by("order").values_list("title", flat=True))
-    assert titles == ["Trial design course", "Trials practicum", "Apply: Trials fellowship"]
-    for action in trials.actions.exclude(module=None):
+    # Both build trials; the shorter closes the same gap in fewer hours, so it comes first.
+    assert titles == ["Trial design course", "Trials practicum"]
+    for action in trials.actions.all():
         assert trials.competency in action.module.competencies.all()
+        assert "closes 9 weighted levels of your gaps" in action.notes
+    fellowship = PlanAction.objects.get(goal__plan=plan, opportunity__isnull=False)
+    assert fellowship.title == "Apply: Trials fellowship"
+    assert fellowship.goal.section == "experiential"
 
 
 def test_due_dates_follow_the_hours_a_week_available(physician, gapped):
     plan = generate(physician, gapped)
     due = {a.title: a.due_date for a in PlanAction.objects.filter(goal__plan=plan)}
 
-    # 5 hours a week, worked in order: 10h -> 2 weeks, +20h -> 6 weeks, +6h -> 8 weeks
-    # (but the fellowship closes in 10 days), +5h finance -> 9 weeks.
-    assert due["Trial design course"] == TODAY + datetime.timedelta(weeks=2)
-    assert due["Trials practicum"] == TODAY + datetime.timedelta(weeks=6)
+    # 5 hours a week. The fellowship closes in 10 days, so its 6 hours come first (week
+    # 1 and an hour of week 2); then in order: the 10h course ends in week 4, the 20h
+    # practicum in week 8, the 5h finance module in week 9.
     assert due["Apply: Trials fellowship"] == TODAY + datetime.timedelta(days=10)
+    assert due["Trial design course"] == TODAY + datetime.timedelta(weeks=4)
+    assert due["Trials practicum"] == TODAY + datetime.timedelta(weeks=8)
     assert due["Finance for physicians"] == TODAY + datetime.timedelta(weeks=9)
+    plan.refresh_from_db()
+    assert (plan.hours_per_week, plan.weeks_needed) == (5, 9)
 
 
 def test_fewer_hours_a_week_spread_the_same_work_further():
-    work = [10, 20, 5]
-    fast = services.schedule(work, hours_per_week=10, start=TODAY)
-    slow = services.schedule(work, hours_per_week=2, start=TODAY)
-    assert fast == [TODAY + datetime.timedelta(weeks=w) for w in (1, 3, 4)]
-    assert slow == [TODAY + datetime.timedelta(weeks=w) for w in (5, 15, 18)]
-    assert all(s >= f for s, f in zip(slow, fast, strict=True))
+    work = [plan_rules.Work(key, hours) for key, hours in (("a", 10), ("b", 20), ("c", 5))]
+    fast = plan_rules.schedule(work, hours_per_week=10, start=TODAY).slots
+    slow = plan_rules.schedule(work, hours_per_week=2, start=TODAY).slots
+    assert [fast[k].due for k in "abc"] == [TODAY + datetime.timedelta(weeks=w) for w in (1, 3, 4)]
+    assert [slow[k].due for k in "abc"] == [
+        TODAY + datetime.timedelta(weeks=w) for w in (5, 15, 18)
+    ]
 
 
 def test_a_physician_without_ratings_gets_an_empty_plan_to_fill(physician, curriculum):
