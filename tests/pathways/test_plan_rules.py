@@ -2,6 +2,7 @@
 opportunities, and the schedule that keeps every week within the hours given."""
 
 import datetime
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -192,7 +193,7 @@ def test_no_week_is_ever_planned_over_the_hours_given(work, hours_per_week, book
             assert slot.due <= item.deadline
     # Undated work keeps the order it was given in.
     undated = [result.slots[w.key] for w in work if w.deadline is None and w.not_before == 0]
-    for earlier, later in zip(undated, undated[1:], strict=False):
+    for earlier, later in itertools.pairwise(undated):
         assert later.first_week >= earlier.last_week
 
 
