@@ -272,13 +272,19 @@ def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
     verb = "Generated the plan" if created else "Regenerated the plan"
     summary = f"{verb}: {generation.added} new suggestions, {generation.refreshed} refreshed."
     if generation.merged:
-        summary += f" Folded {generation.merged} repeated suggestions into one each."
+        summary += f" Folded {_count(generation.merged, 'repeated suggestion', 'repeated suggestions')} into the one kept."
     if proposed:
-        summary += f" {proposed} goals look met."
+        summary += f" {_count(proposed, 'goal looks', 'goals look')} met."
     if late:
-        summary += f" {len(late)} openings close before they fit at this pace."
+        summary += (
+            f" {_count(len(late), 'opening closes', 'openings close')} before it fits at this pace."
+        )
     plan_change_record(plan, actor, summary)
     return plan
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
 
 
 def plans_refresh(*, user_id: int) -> int:
