@@ -47,7 +47,7 @@ def plan_items_prefetch(
     return Prefetch(
         "goals",
         queryset=goals.not_removed().prefetch_related(
-            Prefetch("actions", queryset=actions.not_removed().prefetch_related("serves"))
+            Prefetch("actions", queryset=actions.not_removed())
         ),
     )
 
@@ -61,7 +61,9 @@ def plan_with_items(plan: CareerPlan) -> CareerPlan:
         .prefetch_related(
             plan_items_prefetch(
                 goals=PlanGoal.objects.select_related("competency").in_section_order(),
-                actions=PlanAction.objects.select_related("module", "opportunity"),
+                actions=PlanAction.objects.select_related("module", "opportunity").prefetch_related(
+                    "serves"
+                ),
             )
         )
         .get(pk=plan.pk)
