@@ -115,7 +115,9 @@ def scale_names() -> dict[int, str]:
     return dict(ProficiencyLevel.objects.values_list("number", "name"))
 
 
-def module_list(*, q: str = "", kind: str = "", format: str = "", competency=None):
+def module_list(
+    *, q: str = "", kind: str = "", format: str = "", competency=None, stage: str = ""
+):
     modules = LearningModule.objects.prefetch_related("competencies")
     if q:
         modules = modules.filter(
@@ -127,11 +129,19 @@ def module_list(*, q: str = "", kind: str = "", format: str = "", competency=Non
         modules = modules.filter(format=format)
     if competency:
         modules = modules.filter(competencies=competency)
+    if stage:
+        modules = modules.for_stage(stage)
     return modules.order_by("title")
 
 
 def opportunity_list(
-    *, q: str = "", kind: str = "", format: str = "", deadline: str = "", remote: bool = False
+    *,
+    q: str = "",
+    kind: str = "",
+    format: str = "",
+    deadline: str = "",
+    stage: str = "",
+    remote: bool = False,
 ):
     opportunities = Opportunity.objects.open().prefetch_related("pathways")
     if q:
@@ -149,6 +159,8 @@ def opportunity_list(
         opportunities = opportunities.filter(deadline__isnull=True)
     elif deadline:
         opportunities = opportunities.closing_within(int(deadline))
+    if stage:
+        opportunities = opportunities.for_stage(stage)
     if remote:
         opportunities = opportunities.filter(is_remote=True)
     # Dated ones soonest first, then the rolling ones.
