@@ -194,7 +194,14 @@ class OpportunityAdmin(CurriculumAdmin):
         "latest_stage",
         "edited_locally",
     ]
-    list_filter = ["kind", "format", "is_remote", "earliest_stage", "latest_stage", "edited_locally"]
+    list_filter = [
+        "kind",
+        "format",
+        "is_remote",
+        "earliest_stage",
+        "latest_stage",
+        "edited_locally",
+    ]
     search_fields = ["title", "organisation", "description", "location"]
     date_hierarchy = "deadline"
     filter_horizontal = ["pathways", "competencies"]

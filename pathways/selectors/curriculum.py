@@ -115,9 +115,7 @@ def scale_names() -> dict[int, str]:
     return dict(ProficiencyLevel.objects.values_list("number", "name"))
 
 
-def module_list(
-    *, q: str = "", kind: str = "", format: str = "", competency=None, stage: str = ""
-):
+def module_list(*, q: str = "", kind: str = "", format: str = "", competency=None, stage: str = ""):
     modules = LearningModule.objects.prefetch_related("competencies")
     if q:
         modules = modules.filter(

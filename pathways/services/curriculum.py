@@ -121,9 +121,9 @@ def module_credential(row: dict, where: str) -> str:
             f"{', '.join(Credential.values)}"
         )
     if leads_to and row.get("kind") != ModuleKind.EDUCATION:
-        raise CurriculumError(f"{where} leads to {leads_to!r} but is not of kind \"education\"")
+        raise CurriculumError(f'{where} leads to {leads_to!r} but is not of kind "education"')
     if not leads_to and row.get("kind") == ModuleKind.EDUCATION:
-        raise CurriculumError(f"{where} is of kind \"education\" but names no leads_to")
+        raise CurriculumError(f'{where} is of kind "education" but names no leads_to')
     return leads_to
 
 
