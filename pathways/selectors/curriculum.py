@@ -47,10 +47,15 @@ def pathway_with_details(slug: str) -> Pathway:
 
 
 def modules_for_pathway(pathway: Pathway, *, limit: int = 8) -> QuerySet[LearningModule]:
-    """The modules that build this pathway's competencies, those building the most
-    heavily weighted ones first."""
+    """The modules that build this pathway's competencies and suit at least one of the
+    stages it is for (no 90-day entry plan on a medical student's track), those building
+    the most heavily weighted ones first."""
     return (
-        LearningModule.objects.filter(competencies__targets__pathway=pathway)
+        LearningModule.objects.filter(
+            competencies__targets__pathway=pathway,
+            earliest_stage_rank__lte=pathway.latest_stage_rank,
+            latest_stage_rank__gte=pathway.earliest_stage_rank,
+        )
         .annotate(relevance=Sum("competencies__targets__weight"))
         .order_by("-relevance", "title")
         .prefetch_related("competencies")[:limit]

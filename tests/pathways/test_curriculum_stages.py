@@ -5,7 +5,14 @@ the item suits."""
 import pytest
 from django.urls import reverse
 
-from tests.factories import LearningModuleFactory, OpportunityFactory, PathwayFactory
+from tests.factories import (
+    CompetencyFactory,
+    LearningModuleFactory,
+    OpportunityFactory,
+    PathwayCompetencyFactory,
+    PathwayFactory,
+    make_scale,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
 
@@ -99,3 +106,24 @@ def test_the_opportunity_page_and_card_say_whom_it_suits(client):
 
     for response in (detail, board):
         assert "<dt>Suits</dt><dd>Medical student to resident</dd>" in response.content.decode()
+
+
+def test_a_pathway_page_suggests_only_modules_for_the_stages_it_is_for(client):
+    make_scale()
+    track = PathwayFactory(earliest_stage="medical_student", latest_stage="resident")
+    competency = CompetencyFactory()
+    PathwayCompetencyFactory(pathway=track, competency=competency)
+    LearningModuleFactory(title="Student project", competencies=[competency], latest_stage="fellow")
+    LearningModuleFactory(
+        title="Resident course", competencies=[competency], earliest_stage="resident"
+    )
+    LearningModuleFactory(
+        title="Entry plan", competencies=[competency], earliest_stage="practising"
+    )
+
+    response = client.get(reverse("pathways:pathway-detail", args=[track.slug]))
+
+    assert {module.title for module in response.context["modules"]} == {
+        "Student project",
+        "Resident course",
+    }
