@@ -126,7 +126,7 @@ class PathwayAdmin(CurriculumAdmin):
         "earliest_stage",
         "edited_locally",
     ]
-    list_filter = ["setting", "role_kind", "earliest_stage", "edited_locally"]
+    list_filter = ["setting", "role_kind", "earliest_stage", "latest_stage", "edited_locally"]
     list_select_related = ["setting", "role_kind"]
     search_fields = ["title", "summary", "responsibilities"]
     inlines = [PathwayStepInline, PathwayEducationInline, PathwayCompetencyInline]
@@ -150,10 +150,34 @@ class PathwayAdmin(CurriculumAdmin):
 @admin.register(LearningModule)
 class LearningModuleAdmin(CurriculumAdmin):
     prepopulated_fields = {"slug": ("title",)}
-    list_display = ["title", "kind", "format", "effort_hours", "provider", "edited_locally"]
-    list_filter = ["kind", "format", "competencies__domain", "edited_locally"]
+    list_display = [
+        "title",
+        "kind",
+        "format",
+        "effort_hours",
+        "earliest_stage",
+        "latest_stage",
+        "leads_to",
+        "edited_locally",
+    ]
+    list_filter = [
+        "kind",
+        "format",
+        "earliest_stage",
+        "latest_stage",
+        "leads_to",
+        "competencies__domain",
+        "edited_locally",
+    ]
     search_fields = ["title", "objective", "description", "provider"]
     filter_horizontal = ["competencies"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "objective", "description"]}),
+        ("How it runs", {"fields": ["kind", "format", "effort_hours", "provider", "url"]}),
+        ("Who it suits", {"fields": [("earliest_stage", "latest_stage"), "leads_to"]}),
+        ("What it builds", {"fields": ["competencies"]}),
+        ("Curriculum", {"fields": ["edited_locally", "created_at", "updated_at"]}),
+    ]
 
 
 @admin.register(Opportunity)
@@ -166,9 +190,18 @@ class OpportunityAdmin(CurriculumAdmin):
         "format",
         "is_remote",
         "deadline",
+        "earliest_stage",
+        "latest_stage",
         "edited_locally",
     ]
-    list_filter = ["kind", "format", "is_remote", "edited_locally"]
+    list_filter = [
+        "kind",
+        "format",
+        "is_remote",
+        "earliest_stage",
+        "latest_stage",
+        "edited_locally",
+    ]
     search_fields = ["title", "organisation", "description", "location"]
     date_hierarchy = "deadline"
     filter_horizontal = ["pathways", "competencies"]

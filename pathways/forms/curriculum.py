@@ -12,6 +12,15 @@ def _any(label: str, choices) -> list[tuple[str, str]]:
     return [("", label), *choices]
 
 
+def stage_field() -> forms.ChoiceField:
+    """The career stage to filter by: those worth working on at that stage."""
+    return forms.ChoiceField(
+        label="Career stage",
+        choices=_any("Any career stage", CareerStage.choices),
+        required=False,
+    )
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label="Search", required=False, max_length=100, strip=True)
 
@@ -23,11 +32,7 @@ class PathwayFilterForm(SearchForm):
         required=False,
         empty_label="All settings",
     )
-    stage = forms.ChoiceField(
-        label="Career stage",
-        choices=_any("Any career stage", CareerStage.choices),
-        required=False,
-    )
+    stage = stage_field()
 
 
 class PathwayCompareForm(forms.Form):
@@ -54,6 +59,7 @@ class ModuleFilterForm(SearchForm):
         required=False,
         empty_label="Any competency",
     )
+    stage = stage_field()
 
 
 class DeadlineWindow:
@@ -69,4 +75,5 @@ class OpportunityFilterForm(SearchForm):
     kind = forms.ChoiceField(choices=_any("Any kind", OpportunityKind.choices), required=False)
     format = forms.ChoiceField(choices=_any("Any format", DeliveryFormat.choices), required=False)
     deadline = forms.ChoiceField(choices=DeadlineWindow.CHOICES, required=False)
+    stage = stage_field()
     remote = forms.BooleanField(label="Remote only", required=False)

@@ -47,10 +47,15 @@ def pathway_with_details(slug: str) -> Pathway:
 
 
 def modules_for_pathway(pathway: Pathway, *, limit: int = 8) -> QuerySet[LearningModule]:
-    """The modules that build this pathway's competencies, those building the most
-    heavily weighted ones first."""
+    """The modules that build this pathway's competencies and suit at least one of the
+    stages it is for (no 90-day entry plan on a medical student's track), those building
+    the most heavily weighted ones first."""
     return (
-        LearningModule.objects.filter(competencies__targets__pathway=pathway)
+        LearningModule.objects.filter(
+            competencies__targets__pathway=pathway,
+            earliest_stage_rank__lte=pathway.latest_stage_rank,
+            latest_stage_rank__gte=pathway.earliest_stage_rank,
+        )
         .annotate(relevance=Sum("competencies__targets__weight"))
         .order_by("-relevance", "title")
         .prefetch_related("competencies")[:limit]
@@ -115,7 +120,7 @@ def scale_names() -> dict[int, str]:
     return dict(ProficiencyLevel.objects.values_list("number", "name"))
 
 
-def module_list(*, q: str = "", kind: str = "", format: str = "", competency=None):
+def module_list(*, q: str = "", kind: str = "", format: str = "", competency=None, stage: str = ""):
     modules = LearningModule.objects.prefetch_related("competencies")
     if q:
         modules = modules.filter(
@@ -127,11 +132,19 @@ def module_list(*, q: str = "", kind: str = "", format: str = "", competency=Non
         modules = modules.filter(format=format)
     if competency:
         modules = modules.filter(competencies=competency)
+    if stage:
+        modules = modules.for_stage(stage)
     return modules.order_by("title")
 
 
 def opportunity_list(
-    *, q: str = "", kind: str = "", format: str = "", deadline: str = "", remote: bool = False
+    *,
+    q: str = "",
+    kind: str = "",
+    format: str = "",
+    deadline: str = "",
+    stage: str = "",
+    remote: bool = False,
 ):
     opportunities = Opportunity.objects.open().prefetch_related("pathways")
     if q:
@@ -149,6 +162,8 @@ def opportunity_list(
         opportunities = opportunities.filter(deadline__isnull=True)
     elif deadline:
         opportunities = opportunities.closing_within(int(deadline))
+    if stage:
+        opportunities = opportunities.for_stage(stage)
     if remote:
         opportunities = opportunities.filter(is_remote=True)
     # Dated ones soonest first, then the rolling ones.

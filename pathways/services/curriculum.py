@@ -11,8 +11,10 @@ from django.db import transaction
 
 from cmo_portal import clock
 from pathways.models.curriculum import (
+    STAGE_ORDER,
     Competency,
     CompetencyDomain,
+    Credential,
     CurriculumItem,
     Pathway,
     PathwayCompetency,
@@ -23,7 +25,7 @@ from pathways.models.curriculum import (
     RubricLevel,
     Setting,
 )
-from pathways.models.opportunities import LearningModule, Opportunity
+from pathways.models.opportunities import LearningModule, ModuleKind, Opportunity
 
 CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "curriculum"
 CURRICULUM_EDITOR_GROUP = "Curriculum editor"
@@ -86,6 +88,43 @@ def next_occurrence(month_day: str, today: datetime.date) -> datetime.date:
         if candidate >= today:
             return candidate
     raise CurriculumError(f"cannot place deadline {month_day!r}")
+
+
+def stage_range(row: dict, where: str, *, earliest: str = STAGE_ORDER[0]) -> dict[str, str]:
+    """The row's `earliest_stage` and `latest_stage` (by default the whole career, from
+    `earliest` to the last stage), checked against the career stages and each other."""
+    stages = {
+        "earliest_stage": row.get("earliest_stage", earliest),
+        "latest_stage": row.get("latest_stage", STAGE_ORDER[-1]),
+    }
+    for name, stage in stages.items():
+        if stage not in STAGE_ORDER:
+            raise CurriculumError(
+                f"{where} has {name} {stage!r}, which is not a career stage: "
+                f"use one of {', '.join(STAGE_ORDER)}"
+            )
+    if STAGE_ORDER.index(stages["earliest_stage"]) > STAGE_ORDER.index(stages["latest_stage"]):
+        raise CurriculumError(
+            f"{where} has latest_stage {stages['latest_stage']!r} before its earliest_stage "
+            f"{stages['earliest_stage']!r}"
+        )
+    return stages
+
+
+def module_credential(row: dict, where: str) -> str:
+    """What an education module leads to: a Credential value, or "" for none. Only a
+    degree-or-certification module ("education") leads to one, and every one does."""
+    leads_to = row.get("leads_to", "")
+    if leads_to and leads_to not in Credential.values:
+        raise CurriculumError(
+            f"{where} leads to {leads_to!r}, which is not a credential: use one of "
+            f"{', '.join(Credential.values)}"
+        )
+    if leads_to and row.get("kind") != ModuleKind.EDUCATION:
+        raise CurriculumError(f'{where} leads to {leads_to!r} but is not of kind "education"')
+    if not leads_to and row.get("kind") == ModuleKind.EDUCATION:
+        raise CurriculumError(f'{where} is of kind "education" but names no leads_to')
+    return leads_to
 
 
 class _Loader:
@@ -223,9 +262,9 @@ class _Loader:
                     "years_clinical_max": row["years_clinical_max"],
                     "education_note": row.get("education_note", ""),
                     "compensation": row["compensation"],
-                    "earliest_stage": row["earliest_stage"],
-                    "latest_stage": row.get("latest_stage", "physician_leader"),
-                },
+                }
+                # A pathway names its earliest stage: there is no sensible default.
+                | stage_range(row, where, earliest=row.get("earliest_stage", "")),
             )
             if not writable:
                 continue
@@ -255,7 +294,8 @@ class _Loader:
 
     def modules(self, rows: list[dict]) -> None:
         for row in rows:
-            competencies = self.by_slug(Competency, row["competencies"], f"module {row['slug']}")
+            where = f"module {row['slug']}"
+            competencies = self.by_slug(Competency, row["competencies"], where)
             module, writable = self.upsert(
                 LearningModule,
                 row["slug"],
@@ -271,7 +311,8 @@ class _Loader:
                         "url",
                     )
                 }
-                | {"effort_hours": row["effort_hours"]},
+                | {"effort_hours": row["effort_hours"], "leads_to": module_credential(row, where)}
+                | stage_range(row, where),
             )
             if writable:
                 module.competencies.set(competencies)
@@ -300,7 +341,8 @@ class _Loader:
                 | {
                     "is_remote": row.get("is_remote", False),
                     "deadline": next_occurrence(deadline, self.today) if deadline else None,
-                },
+                }
+                | stage_range(row, where),
             )
             if writable:
                 opportunity.pathways.set(pathways)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from pathways.models.curriculum import PathwayCompetency
-from pathways.models.opportunities import Opportunity
+from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.services.curriculum import (
     CURRICULUM_EDITOR_GROUP,
     CURRICULUM_MODELS,
@@ -17,6 +17,7 @@ from pathways.services.curriculum import (
 from tests.admin_forms import admin_form_data
 from tests.factories import (
     CompetencyFactory,
+    LearningModuleFactory,
     OpportunityFactory,
     PathwayCompetencyFactory,
     ProfileFactory,
@@ -141,6 +142,81 @@ def test_admin_lists_cost_the_same_queries_however_much_curriculum(
 ):
     CompetencyFactory.create_batch(n)
     OpportunityFactory.create_batch(n)
-    for name in ("competency", "opportunity", "pathway"):
+    LearningModuleFactory.create_batch(n, kind="education", leads_to="mba")
+    for name in ("competency", "opportunity", "pathway", "learningmodule"):
         with django_assert_max_num_queries(12):
             editor_client.get(reverse(f"admin:pathways_{name}_changelist"))
+
+
+def test_an_editor_sets_a_modules_stage_range_and_what_it_leads_to(editor_client):
+    module = LearningModuleFactory(kind="course", competencies=[CompetencyFactory()])
+    url = reverse("admin:pathways_learningmodule_change", args=[module.pk])
+    data = admin_form_data(editor_client.get(url))
+    data.update(
+        kind="education", leads_to="mph", earliest_stage="resident", latest_stage="practising"
+    )
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    module.refresh_from_db()
+    assert (module.kind, module.leads_to) == ("education", "mph")
+    assert (module.earliest_stage_rank, module.latest_stage_rank) == (1, 3)
+    assert module.edited_locally
+    assert list(LearningModule.objects.for_stage("fellow")) == [module]
+    assert not LearningModule.objects.for_stage("physician_leader").exists()
+
+
+def test_an_editor_sets_an_opportunitys_stage_range(editor_client):
+    opportunity = OpportunityFactory()
+    url = reverse("admin:pathways_opportunity_change", args=[opportunity.pk])
+    data = admin_form_data(editor_client.get(url))
+    data.update(earliest_stage="medical_student", latest_stage="resident")
+
+    assert editor_client.post(url, data).status_code == 302
+    assert list(Opportunity.objects.for_stage("medical_student")) == [opportunity]
+    assert not Opportunity.objects.for_stage("fellow").exists()
+
+
+@pytest.mark.parametrize("name", ["learningmodule", "opportunity"])
+def test_a_stage_range_that_runs_backwards_is_refused(editor_client, name):
+    if name == "learningmodule":
+        item = LearningModuleFactory(competencies=[CompetencyFactory()])
+    else:
+        item = OpportunityFactory()
+    url = reverse(f"admin:pathways_{name}_change", args=[item.pk])
+    data = admin_form_data(editor_client.get(url))
+    data.update(earliest_stage="practising", latest_stage="resident")
+
+    response = editor_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "The latest career stage cannot come before the earliest one." in (
+        response.content.decode()
+    )
+    item.refresh_from_db()
+    assert (item.earliest_stage, item.latest_stage) == ("medical_student", "physician_leader")
+
+
+def test_the_module_list_in_admin_filters_by_stage_and_credential(editor_client):
+    LearningModuleFactory(title="Student course", latest_stage="medical_student")
+    LearningModuleFactory(title="MBA", kind="education", leads_to="mba", earliest_stage="resident")
+    url = reverse("admin:pathways_learningmodule_changelist")
+
+    def titles(query: str) -> set[str]:
+        response = editor_client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        return {module.title for module in response.context["cl"].result_list}
+
+    assert titles("leads_to__exact=mba") == {"MBA"}
+    assert titles("latest_stage__exact=medical_student") == {"Student course"}
+    assert titles("earliest_stage__exact=resident") == {"MBA"}
+
+
+def test_the_opportunity_list_in_admin_filters_by_stage(editor_client):
+    OpportunityFactory(title="For students", latest_stage="resident")
+    OpportunityFactory(title="For leaders", earliest_stage="physician_leader")
+    response = editor_client.get(
+        reverse("admin:pathways_opportunity_changelist") + "?earliest_stage__exact=physician_leader"
+    )
+    assert {o.title for o in response.context["cl"].result_list} == {"For leaders"}

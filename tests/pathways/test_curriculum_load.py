@@ -5,7 +5,9 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
+from pathways.management.commands import load_curriculum
 from pathways.models.curriculum import (
     Competency,
     CompetencyDomain,
@@ -184,3 +186,117 @@ def test_load_curriculum_command_reports_what_it_did(capsys):
     out = capsys.readouterr().out
     assert "Curriculum loaded" in out
     assert "created" in out
+
+
+MODULE = (
+    '[[module]]\nslug = "m"\ntitle = "M"\nobjective = "o"\ndescription = "d"\n'
+    'format = "online"\neffort_hours = 1\ncompetencies = []\n'
+)
+OPPORTUNITY = (
+    '[[opportunity]]\nslug = "o"\ntitle = "O"\nkind = "community"\norganisation = "A"\n'
+    'description = "d"\nformat = "online"\n'
+)
+
+
+def load_rows(tmp_path, text: str) -> None:
+    (tmp_path / "rows.toml").write_text(text)
+    curriculum_load(folder=tmp_path)
+
+
+def test_the_loader_reads_stage_ranges_and_what_a_module_leads_to(tmp_path):
+    load_rows(
+        tmp_path,
+        MODULE
+        + 'kind = "education"\nleads_to = "cphq"\n'
+        + 'earliest_stage = "resident"\nlatest_stage = "practising"\n\n'
+        + OPPORTUNITY
+        + 'earliest_stage = "medical_student"\nlatest_stage = "medical_student"\n',
+    )
+    module = LearningModule.objects.get(slug="m")
+    opportunity = Opportunity.objects.get(slug="o")
+
+    assert (module.earliest_stage, module.latest_stage, module.leads_to) == (
+        "resident",
+        "practising",
+        "cphq",
+    )
+    assert list(LearningModule.objects.for_stage("fellow")) == [module]
+    assert not LearningModule.objects.for_stage("medical_student").exists()
+    assert list(Opportunity.objects.for_stage("medical_student")) == [opportunity]
+    assert not Opportunity.objects.for_stage("resident").exists()
+
+
+def test_a_row_without_stages_suits_the_whole_career(tmp_path):
+    load_rows(tmp_path, MODULE + 'kind = "course"\n\n' + OPPORTUNITY)
+    for item in (LearningModule.objects.get(), Opportunity.objects.get()):
+        assert (item.earliest_stage, item.latest_stage) == ("medical_student", "physician_leader")
+        assert (item.earliest_stage_rank, item.latest_stage_rank) == (0, 4)
+    assert LearningModule.objects.get().leads_to == ""
+
+
+def test_a_reload_moves_a_stage_range_and_its_ranks(tmp_path):
+    load_rows(tmp_path, MODULE + 'kind = "course"\n')
+    load_rows(tmp_path, MODULE + 'kind = "course"\nearliest_stage = "fellow"\n')
+    module = LearningModule.objects.get()
+    assert (module.earliest_stage, module.earliest_stage_rank) == ("fellow", 2)
+    assert not LearningModule.objects.for_stage("resident").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (
+            'kind = "course"\nearliest_stage = "intern"\n',
+            "module m has earliest_stage 'intern', which is not a career stage",
+        ),
+        (
+            'kind = "course"\nlatest_stage = "Resident"\n',
+            "module m has latest_stage 'Resident', which is not a career stage",
+        ),
+        (
+            'kind = "course"\nearliest_stage = "practising"\nlatest_stage = "resident"\n',
+            "module m has latest_stage 'resident' before its earliest_stage 'practising'",
+        ),
+        (
+            'kind = "education"\nleads_to = "phd"\n',
+            "module m leads to 'phd', which is not a credential",
+        ),
+        ('kind = "course"\nleads_to = "mba"\n', "leads to 'mba' but is not of kind"),
+        ('kind = "education"\n', 'module m is of kind "education" but names no leads_to'),
+    ],
+)
+def test_a_bad_stage_or_credential_is_refused_and_nothing_loads(tmp_path, extra, message):
+    with pytest.raises(CurriculumError, match=message):
+        load_rows(tmp_path, '[[setting]]\nslug = "s"\nname = "S"\n\n' + MODULE + extra)
+    assert not Setting.objects.exists()
+    assert not LearningModule.objects.exists()
+
+
+def test_an_opportunity_with_a_bad_stage_is_refused(tmp_path):
+    with pytest.raises(CurriculumError, match="opportunity o has latest_stage 'retired'"):
+        load_rows(tmp_path, OPPORTUNITY + 'latest_stage = "retired"\n')
+
+
+@pytest.mark.parametrize("stage", [None, "toddler"])
+def test_a_pathway_must_name_a_real_earliest_stage(tmp_path, stage):
+    line = f'earliest_stage = "{stage}"\n' if stage else ""
+    with pytest.raises(CurriculumError, match="pathway p has earliest_stage"):
+        load_rows(
+            tmp_path,
+            '[[setting]]\nslug = "s"\nname = "S"\n\n'
+            '[[role_kind]]\nslug = "k"\nname = "K"\nsummary = "s"\naccountability = "a"\n'
+            'time_commitment = "t"\ncompensation = "c"\n\n'
+            '[[pathway]]\nslug = "p"\ntitle = "P"\nsetting = "s"\nrole_kind = "k"\n'
+            'summary = "s"\nresponsibilities = ["r"]\nyears_clinical_min = 1\n'
+            f'years_clinical_max = 2\ncompensation = "c"\n{line}targets = {{}}\n',
+        )
+    assert not Pathway.objects.exists()
+
+
+def test_the_load_command_names_the_bad_value(tmp_path, monkeypatch):
+    (tmp_path / "rows.toml").write_text(MODULE + 'kind = "course"\nearliest_stage = "intern"\n')
+    monkeypatch.setattr(
+        load_curriculum, "curriculum_load", lambda: curriculum_load(folder=tmp_path)
+    )
+    with pytest.raises(CommandError, match="earliest_stage 'intern', which is not a career stage"):
+        call_command("load_curriculum")

@@ -58,9 +58,12 @@ def page_urls(objects: dict) -> list[str]:
         reverse("pathways:role-kinds"),
         reverse("pathways:competency-list"),
         reverse("pathways:competency-detail", args=[objects["competency"].slug]),
+        reverse("pathways:pathway-list") + "?stage=medical_student",
         reverse("pathways:module-list"),
+        reverse("pathways:module-list") + "?stage=resident&kind=course",
         reverse("pathways:module-detail", args=[objects["module"].slug]),
         reverse("pathways:opportunity-list"),
+        reverse("pathways:opportunity-list") + "?stage=practising&deadline=90",
         reverse("pathways:opportunity-detail", args=[objects["opportunity"].slug]),
     ]
 
@@ -88,7 +91,10 @@ def test_page_queries_do_not_grow_with_the_curriculum(client, n, django_assert_m
         "/pathways/compare/?pathways=nope",
         "/pathways/compare/?pathways=a&pathways=b&pathways=c&pathways=d",
         "/modules/?kind=sorcery&format=telepathy&competency=nope&page=0",
+        "/modules/?stage=emperor",
+        "/modules/?stage=%00&stage=resident",
         "/opportunities/?deadline=7&kind=x&remote=maybe&page=999",
+        "/opportunities/?stage=" + "x" * 500,
         "/opportunities/?deadline=30&page=%00",
     ],
 )
