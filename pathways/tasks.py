@@ -2,9 +2,8 @@
 
 from celery import shared_task
 
-from cmo_portal.celery import RUN_AGAIN_IF_CUT_OFF, retries_for
-
 from assessments.services import PLANS_REFRESH
+from cmo_portal.celery import RUN_AGAIN_IF_CUT_OFF, retries_for
 
 from .services import pdf
 from .services.plan import plans_refresh as refresh_plans

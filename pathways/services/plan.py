@@ -31,7 +31,7 @@ from pathways.models.plan import (
     new_calendar_token,
 )
 
-from .plan_needs import PHASES, ActionSuggestion, GoalSuggestion, Needs
+from .plan_needs import ActionSuggestion, GoalSuggestion, Needs
 from .plan_sections import plan_suggestions
 
 
@@ -65,6 +65,7 @@ class _Generation:
         for action in (
             PlanAction.objects.filter(goal__plan=plan)
             .exclude(generated_key="")
+            .select_related("opportunity")
             .prefetch_related("serves")
             .order_by("pk")
         ):
@@ -72,6 +73,7 @@ class _Generation:
         self.dismissed = set(plan.dismissed_keys)
         self.dismissed_actions = dismissed_action_keys(plan)
         self.added = self.refreshed = self.merged = 0
+        self.leftovers: dict[str, PlanAction] = {}
         self.next_order = (plan.goals.aggregate(top=Max("order"))["top"] or 0) + 1
 
     # --- scheduling
@@ -95,7 +97,7 @@ class _Generation:
         ]
         booked = plan_rules.booked_hours(kept, hours_per_week=hours, start=start)
         work, seen = [], set()
-        for goal in sorted(suggestions, key=lambda g: PHASES.get(g.section, len(PHASES))):  # type: ignore[call-overload]
+        for goal in sorted(suggestions, key=lambda g: self.needs.phase(g.section)):
             for action in goal.actions:
                 existing = self.by_key.get(action.key, [])
                 if action.key in seen or any(self.kept(a) for a in existing):
@@ -106,7 +108,33 @@ class _Generation:
                         action.key, action.effort_hours, action.deadline, action.not_before
                     )
                 )
+        # Suggestions of earlier generations that nobody touched and this one does not
+        # make again stay in the plan, and are planned again after the rest.
+        suggested = {action.key for goal in suggestions for action in goal.actions}
+        self.leftovers = {
+            f"earlier:{action.pk}": action
+            for key, actions in self.by_key.items()
+            if key not in suggested
+            for action in actions
+            if not action.is_removed and _untouched(action)
+        }
+        work += [
+            plan_rules.Work(
+                key,
+                action.effort_hours or 1,
+                action.opportunity.deadline if action.opportunity else None,
+            )
+            for key, action in self.leftovers.items()
+        ]
         return plan_rules.schedule(work, hours_per_week=hours, start=start, booked=booked)
+
+    def replan_leftovers(self, timing: plan_rules.Schedule) -> None:
+        for key, action in self.leftovers.items():
+            slot = timing.slots.get(key)
+            if slot is not None and slot.due != action.due_date:
+                PlanAction.objects.filter(pk=action.pk).update(
+                    due_date=slot.due, version=F("version") + 1
+                )
 
     # --- goals
 
@@ -254,6 +282,7 @@ def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
                 serving[action.key].append(goal)
     for key, (action, order) in actions.items():
         generation.place(action, serving[key], order)
+    generation.replan_leftovers(timing)
     proposed = generation.propose_met()
 
     plan.generated_at = generation.now

@@ -42,16 +42,21 @@ DEFAULT_HORIZON_YEARS = 3
 ENTRY_PREPARATION_WEEKS = 4
 
 # The order work is planned in, by section: find a mentor and learn first, apply later.
+# A degree comes after the shorter work, so it does not hold everything else back; with
+# a year to go, the search comes straight after learning.
 PHASES = {
     PlanSection.MENTORS: 0,
     PlanSection.LEARNING_OBJECTIVES: 1,
     PlanSection.NETWORKS: 1,
-    PlanSection.EDUCATION: 2,
     PlanSection.EXPERIENTIAL: 2,
     PlanSection.EXCHANGE: 3,
-    PlanSection.JOB_SEARCH: 4,
-    PlanSection.FIRST_90_DAYS: 5,
+    PlanSection.EDUCATION: 4,
+    PlanSection.JOB_SEARCH: 5,
+    PlanSection.FIRST_90_DAYS: 6,
 }
+# A degree that only helps (not expected) is suggested when it fits in this share of the
+# hours the physician gives over their horizon.
+HELPFUL_DEGREE_SHARE = 0.5
 # The ways of meeting a mentor the needs assessment asks about, as delivery formats.
 FORMATS_FROM_MENTORING = {
     "video": DeliveryFormat.ONLINE,
@@ -130,6 +135,15 @@ class Needs:
     @property
     def horizon(self) -> str:
         return self.assessment.time_horizon if self.assessment else ""
+
+    def phase(self, section: str) -> int:
+        if section == PlanSection.JOB_SEARCH and self.horizon == TimeHorizon.ONE_YEAR:
+            return PHASES[PlanSection.LEARNING_OBJECTIVES]
+        return PHASES.get(section, len(PHASES))  # type: ignore[call-overload]
+
+    @property
+    def hours_to_horizon(self) -> int:
+        return plan_rules.weeks_between(self.start, self.horizon_end) * self.hours_per_week
 
     @property
     def horizon_end(self) -> datetime.date:

@@ -23,6 +23,7 @@ from .plan_needs import (
     EARLY_STAGES,
     ENTRY_PREPARATION_WEEKS,
     GOALS_FROM_GAPS,
+    HELPFUL_DEGREE_SHARE,
     MENTOR_HOURS,
     MODULES_PER_GOAL,
     ActionSuggestion,
@@ -81,8 +82,13 @@ def education_goals(needs: Needs, catalogue: Catalogue, gaps: list[CompetencyGap
         degrees = [d for d in degrees if d in labels]
         if not degrees or any(_holds(assessment, d) for d in degrees):
             continue
-        if expectation == Expectation.HELPFUL and (goals or needs.horizon == TimeHorizon.ONE_YEAR):
-            continue  # a degree that only helps is worth it with time to spare
+        programme = lambda m, wanted=frozenset(degrees): (  # noqa: E731
+            module_of(ModuleKind.EDUCATION)(m) and m.leads_to in wanted
+        )
+        if expectation == Expectation.HELPFUL:
+            hours = min((item.effort_hours for item, _ in catalogue.ranked(programme)), default=0)
+            if goals or not hours or hours > HELPFUL_DEGREE_SHARE * needs.hours_to_horizon:
+                continue  # a degree that only helps is worth it when there is time for it
         names = [labels[d].split(" (")[0] for d in degrees]
         planned = [d for d in degrees if assessment and d in assessment.degrees_planned]
         asks = "usually asks for" if expectation == Expectation.EXPECTED else "is helped by"
@@ -90,19 +96,23 @@ def education_goals(needs: Needs, catalogue: Catalogue, gaps: list[CompetencyGap
             f"Your target, {needs.pathway.title}, {asks} {_listing(names)}, and you have "
             f"{'neither' if len(names) == 2 else 'none of them' if len(names) > 2 else 'not got it yet'}."
         )
+        planned_names = [labels[d].split(" (")[0] for d in planned]
         if planned:
-            notes += f" You plan {_listing([labels[d].split(' (')[0] for d in planned], 'and')}."
+            notes += f" You plan {_listing(planned_names, 'and')}."
+        elif len(names) > 1:
+            notes += " One is enough: the programme suggested fits you best."
         goal = GoalSuggestion(
             key=f"education:{'+'.join(sorted(degrees))}"[:40],
             section=PlanSection.EDUCATION,
-            title=f"Earn {_listing(names)}" if not planned else f"Complete your {names[0]}",
+            title=f"Complete your {planned_names[0]}" if planned else f"Earn {_listing(names)}",
             notes=notes,
         )
-        wanted = set(planned or degrees)
         catalogue.take(
             goal,
-            lambda m, wanted=wanted: module_of(ModuleKind.EDUCATION)(m) and m.leads_to in wanted,
-            count=1 if planned else 2,
+            lambda m, wanted=frozenset(planned or degrees): (
+                module_of(ModuleKind.EDUCATION)(m) and m.leads_to in wanted
+            ),
+            count=1,
         )
         goals.append(goal)
     gapped = {g.competency_id for g in gaps}

@@ -277,3 +277,26 @@ def test_no_module_or_opportunity_is_ever_in_a_plan_twice(history, gapped):
             goal__plan=plan, removed_at__isnull=True, module__isnull=False
         )
         assert modules.values("module").distinct().count() == modules.count()
+
+
+def test_after_a_reassessment_no_stretch_of_weeks_holds_more_than_the_hours_given(
+    physician, gapped
+):
+    """What an earlier generation suggested and this one does not is planned again too,
+    so old and new suggestions never pile into the same weeks."""
+    c = gapped["competencies"]
+    for n in range(6):
+        LearningModuleFactory(
+            title=f"Negotiation drill {n}", competencies=[c["Negotiation"]], effort_hours=7
+        )
+    plan = generate(physician, gapped)
+    reassess(physician, gapped, **{"Clinical trial design": 4, "Finance": 3, "Negotiation": 1})
+    generate(physician, gapped)
+
+    live = PlanAction.objects.filter(goal__plan=plan).not_removed().exclude(status=ItemStatus.DONE)
+    assert live.filter(title__startswith="Negotiation drill").exists()
+    assert live.filter(title="Trial design course").exists()  # kept, though its gap closed
+    for weeks in range(1, 30):
+        end = TODAY + datetime.timedelta(weeks=weeks)
+        due = sum(a.effort_hours or 1 for a in live if a.due_date and a.due_date <= end)
+        assert due <= 5 * weeks, weeks
