@@ -32,7 +32,9 @@ DIRECTORY_BUDGET = 12
 FILTERED_DIRECTORY_BUDGET = 14
 DASHBOARD_BUDGET = 8
 SUGGESTIONS_BUDGET = 25
-PLAN_PAGE_BUDGET = 12
+# The plan page's change per competency since the previous ratings: one read, and for a
+# mentor one more to ask the access rule whether they may see the owner's results.
+PLAN_PAGE_BUDGET = 14
 
 
 def mentor_with_details(competencies, settings, pathways, **kwargs) -> MentorProfile:
