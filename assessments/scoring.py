@@ -15,10 +15,16 @@ which must say the same thing as the code below.
 - Coverage: the share of the pathway's weighted target levels that has been rated, so a
   readiness based on few ratings is shown as such.
 - Top gaps: the largest weighted gaps first; ties go to the heavier weight, then the name.
+- Change since the previous rating set: per competency, the latest self-rating's level
+  minus the previous self-rating's (the one submitted before it); "newly rated" when only
+  the latest rates it, "not rated again" when only the previous does. The change closed
+  the gap when the previous level was below the target and the latest reaches it; it
+  reopened the gap when the previous level reached the target and the latest does not.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 RULES_IN_WORDS = (
     "Your gap in a competency is how many levels your current rating is below the level "
@@ -33,6 +39,9 @@ RULES_IN_WORDS = (
     "Your current level is your own latest rating. A mentor's rating is shown beside it, "
     "and a difference of two levels or more is flagged as a topic for your next "
     "conversation.",
+    "The change since your previous ratings compares your latest self-rating with the one "
+    "you submitted before it. A gap counts as closed when a competency that was below the "
+    "target reaches it; a first rating at the target is simply met.",
 )
 
 # A mentor's and a self-rating this many levels apart are worth talking about.
@@ -123,3 +132,118 @@ def gap_priorities(gaps: Sequence[CompetencyGap]) -> dict[int, int]:
 
 def relevance(competency_ids: Iterable[int], priorities: dict[int, int]) -> int:
     return sum(priorities.get(competency_id, 0) for competency_id in competency_ids)
+
+
+class ChangeKind(StrEnum):
+    """How a competency's level moved from the previous self-rating set to the latest."""
+
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"
+    NEW = "new"  # rated in the latest set only
+    DROPPED = "dropped"  # rated in the previous set only
+    UNRATED = "unrated"  # in neither
+
+
+class GapChange(StrEnum):
+    """What the change did to the gap to the pathway's target."""
+
+    CLOSED = "closed"  # below the target before, at or above it now
+    REOPENED = "reopened"  # at or above the target before, below it now
+    MET = "met"  # at or above the target, before (if rated) and now
+    OPEN = "open"  # below the target now, and before (if rated)
+    UNKNOWN = "unknown"  # not rated in the latest set
+
+
+def change_kind(previous: int | None, latest: int | None) -> ChangeKind:
+    if previous is None and latest is None:
+        return ChangeKind.UNRATED
+    if previous is None:
+        return ChangeKind.NEW
+    if latest is None:
+        return ChangeKind.DROPPED
+    if latest > previous:
+        return ChangeKind.UP
+    return ChangeKind.DOWN if latest < previous else ChangeKind.SAME
+
+
+def gap_change(previous: int | None, latest: int | None, target: int) -> GapChange:
+    """Closed only by a move from below the target to it: a first rating at the target
+    closes nothing (an unrated competency has no gap), it is met."""
+    if latest is None:
+        return GapChange.UNKNOWN
+    reached_before = previous is not None and previous >= target
+    if latest >= target:
+        return GapChange.MET if reached_before or previous is None else GapChange.CLOSED
+    return GapChange.REOPENED if reached_before else GapChange.OPEN
+
+
+@dataclass(frozen=True)
+class CompetencyChange:
+    """One competency of one pathway, between the previous and the latest self-rating."""
+
+    competency_id: int
+    name: str
+    target: int
+    weight: int
+    previous: int | None
+    latest: int | None
+
+    @property
+    def kind(self) -> ChangeKind:
+        return change_kind(self.previous, self.latest)
+
+    @property
+    def levels(self) -> int | None:
+        """+1, -1, 0: levels gained since the previous set; None unless both rate it."""
+        if self.previous is None or self.latest is None:
+            return None
+        return self.latest - self.previous
+
+    @property
+    def gap_change(self) -> GapChange:
+        return gap_change(self.previous, self.latest, self.target)
+
+    @property
+    def closed_gap(self) -> bool:
+        return self.gap_change == GapChange.CLOSED
+
+    @property
+    def gap(self) -> int | None:
+        """Levels still to go, from the latest set."""
+        return gap(self.latest, self.target)
+
+    @property
+    def in_words(self) -> str:
+        """The change as a reader says it: up 1 level, down 2 levels, no change, newly
+        rated, not rated again."""
+        kind = self.kind
+        if kind in (ChangeKind.UP, ChangeKind.DOWN):
+            count = abs(self.levels or 0)
+            return f"{kind.value} {count} level{'' if count == 1 else 's'}"
+        return {
+            ChangeKind.SAME: "no change",
+            ChangeKind.NEW: "newly rated",
+            ChangeKind.DROPPED: "not rated again",
+            ChangeKind.UNRATED: "not rated",
+        }[kind]
+
+
+def competency_changes(
+    targets: Iterable[tuple[int, str, int, int]],
+    previous: dict[int, int],
+    latest: dict[int, int],
+) -> list[CompetencyChange]:
+    """One change per (competency id, name, target, weight) of a pathway, in that order,
+    from two sets' {competency id: level}."""
+    return [
+        CompetencyChange(
+            competency_id=competency_id,
+            name=name,
+            target=target,
+            weight=weight,
+            previous=previous.get(competency_id),
+            latest=latest.get(competency_id),
+        )
+        for competency_id, name, target, weight in targets
+    ]

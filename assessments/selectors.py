@@ -2,9 +2,11 @@
 runs a fixed number of queries, whatever the number of competencies or rating sets."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from cmo_portal.accounts.access import user_can_view_data_of
@@ -82,6 +84,33 @@ def competencies_to_rate(user: User, *, everything: bool) -> tuple[list[Competen
     return list(competencies.order_by("domain__order", "order", "name")), everything
 
 
+@dataclass(frozen=True)
+class CompetencyChanges:
+    """Per competency of one pathway, the change from the previous self-rating set (the
+    one submitted before the latest) to the latest (scoring.CompetencyChange). Mentors'
+    sets play no part. `rows` has every competency of the pathway, in the pathway's
+    order; `previous` is None until there are two self-rating sets."""
+
+    pathway: Pathway
+    latest: RatingSet | None
+    previous: RatingSet | None
+    rows: list[scoring.CompetencyChange]
+    top_level: int  # the top of the rubric scale, for the chart
+
+    @property
+    def comparable(self) -> bool:
+        return self.previous is not None and self.latest is not None
+
+    @property
+    def compared(self) -> list[scoring.CompetencyChange]:
+        """The competencies rated in at least one of the two sets."""
+        return [row for row in self.rows if row.kind != scoring.ChangeKind.UNRATED]
+
+    @property
+    def closed(self) -> list[scoring.CompetencyChange]:
+        return [row for row in self.rows if row.closed_gap]
+
+
 @dataclass
 class PathwayFit:
     pathway: Pathway
@@ -109,6 +138,7 @@ class Results:
     self_set: RatingSet | None = None
     mentor_set: RatingSet | None = None
     scale: dict[int, str] = field(default_factory=dict)
+    changes: CompetencyChanges | None = None  # for `pathway`
 
     @property
     def has_ratings(self) -> bool:
@@ -193,6 +223,13 @@ def results_for(*, subject: User, pathway_slug: str | None = None) -> Results:
     if pathway is None:
         return results
     results.gaps = _gaps_for(targets_by_pathway[pathway.pk], current, mentor)
+    results.changes = _changes_between(
+        pathway,
+        self_sets[-2:],
+        ratings_by_set,
+        targets_by_pathway[pathway.pk],
+        max(results.scale, default=4),
+    )
     results.readiness = scoring.readiness(results.gaps)
     results.coverage = scoring.coverage(results.gaps)
     results.top_gaps = scoring.top_gaps(results.gaps)
@@ -216,3 +253,83 @@ def _ranked_by_gaps(queryset, priorities: dict[int, int], *, limit: int) -> list
         item.closes = [c for c in item.competencies.all() if c.pk in priorities]
         item.relevance = scoring.relevance((c.pk for c in item.closes), priorities)
     return sorted(items, key=lambda item: (-item.relevance, str(item)))[:limit]
+
+
+def _changes_between(
+    pathway: Pathway,
+    sets: list[RatingSet],
+    ratings_by_set: dict[int, dict[int, int]],
+    targets: Sequence[PathwayCompetency],
+    top_level: int,
+) -> CompetencyChanges:
+    """`sets`: the last two self-rating sets, oldest first (fewer when there are fewer)."""
+    latest = sets[-1] if sets else None
+    previous = sets[-2] if len(sets) > 1 else None
+    return CompetencyChanges(
+        pathway=pathway,
+        latest=latest,
+        previous=previous,
+        rows=scoring.competency_changes(
+            ((t.competency_id, t.competency.name, t.target_level, t.weight) for t in targets),
+            ratings_by_set.get(previous.pk, {}) if previous else {},
+            ratings_by_set.get(latest.pk, {}) if latest else {},
+        ),
+        top_level=top_level,
+    )
+
+
+def competency_changes_for_viewer(
+    *, viewer: User, subject: User, pathway: Pathway
+) -> CompetencyChanges | None:
+    """The change per competency of `pathway` between `subject`'s last two self-rating
+    sets, or None unless `viewer` may see `subject`'s results. One query, however many
+    sets and competencies: the pathway's targets, each with its level in the two sets,
+    the sets' ids and dates and the top of the scale as subqueries."""
+    if not user_can_view_data_of(viewer, subject, what=DataKind.RESULTS):
+        return None
+    self_sets = (
+        RatingSet.objects.submitted()
+        .filter(subject=subject, rater_role=RaterRole.SELF)
+        .order_by("-submitted_at", "-pk")
+    )
+    latest, previous = self_sets[:1], self_sets[1:2]
+
+    def level_in(rating_set: QuerySet) -> Subquery:
+        return Subquery(
+            Rating.objects.filter(
+                rating_set=Subquery(rating_set.values("pk")), competency=OuterRef("competency_id")
+            ).values("level")[:1]
+        )
+
+    targets = list(
+        PathwayCompetency.objects.filter(pathway=pathway)
+        .select_related("competency")
+        .annotate(
+            latest_pk=Subquery(latest.values("pk")),
+            latest_at=Subquery(latest.values("submitted_at")),
+            latest_level=level_in(latest),
+            previous_pk=Subquery(previous.values("pk")),
+            previous_at=Subquery(previous.values("submitted_at")),
+            previous_level=level_in(previous),
+            top_level=Subquery(ProficiencyLevel.objects.order_by("-number").values("number")[:1]),
+        )
+        .order_by("competency__domain__order", "competency__order")
+    )
+    if not targets:
+        return _changes_between(pathway, [], {}, [], 4)
+    first = targets[0]
+    # Each set as far as the page needs it (its link and its date), from the same query.
+    sets = [
+        RatingSet(pk=pk, subject=subject, rater_role=RaterRole.SELF, submitted_at=when)
+        for pk, when in ((first.previous_pk, first.previous_at), (first.latest_pk, first.latest_at))
+        if pk is not None
+    ]
+    ratings_by_set = {
+        first.previous_pk: {
+            t.competency_id: t.previous_level for t in targets if t.previous_level is not None
+        },
+        first.latest_pk: {
+            t.competency_id: t.latest_level for t in targets if t.latest_level is not None
+        },
+    }
+    return _changes_between(pathway, sets, ratings_by_set, targets, first.top_level or 4)

@@ -32,8 +32,10 @@ DIRECTORY_BUDGET = 12
 FILTERED_DIRECTORY_BUDGET = 14
 DASHBOARD_BUDGET = 8
 SUGGESTIONS_BUDGET = 25
-# One more for the goals each action also serves (PlanAction.serves).
-PLAN_PAGE_BUDGET = 13
+# One more for the goals each action also serves (PlanAction.serves); the change per
+# competency since the previous ratings: one read, and for a mentor one more to ask the
+# access rule whether they may see the owner's results.
+PLAN_PAGE_BUDGET = 15
 
 
 def mentor_with_details(competencies, settings, pathways, **kwargs) -> MentorProfile:
