@@ -9,6 +9,13 @@ import os
 
 import pytest
 import time_machine
+from hypothesis import settings as hypothesis_settings
+
+# Property tests (hypothesis) explore new examples on a developer's machine; under CI they
+# run a fixed set, so a red run can be repeated, and keep no example database.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+if os.environ.get("CI") == "true":
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
