@@ -116,13 +116,14 @@ LATER_SECTIONS = frozenset({PlanSection.JOB_SEARCH, PlanSection.FIRST_90_DAYS})
 
 
 def _worth_doing_now(action: PlanAction, stage: str) -> tuple:
-    """Sort key: what suits the physician's stage, then what is not for later, then the
-    earliest due."""
+    """Sort key: what suits the physician's stage, then what is not for later, then
+    learning (a module) before applications and the like, then the earliest due."""
     source = action.module or action.opportunity
     suits = source is None or source.suits_stage(stage)
     return (
         not suits,
         action.goal.section in LATER_SECTIONS,
+        action.module_id is None,
         action.due_date or datetime.date.max,
         action.goal.order,
         action.order,
@@ -132,9 +133,10 @@ def _worth_doing_now(action: PlanAction, stage: str) -> tuple:
 
 def _plan_progress(plan: CareerPlan, owner: User, persona: Persona) -> list[PlanAction]:
     """Mark the persona's first few actions done and the next one in progress, whatever
-    actions the generator made; returns them, the one in progress last."""
+    actions the generator made; returns them, the one in progress last. Actions about
+    meeting a particular mentor are left to the mentorship (see _mentoring)."""
     candidates = (
-        PlanAction.objects.filter(goal__plan=plan, removed_at__isnull=True)
+        PlanAction.objects.filter(goal__plan=plan, removed_at__isnull=True, mentor__isnull=True)
         .filter(goal__removed_at__isnull=True)
         .select_related("goal", "module", "opportunity")
     )
@@ -150,6 +152,16 @@ def _plan_progress(plan: CareerPlan, owner: User, persona: Persona) -> list[Plan
         action_update(action=action, actor=owner, data=data, version=action.version)
         action.status = status
     return actions
+
+
+def _mentor_actions_done(plan: CareerPlan, owner: User, mentor: User) -> None:
+    """The plan's actions about the mentor the persona now has are done."""
+    name = mentor.get_full_name()
+    for action in PlanAction.objects.filter(
+        goal__plan=plan, removed_at__isnull=True, mentor=mentor
+    ):
+        data = {"status": ItemStatus.DONE, "evidence": f"{name} is my mentor now."}
+        action_update(action=action, actor=owner, data=data, version=action.version)
 
 
 def _second_levels(
@@ -199,6 +211,7 @@ def _mentoring(
     mentorship_accept(
         mentorship=mentorship, user=mentor.user, now=since + datetime.timedelta(hours=20)
     )
+    _mentor_actions_done(plan, owner, mentor.user)
     plan_comment_add(plan=plan, author=mentor.user, body=persona.mentor_comment, action=in_progress)
     plan_comment_add(plan=plan, author=owner, body=persona.reply, action=in_progress)
     if persona.review:

@@ -71,7 +71,10 @@ def test_each_persona_has_a_journey_under_way(loaded, persona):
     plan = user.career_plans.get()
     assert plan.pathway == target
     actions = PlanAction.objects.filter(goal__plan=plan)
-    assert actions.filter(status=ItemStatus.DONE).count() == persona.done_actions
+    done = actions.filter(status=ItemStatus.DONE)
+    assert done.filter(mentor__isnull=True).count() == persona.done_actions
+    # What the plan said about the mentor they now have is done too.
+    assert not actions.filter(mentor__email=persona.mentor_email).exclude(status="done").exists()
     assert actions.filter(status=ItemStatus.IN_PROGRESS).count() == 1
     assert actions.filter(status=ItemStatus.DONE).exclude(evidence="").exists()
 
