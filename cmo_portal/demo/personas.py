@@ -66,8 +66,13 @@ RESIDENT = Persona(
             "time_zone": "America/New_York",
         },
     ),
-    shows="a resident ten years out: a long plan at two hours a week, a first mentor",
-    pathways=("cmio", "digital-health-startup-cmo", "public-health-cmo"),
+    shows="a resident more than ten years out: a long plan at two hours a week, a first mentor",
+    pathways=(
+        "technology-physician-executive-track",
+        "cmio",
+        "digital-health-startup-cmo",
+        "public-health-cmo",
+    ),
     early_track=True,
     answers={
         "specialty": "Internal medicine",

@@ -173,17 +173,27 @@ def test_without_the_curriculum_the_personas_wait_for_it(capsys):
 
 def test_the_resident_takes_a_track_made_for_the_early_stages_when_there_is_one():
     curriculum_load()
+    suited = Pathway.objects.for_stage("resident")
+    earliest_end = min(p.latest_stage_rank for p in suited)
     shipped = persona_pathways(RESIDENT)
     assert shipped[0].suits_stage("resident")
-    assert shipped[0].slug == RESIDENT.pathways[0]  # the listed one, among equals
+    assert shipped[0].latest_stage_rank == earliest_end  # a track for trainees, if any
+    assert len(shipped) == 2 and shipped[1].slug in RESIDENT.pathways
 
     track = PathwayFactory(
-        slug="trainee-leadership-track",
+        slug="residents-leadership-track",
         earliest_stage="medical_student",
         latest_stage="resident",
         setting=shipped[0].setting,
     )
     assert persona_pathways(RESIDENT)[0] == track
+
+    # Without tracks, the first listed pathway that suits a resident.
+    Pathway.objects.filter(latest_stage_rank__lt=4).exclude(pk=track.pk).delete()
+    track.delete()
+    left = persona_pathways(RESIDENT)[0]
+    assert left.suits_stage("resident")
+    assert left.slug == next(s for s in RESIDENT.pathways if suited.filter(slug=s).exists())
     # The practising physician keeps the pathway listed first for them.
     assert persona_pathways(PRACTISING)[0].slug == PRACTISING.pathways[0]
 
