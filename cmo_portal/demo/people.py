@@ -1,6 +1,7 @@
 """The demo people of the embedded default, so someone trying the site can sign in and
 find real suggestions: the demo accounts (a physician, a mentor, a curriculum editor and
-a superuser, whose passwords are published), and the demo mentors, the demo mentor
+a superuser, whose passwords are published; the three demo physicians with a journey under
+way are in personas.py), and the demo mentors, the demo mentor
 account and five more who cannot log in (their passwords are unusable), one of them still
 waiting for approval. Loading them is safe to run again; only the load_demo_accounts
 command does it, and it refuses where ALLOW_DEMO_ACCOUNTS is off (production)."""
@@ -124,25 +125,42 @@ def demo_physician_create(*, email: str) -> User:
     return user
 
 
+def _profile_differs(user: User, data: dict) -> bool:
+    profile = getattr(user, "profile", None)
+    return profile is None or any(getattr(profile, k) != v for k, v in data.items())
+
+
 @transaction.atomic
-def demo_accounts_load() -> set[str]:
+def demo_accounts_load(accounts: tuple[DemoAccount, ...] = DEMO_ACCOUNTS) -> set[str]:
     """Create the demo accounts, or put them back as shipped: verified email, known
-    password, filled-in profile. Returns the emails of the accounts it created."""
+    password, filled-in profile. An account already as shipped is not written to, so a
+    second run changes nothing. Returns the emails of the accounts it created."""
     created: set[str] = set()
-    for account in DEMO_ACCOUNTS:
+    for account in accounts:
         user, was_created = User.objects.get_or_create(email=account.email)
         if was_created:
             created.add(account.email)
-        user.is_staff = account.is_staff
-        user.is_superuser = account.is_superuser
-        user.is_active = True
-        user.set_password(account.password)
-        user.save()
+        flags = {
+            "is_staff": account.is_staff,
+            "is_superuser": account.is_superuser,
+            "is_active": True,
+        }
+        changed = [name for name, value in flags.items() if getattr(user, name) != value]
+        for name in changed:
+            setattr(user, name, flags[name])
+        if was_created or not user.check_password(account.password):
+            user.set_password(account.password)
+            changed.append("password")
+        if changed:
+            user.save()
         _address_verified(user)
-        profile_save(user=user, data=account.profile)
+        if _profile_differs(user, account.profile):
+            profile_save(user=user, data=account.profile)
         if account.curriculum_editor:
             # The editor is staff with only the curriculum's permissions, not a superuser.
-            user.groups.add(curriculum_editor_group_sync())
+            group = curriculum_editor_group_sync()
+            if not user.groups.filter(pk=group.pk).exists():
+                user.groups.add(group)
     return created
 
 
@@ -217,6 +235,7 @@ DEMO_MENTORS = (
             "finance-budgeting": 3,
             "crisis-preparedness": 3,
         },
+        capacity=4,  # two of the demo physicians have her; places remain for a visitor
         formats=("video", "in_person"),
     ),
     DemoMentor(
@@ -305,6 +324,19 @@ DEMO_MENTORS = (
 )
 
 
+def _mentor_as_shipped(profile: MentorProfile | None, data: dict, teaches: dict, status: str):
+    """Whether the mentor profile is as shipped already, so that it need not be written."""
+    if profile is None or profile.status != status:
+        return False
+    for name, value in data.items():
+        if name in ("settings_known", "pathways_known"):
+            if set(getattr(profile, name).all()) != set(value):
+                return False
+        elif getattr(profile, name) != value:
+            return False
+    return dict(profile.teaches.values_list("competency_id", "level")) == teaches
+
+
 @transaction.atomic
 def demo_mentors_load() -> int:
     """Create or refresh the demo mentors; returns how many there are. Needs the
@@ -333,30 +365,24 @@ def demo_mentors_load() -> int:
                     "intent": "mentor",
                 },
             )
-        profile, _ = mentor_profile_save(
-            user=user,
-            data={
-                "headline": demo.headline,
-                "bio": demo.bio,
-                "current_role": demo.current_role,
-                "past_roles": demo.past_roles,
-                "capacity": demo.capacity,
-                "time_zone": demo.time_zone,
-                "offers_video": "video" in demo.formats,
-                "offers_in_person": "in_person" in demo.formats,
-                "offers_async": "async" in demo.formats,
-                "languages": list(demo.languages),
-                "accepting_requests": True,
-                "settings_known": [
-                    settings_by_slug[s] for s in demo.settings if s in settings_by_slug
-                ],
-                "pathways_known": [
-                    pathways_by_slug[p] for p in demo.pathways if p in pathways_by_slug
-                ],
-            },
-            teaches={
-                competencies[c]: level for c, level in demo.teaches.items() if c in competencies
-            },
-        )
-        MentorProfile.objects.filter(pk=profile.pk).update(status=demo.status)
+        data = {
+            "headline": demo.headline,
+            "bio": demo.bio,
+            "current_role": demo.current_role,
+            "past_roles": demo.past_roles,
+            "capacity": demo.capacity,
+            "time_zone": demo.time_zone,
+            "offers_video": "video" in demo.formats,
+            "offers_in_person": "in_person" in demo.formats,
+            "offers_async": "async" in demo.formats,
+            "languages": list(demo.languages),
+            "accepting_requests": True,
+            "settings_known": [settings_by_slug[s] for s in demo.settings if s in settings_by_slug],
+            "pathways_known": [pathways_by_slug[p] for p in demo.pathways if p in pathways_by_slug],
+        }
+        teaches = {competencies[c]: level for c, level in demo.teaches.items() if c in competencies}
+        current = MentorProfile.objects.filter(user=user).first()
+        if not _mentor_as_shipped(current, data, teaches, demo.status):
+            profile, _ = mentor_profile_save(user=user, data=data, teaches=teaches)
+            MentorProfile.objects.filter(pk=profile.pk).update(status=demo.status)
     return len(DEMO_MENTORS)

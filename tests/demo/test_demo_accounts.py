@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 
 from cmo_portal.accounts.models import Profile, User
 from cmo_portal.demo.people import DEMO_ACCOUNTS, DEMO_MENTORS
+from cmo_portal.demo.personas import PERSONA_ACCOUNTS, PERSONAS
 from mentors.models.profiles import MentorProfile
 
 pytestmark = pytest.mark.django_db
@@ -19,15 +20,16 @@ def test_demo_accounts_load_twice_without_duplicates_and_print_passwords(capsys)
     call_command("load_demo_accounts")
     second = capsys.readouterr().out
 
-    # The four accounts that log in, and the five demo mentors who do not.
-    expected = len(DEMO_ACCOUNTS) + len(DEMO_MENTORS) - 1
-    assert User.objects.count() == expected == 9
+    # The four accounts that log in, the three demo physicians (without their journeys
+    # here: the curriculum is not loaded), and the five demo mentors who cannot log in.
+    expected = len(DEMO_ACCOUNTS) + len(PERSONAS) + len(DEMO_MENTORS) - 1
+    assert User.objects.count() == expected == 12
     assert Profile.objects.count() == expected
     assert EmailAddress.objects.filter(verified=True, primary=True).count() == expected
     assert MentorProfile.objects.count() == len(DEMO_MENTORS)
     assert not User.objects.get(email="helen.park@example.com").has_usable_password()
     assert MentorProfile.objects.get(user__email="mentor@example.com").is_approved
-    for account in DEMO_ACCOUNTS:
+    for account in (*DEMO_ACCOUNTS, *PERSONA_ACCOUNTS):
         assert account.password in first
         user = User.objects.get(email=account.email)
         assert user.check_password(account.password)  # put back as shipped

@@ -3,13 +3,17 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from cmo_portal.demo.journeys import persona_journeys_load
 from cmo_portal.demo.people import DEMO_ACCOUNTS, demo_accounts_load, demo_mentors_load
+from cmo_portal.demo.personas import PERSONA_ACCOUNTS, PERSONAS
 
 
 class Command(BaseCommand):
     help = (
         "Create or refresh the demo physician, mentor, curriculum editor and superuser, "
-        "and the demo mentor profiles."
+        "the demo mentor profiles, and three demo physicians (a resident, a practising "
+        "physician, a physician leader) with their journeys under way. Load the "
+        "curriculum first for the journeys."
     )
 
     def handle(self, *args, **options) -> None:
@@ -18,13 +22,24 @@ class Command(BaseCommand):
                 "Demo accounts have published passwords and are refused here "
                 "(ALLOW_DEMO_ACCOUNTS is off, as it always is in production)."
             )
-        created = demo_accounts_load()
-        # Then the demo mentors (the demo mentor account's mentor profile among them).
+        created = demo_accounts_load((*DEMO_ACCOUNTS, *PERSONA_ACCOUNTS))
+        # Then the demo mentors (the demo mentor account's mentor profile among them),
+        # whom the personas' journeys need.
         mentors = demo_mentors_load()
+        journeys = persona_journeys_load()
         self.stdout.write("Demo accounts (development only; these passwords are public):")
-        for account in DEMO_ACCOUNTS:
+        for account in (*DEMO_ACCOUNTS, *PERSONA_ACCOUNTS):
             state = "created" if account.email in created else "refreshed"
             self.stdout.write(
                 f"  {account.label:<20} {account.email:<28} {account.password}  ({state})"
             )
         self.stdout.write(f"  and {mentors} demo mentor profiles (one waiting for approval).")
+        self.stdout.write("Demo physicians with a journey under way:")
+        for persona in PERSONAS:
+            email = persona.account.email
+            self.stdout.write(f"  {persona.account.label:<20} {persona.shows} ({journeys[email]})")
+        if "waiting for the curriculum" in journeys.values():
+            self.stdout.write(
+                "  Run `manage.py load_curriculum`, then this command again, to give them "
+                "their journeys."
+            )
