@@ -88,7 +88,7 @@ def test_keep_working_on_it_answers_the_proposal_and_leaves_the_goal_open(
     again = client.post(keep_url(proposed))
 
     assert response.status_code == 302
-    assert "stays open" in [str(m) for m in get_messages(response.wsgi_request)][0]
+    assert "stays open" in last_message(response)
     saved = PlanGoal.objects.get(pk=proposed.pk)
     assert saved.status == ItemStatus.NOT_STARTED
     assert saved.met_proposed_at is None
