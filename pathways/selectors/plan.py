@@ -58,20 +58,14 @@ def plan_items_prefetch(
 def plan_with_items(plan: CareerPlan) -> CareerPlan:
     """The plan with its goals (in section order) and their actions (with module,
     opportunity and mentor) loaded in a fixed number of queries, however many there are;
-    removed items left out. Each action's `serves` holds the other goals it serves, each
-    goal's `served_by` the actions listed under other goals that serve it too."""
-    return (
+    removed items left out. Each action's `serves` holds the other goals it serves, and
+    each goal's `helped_by` the actions listed under other goals that serve it too (read
+    from those, so it costs no query of its own)."""
+    plan = (
         CareerPlan.objects.select_related("owner__profile", "pathway")
         .prefetch_related(
             plan_items_prefetch(
-                goals=PlanGoal.objects.select_related("competency")
-                .in_section_order()
-                .prefetch_related(
-                    Prefetch(
-                        "served_by",
-                        queryset=PlanAction.objects.not_removed().order_by("goal_id", "order"),
-                    )
-                ),
+                goals=PlanGoal.objects.select_related("competency").in_section_order(),
                 actions=PlanAction.objects.select_related(
                     "module", "opportunity", "mentor__profile"
                 ).prefetch_related(
@@ -81,6 +75,16 @@ def plan_with_items(plan: CareerPlan) -> CareerPlan:
         )
         .get(pk=plan.pk)
     )
+    goals = list(plan.goals.all())
+    helped_by: dict[int, list[PlanAction]] = {goal.pk: [] for goal in goals}
+    for goal in goals:
+        for action in goal.actions.all():
+            for served in action.serves.all():
+                if served.pk != goal.pk and served.pk in helped_by:
+                    helped_by[served.pk].append(action)
+    for goal in goals:
+        goal.helped_by = helped_by[goal.pk]  # type: ignore[attr-defined]
+    return plan
 
 
 @dataclass(frozen=True)

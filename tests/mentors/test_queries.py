@@ -32,7 +32,8 @@ DIRECTORY_BUDGET = 12
 FILTERED_DIRECTORY_BUDGET = 14
 DASHBOARD_BUDGET = 8
 SUGGESTIONS_BUDGET = 25
-PLAN_PAGE_BUDGET = 12
+# The plan page: 12, and one for the goals each action also serves (issue 15).
+PLAN_PAGE_BUDGET = 13
 
 
 def mentor_with_details(competencies, settings, pathways, **kwargs) -> MentorProfile:
