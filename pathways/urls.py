@@ -2,7 +2,7 @@ from django.urls import path
 
 from .urls_exports import urlpatterns as export_urlpatterns
 from .views import curriculum as views
-from .views import plan, plan_history, plan_items
+from .views import plan, plan_history, plan_items, plan_quick
 
 app_name = "pathways"
 
@@ -26,16 +26,22 @@ urlpatterns = [
     path("plans/<int:pk>/history/", plan_history.plan_history, name="plan-history"),
     path("plans/<int:pk>/calendar/reset/", plan.plan_calendar_reset, name="plan-calendar-reset"),
     path("plans/<int:pk>/removed/", plan_history.plan_removed, name="plan-removed"),
+    path("plans/<int:pk>/role/", plan.plan_role, name="plan-role"),
+    path("plans/<int:pk>/role/clear/", plan.plan_role_clear, name="plan-role-clear"),
     path("plans/<int:pk>/goals/new/", plan_items.goal_add, name="goal-add"),
     path("plans/goals/<int:pk>/edit/", plan_items.goal_edit, name="goal-edit"),
     path("plans/goals/<int:pk>/delete/", plan_items.goal_delete, name="goal-delete"),
     path("plans/goals/<int:pk>/restore/", plan_items.goal_restore, name="goal-restore"),
     path("plans/goals/<int:pk>/move/", plan_items.goal_move, name="goal-move"),
+    path("plans/goals/<int:pk>/met/", plan_quick.goal_met, name="goal-met"),
+    path("plans/goals/<int:pk>/keep-open/", plan_quick.goal_keep_open, name="goal-keep-open"),
     path("plans/goals/<int:pk>/actions/new/", plan_items.action_add, name="action-add"),
     path("plans/actions/<int:pk>/edit/", plan_items.action_edit, name="action-edit"),
     path("plans/actions/<int:pk>/delete/", plan_items.action_delete, name="action-delete"),
     path("plans/actions/<int:pk>/restore/", plan_items.action_restore, name="action-restore"),
     path("plans/actions/<int:pk>/move/", plan_items.action_move, name="action-move"),
+    path("plans/actions/<int:pk>/done/", plan_quick.action_done, name="action-done"),
+    path("plans/actions/<int:pk>/not-done/", plan_quick.action_not_done, name="action-not-done"),
 ]
 
 # The exports (print, PDF, JSON, CSV, calendar) live in their own module.

@@ -16,6 +16,15 @@ def page_text(response) -> str:
     return html.unescape(response.content.decode())
 
 
+def words_of(response) -> str:
+    """The text of a response's <main> as a person reads it: tags dropped, entities
+    decoded, every run of whitespace one space."""
+    content = response.content.decode()
+    main = re.search(r"<main\b.*?</main>", content, re.S)
+    text = re.sub(r"<[^>]+>", "", main.group(0) if main else content)
+    return " ".join(html.unescape(text).split())
+
+
 def client_for(user) -> Client:
     """A client signed in as `user`, its session in their time zone as sign-in leaves it."""
     client = Client()

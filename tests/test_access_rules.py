@@ -130,6 +130,16 @@ def _action(owner) -> dict:
     return {"pk": _plan_parts(owner)["action"].pk}
 
 
+def _plan_with_role(owner) -> dict:
+    """A plan of the owner's that knows the day a role they accepted starts."""
+    from cmo_portal import clock
+
+    plan = _plan_parts(owner)["plan"]
+    plan.role_starts_on = clock.today()
+    plan.save()
+    return {"pk": plan.pk}
+
+
 def _approved_mentor(owner) -> dict:
     from tests.factories import MentorProfileFactory
 
@@ -228,6 +238,13 @@ ACCESS_RULES: dict[str, Row] = {
     "pathways:action-delete": Row(_action, **OWNER_POST),
     "pathways:action-restore": Row(_action, **OWNER_POST),
     "pathways:action-move": Row(_action, **OWNER_POST, data={"direction": "up"}),
+    # One click: a mentor reads the plan, only the owner marks or answers anything.
+    "pathways:action-done": Row(_action, **OWNER_POST, data={"version": 1}),
+    "pathways:action-not-done": Row(_action, **OWNER_POST, data={"version": 1}),
+    "pathways:goal-met": Row(_goal, **OWNER_POST),
+    "pathways:goal-keep-open": Row(_goal, **OWNER_POST),
+    "pathways:plan-role": Row(_plan, **OWNER_ONLY),
+    "pathways:plan-role-clear": Row(_plan_with_role, **OWNER_POST),
     "assessments:detail": Row(_assessment, **PRIVATE),
     "assessments:step": Row(
         _assessment_step,
@@ -317,6 +334,7 @@ CONFIRMATION_PAGES: dict[str, dict] = {
     "pathways:plan-calendar-reset": OWNER_ONLY,
     "pathways:goal-delete": OWNER_ONLY,
     "pathways:action-delete": OWNER_ONLY,
+    "pathways:plan-role-clear": OWNER_ONLY,
     # Declining and withdrawing an active mentorship are no longer possible (302 with a
     # message); the wrong side is refused (403), as on the POST.
     "mentors:decline": {**MENTOR_ANSWER, "method": "get"},

@@ -18,6 +18,7 @@ from pathways.models.plan import (
     CareerPlan,
     ItemStatus,
     PlanAction,
+    PlanGoal,
     PlanStatus,
 )
 from pathways.selectors.plan import plan_items_prefetch
@@ -35,6 +36,8 @@ class Dashboard:
     results: Results | None = None
     plans: list[CareerPlan] = field(default_factory=list)
     next_actions: list[tuple[PlanAction, CareerPlan]] = field(default_factory=list)
+    # Per plan still open, the goals a new rating reached, waiting for a yes or a no.
+    met_proposals: list[tuple[CareerPlan, list[PlanGoal]]] = field(default_factory=list)
     mentorships: list[Mentorship] = field(default_factory=list)
     comments: list = field(default_factory=list)
     deadlines: list[Opportunity] = field(default_factory=list)
@@ -88,6 +91,18 @@ def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboar
             if action.status != ItemStatus.DONE and action.due_date
         ]
         board.next_actions = sorted(actions, key=lambda p: (p[0].due_date, p[0].pk))[:3]
+        board.met_proposals = [
+            (plan, proposed)
+            for plan in board.plans
+            if plan.status != PlanStatus.COMPLETE
+            and (
+                proposed := [
+                    goal
+                    for goal in plan.goals.all()
+                    if goal.met_proposed_at and goal.status != ItemStatus.DONE
+                ]
+            )
+        ]
         pathway_ids = {p.pk for p in board.results.target_pathways} | {
             p.pathway_id for p in board.plans
         }

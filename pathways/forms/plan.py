@@ -1,4 +1,5 @@
-"""The career plan's forms: a goal, an action, the plan's status, a move, a new plan.
+"""The career plan's forms: a goal, an action, the plan's status, a move, a new plan, a
+one-click button's version, the day a role accepted starts.
 They validate; the views hand what they cleaned to pathways.services."""
 
 import datetime
@@ -7,6 +8,7 @@ from typing import cast
 from django import forms
 from django.utils.formats import date_format
 
+from cmo_portal import clock
 from pathways.models.curriculum import Pathway, validate_on_scale
 from pathways.models.plan import (
     CareerPlan,
@@ -116,3 +118,63 @@ class PlanCreateForm(forms.Form):
         to_field_name="slug",
         error_messages={"invalid_choice": "Choose one of the pathways in the catalogue."},
     )
+
+
+class VersionForm(forms.Form):
+    """A one-click button's form: the version of the item the page showed."""
+
+    version = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+
+# The day a role accepted starts: a little in the past (it may have started already),
+# at most two years ahead.
+ROLE_STARTED_DAYS_AGO = 30
+ROLE_STARTS_YEARS_AHEAD = 2
+
+
+def role_start_range() -> tuple[datetime.date, datetime.date]:
+    today = clock.today()
+    earliest = today - datetime.timedelta(days=ROLE_STARTED_DAYS_AGO)
+    try:
+        latest = today.replace(year=today.year + ROLE_STARTS_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + ROLE_STARTS_YEARS_AHEAD, day=28)
+    return earliest, latest
+
+
+class RoleStartForm(forms.Form):
+    starts_on = forms.DateField(
+        label="The day the role starts",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={
+            "required": "Enter the day the role starts.",
+            "invalid": "Enter the day the role starts as a date, for example 2027-03-01.",
+        },
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        earliest, latest = role_start_range()
+        self.fields["starts_on"].widget.attrs.update(
+            {"min": earliest.isoformat(), "max": latest.isoformat()}
+        )
+        self.fields[
+            "starts_on"
+        ].help_text = (
+            f"Between {date_format(earliest, 'j F Y')} and {date_format(latest, 'j F Y')}."
+        )
+
+    def clean_starts_on(self) -> datetime.date:
+        starts_on = self.cleaned_data["starts_on"]
+        earliest, latest = role_start_range()
+        if starts_on < earliest:
+            raise forms.ValidationError(
+                f"That is more than {ROLE_STARTED_DAYS_AGO} days ago. Enter a day from "
+                f"{date_format(earliest, 'j F Y')} on: the first 90 days are planned from it."
+            )
+        if starts_on > latest:
+            raise forms.ValidationError(
+                f"That is more than {ROLE_STARTS_YEARS_AHEAD} years ahead. Enter a day up to "
+                f"{date_format(latest, 'j F Y')}, or tell us once the date is nearer."
+            )
+        return starts_on

@@ -1,11 +1,14 @@
-"""Reads of the career plan worth naming: who may see a plan, and the plan with its goals
-and actions loaded in a fixed number of queries."""
+"""Reads of the career plan worth naming: who may see a plan, the plan with its goals
+and actions loaded in a fixed number of queries, its pace, and whether it aims at one of
+the owner's target pathways."""
 
+import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 
+from assessments.models import NeedsAssessment, TargetPathway
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
 from pathways.models.plan import (
@@ -53,21 +56,79 @@ def plan_items_prefetch(
 
 
 def plan_with_items(plan: CareerPlan) -> CareerPlan:
-    """The plan with its goals (in section order) and their actions (with module and
-    opportunity) loaded in a fixed number of queries, however many there are; removed
-    items left out."""
-    return (
+    """The plan with its goals (in section order) and their actions (with module,
+    opportunity and mentor) loaded in a fixed number of queries, however many there are;
+    removed items left out. Each action's `serves` holds the other goals it serves, and
+    each goal's `helped_by` the actions listed under other goals that serve it too (read
+    from those, so it costs no query of its own)."""
+    plan = (
         CareerPlan.objects.select_related("owner__profile", "pathway")
         .prefetch_related(
             plan_items_prefetch(
                 goals=PlanGoal.objects.select_related("competency").in_section_order(),
-                actions=PlanAction.objects.select_related("module", "opportunity").prefetch_related(
-                    "serves"
+                actions=PlanAction.objects.select_related(
+                    "module", "opportunity", "mentor__profile"
+                ).prefetch_related(
+                    Prefetch("serves", queryset=PlanGoal.objects.not_removed().in_section_order())
                 ),
             )
         )
         .get(pk=plan.pk)
     )
+    goals = list(plan.goals.all())
+    helped_by: dict[int, list[PlanAction]] = {goal.pk: [] for goal in goals}
+    for goal in goals:
+        for action in goal.actions.all():
+            for served in action.serves.all():
+                if served.pk != goal.pk and served.pk in helped_by:
+                    helped_by[served.pk].append(action)
+    for goal in goals:
+        goal.helped_by = helped_by[goal.pk]  # type: ignore[attr-defined]
+    return plan
+
+
+@dataclass(frozen=True)
+class PlanPace:
+    """The pace a plan was scheduled at: the hours a week, the end of the horizon, and
+    the weeks the work still planned needs at that pace (None: not counted)."""
+
+    hours_per_week: int
+    horizon_end: datetime.date
+    weeks_needed: int | None
+    weeks_left: int
+
+    @property
+    def out_of_reach(self) -> bool:
+        """The planned work needs more weeks than the horizon has left."""
+        return self.weeks_needed is not None and self.weeks_needed > self.weeks_left
+
+
+def plan_pace(plan: CareerPlan, *, today: datetime.date) -> PlanPace | None:
+    """The plan's pace as of `today`; None for a plan generated before plans had one."""
+    if not plan.hours_per_week or plan.horizon_end is None:
+        return None
+    return PlanPace(
+        hours_per_week=plan.hours_per_week,
+        horizon_end=plan.horizon_end,
+        weeks_needed=plan.weeks_needed,
+        weeks_left=max(0, (plan.horizon_end - today).days // 7),
+    )
+
+
+def plan_targets_owners_pathway(plan: CareerPlan) -> bool:
+    """Whether the plan's pathway is one of the targets of the owner's latest completed
+    needs assessment, in one query."""
+    latest = (
+        NeedsAssessment.objects.filter(user_id=plan.owner_id, completed_at__isnull=False)
+        .annotate(
+            targets_it=Exists(
+                TargetPathway.objects.filter(assessment=OuterRef("pk"), pathway_id=plan.pathway_id)
+            )
+        )
+        .values_list("targets_it", flat=True)
+        .first()
+    )
+    return bool(latest)
 
 
 @dataclass

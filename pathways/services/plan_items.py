@@ -1,16 +1,21 @@
 """The physician's edits of the goals and actions of their plan: add, change (with a
 version check, so a save made in another tab is not overwritten), remove and restore
-(the rows are kept), and move. Each write records a line of the plan's history."""
+(the rows are kept), and move; an action done (or not) with one click, a goal proposed
+as met confirmed or kept open, the day a role accepted starts. Each write records a line
+of the plan's history."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.utils.formats import date_format
 
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
-from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
+from pathways.models.plan import CareerPlan, ItemStatus, PlanAction, PlanGoal
 
-from .plan import plan_change_record
+from .plan import plan_change_record, plan_generate
 
 
 class PlanConflict(Exception):
@@ -197,3 +202,126 @@ def item_move(*, item, actor: User, direction: str) -> None:
         if sibling.order != order:
             type(sibling).objects.filter(pk=sibling.pk).update(order=order)
     plan_change_record(plan, actor, f"Moved “{item.title}” {direction}.")
+
+
+# --- One click: an action done, a goal met -------------------------------------------
+# A status set with one click leaves `edited` as it was: regeneration already leaves an
+# item alone once it is not "not started", and an action put back to "not started" is a
+# suggestion again, as it was before the click.
+
+
+def _action_status_set(*, action: PlanAction, actor: User, version: int, status: str) -> bool:
+    action = PlanAction.objects.select_for_update().select_related("goal__plan").get(pk=action.pk)
+    if action.is_removed:
+        raise ValidationError(f"“{action.title}” was removed from the plan.")
+    if action.status == status:
+        return False  # a repeated click: it is so already
+    updated = PlanAction.objects.filter(pk=action.pk, version=version).update(
+        status=status, version=F("version") + 1, updated_at=clock.now()
+    )
+    if not updated:
+        raise PlanConflict(current=action)
+    verb = "done" if status == ItemStatus.DONE else "not done"
+    plan_change_record(
+        action.goal.plan,
+        actor,
+        f"Marked the action “{action.title}” {verb}.",
+        {"status": [action.status, status]},
+    )
+    return True
+
+
+@transaction.atomic
+def action_mark_done(*, action: PlanAction, actor: User, version: int) -> bool:
+    """Mark the action done, if nobody changed it since `version` (else PlanConflict).
+    False, and nothing recorded, when it is done already (a second click)."""
+    return _action_status_set(action=action, actor=actor, version=version, status=ItemStatus.DONE)
+
+
+@transaction.atomic
+def action_mark_not_done(*, action: PlanAction, actor: User, version: int) -> bool:
+    """Undo "done": the action is not started again. False when it is not done (a second
+    click, or someone set another status already)."""
+    current = PlanAction.objects.filter(pk=action.pk).values_list("status", flat=True).first()
+    if current != ItemStatus.DONE:
+        return False
+    return _action_status_set(
+        action=action, actor=actor, version=version, status=ItemStatus.NOT_STARTED
+    )
+
+
+def _goal_proposal_locked(goal: PlanGoal) -> PlanGoal | None:
+    """The goal, locked, while it is proposed as met; None once the proposal is answered."""
+    goal = PlanGoal.objects.select_for_update().select_related("plan").get(pk=goal.pk)
+    if goal.is_removed:
+        raise ValidationError(f"“{goal.title}” was removed from the plan.")
+    return goal if goal.met_proposed_at is not None else None
+
+
+@transaction.atomic
+def goal_confirm_met(*, goal: PlanGoal, actor: User) -> bool:
+    """The physician agrees the goal a new rating reached is met: it is done and the
+    proposal answered. False when there was no proposal to answer (a second click)."""
+    locked = _goal_proposal_locked(goal)
+    if locked is None:
+        return False
+    PlanGoal.objects.filter(pk=locked.pk).update(
+        status=ItemStatus.DONE,
+        met_proposed_at=None,
+        version=F("version") + 1,
+        updated_at=clock.now(),
+    )
+    details = (
+        {"status": [locked.status, ItemStatus.DONE]} if locked.status != ItemStatus.DONE else {}
+    )
+    plan_change_record(locked.plan, actor, f"Confirmed the goal “{locked.title}” met.", details)
+    return True
+
+
+@transaction.atomic
+def goal_keep_open(*, goal: PlanGoal, actor: User) -> bool:
+    """The physician keeps working on the goal a new rating reached: the proposal is
+    answered, and made again only after a later rating set. False when there was none."""
+    locked = _goal_proposal_locked(goal)
+    if locked is None:
+        return False
+    now = clock.now()
+    PlanGoal.objects.filter(pk=locked.pk).update(
+        met_proposed_at=None, kept_open_at=now, version=F("version") + 1, updated_at=now
+    )
+    plan_change_record(locked.plan, actor, f"Kept the goal “{locked.title}” open, to work on.")
+    return True
+
+
+# --- A role accepted ----------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_role_start_set(*, plan: CareerPlan, actor: User, starts_on: datetime.date | None) -> bool:
+    """Record the day the role the physician accepted starts (None: no role lined up any
+    more) and regenerate the plan, which plans the first 90 days from it. False when the
+    day is the one recorded already."""
+    plan = CareerPlan.objects.select_for_update().select_related("owner", "pathway").get(pk=plan.pk)
+    before = plan.role_starts_on
+    if before == starts_on:
+        return False
+    plan.role_starts_on = starts_on
+    plan.save(update_fields=["role_starts_on", "updated_at"])
+    summary = (
+        f"The new role starts on {date_format(starts_on, 'j F Y')}."
+        if starts_on
+        else "No new role lined up any more."
+    )
+    plan_change_record(
+        plan,
+        actor,
+        summary,
+        {
+            "role_starts_on": [
+                before.isoformat() if before else "",
+                starts_on.isoformat() if starts_on else "",
+            ]
+        },
+    )
+    plan_generate(owner=plan.owner, pathway=plan.pathway, actor=actor)
+    return True

@@ -10,19 +10,23 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.selectors import latest_completed_assessment
+from cmo_portal import clock
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
-from pathways.forms.plan import PlanCreateForm, PlanStatusForm
+from pathways.forms.plan import PlanCreateForm, PlanStatusForm, RoleStartForm
 from pathways.models.plan import (
     CareerPlan,
+    ItemStatus,
     PlanSection,
 )
 from pathways.selectors import plan as selectors
 from pathways.services import plan as services
+from pathways.services import plan_items
 
 
 def plan_editable(request: AuthenticatedHttpRequest, plan: CareerPlan) -> bool:
@@ -92,6 +96,11 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         section: list(items) for section, items in groupby(plan.goals.all(), lambda g: g.section)
     }
     sections = [(value, label, by_section.get(value, [])) for value, label in PlanSection.choices]
+    is_owner = plan.owner_id == request.user.pk
+    # The owner of a plan for one of their target roles may say they accepted such a role.
+    role_form = None
+    if is_owner and (plan.role_starts_on or selectors.plan_targets_owners_pathway(plan)):
+        role_form = RoleStartForm(initial={"starts_on": plan.role_starts_on})
     return render(
         request,
         "pathways/plan_detail.html",
@@ -100,8 +109,15 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "sections": sections,
             # What mentors add (feedback, comments, their bar) comes from the template's
             # mentoring tags: mentors read the plan, the plan does not import mentors.
-            "is_owner": plan.owner_id == request.user.pk,
+            "is_owner": is_owner,
             "progress": plan.progress(),
+            "pace": selectors.plan_pace(plan, today=clock.today()),
+            "met_proposed": [
+                goal
+                for goal in plan.goals.all()
+                if goal.met_proposed_at and goal.status != ItemStatus.DONE
+            ],
+            "role_form": role_form,
         },
     )
 
@@ -171,3 +187,68 @@ def plan_calendar_reset(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         request, "New calendar link made. Subscribe again with it; the old one stopped working."
     )
     return redirect(plan)
+
+
+ROLE_ANCHOR = "#section-first_90_days"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_role(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The day a role the physician accepted starts: the plan then plans the first 90
+    days from it. The plan page holds the form too; this page shows it again with what
+    was typed when it needs correcting."""
+    plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
+    if not plan_editable(request, plan):
+        return redirect(plan)
+    form = RoleStartForm(request.POST or None, initial={"starts_on": plan.role_starts_on})
+    if request.method == "POST" and form.is_valid():
+        starts_on = form.cleaned_data["starts_on"]
+        if plan_items.plan_role_start_set(plan=plan, actor=request.user, starts_on=starts_on):
+            messages.success(
+                request,
+                f"Congratulations on the new role. Your plan is updated for a start on "
+                f"{date_format(starts_on, 'j F Y')}: see the first 90 days in the role.",
+            )
+        else:
+            messages.info(request, "That is the start day your plan has already: nothing changed.")
+        return redirect(f"{plan.get_absolute_url()}{ROLE_ANCHOR}")
+    return render(
+        request,
+        "pathways/plan_role.html",
+        {"plan": plan, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_role_clear(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET asks; POST forgets the day the role starts and updates the plan."""
+    plan = selectors.plan_get_for_owner(user=request.user, pk=pk)
+    if not plan_editable(request, plan):
+        return redirect(plan)
+    if request.method == "GET":
+        if plan.role_starts_on is None:
+            messages.info(request, "Your plan has no new role lined up.")
+            return redirect(plan)
+        return confirm_page(
+            request,
+            title="No longer have this role lined up?",
+            eyebrow=f"Career plan: {plan.pathway.title}",
+            consequences=[
+                f"Your plan forgets that a new role starts on "
+                f"{date_format(plan.role_starts_on, 'j F Y')}.",
+                "The suggestions are updated: what you have started, done or edited in the "
+                "first 90 days stays as it is.",
+                "You can give a start day again at any time.",
+            ],
+            confirm_label="Yes, no role lined up",
+            keep_url=f"{plan.get_absolute_url()}{ROLE_ANCHOR}",
+            keep_label="Keep the role",
+        )
+    if plan_items.plan_role_start_set(plan=plan, actor=request.user, starts_on=None):
+        messages.success(request, "Noted: no new role lined up. Your plan is updated.")
+    else:
+        messages.info(request, "Your plan has no new role lined up: nothing changed.")
+    return redirect(f"{plan.get_absolute_url()}{ROLE_ANCHOR}")

@@ -22,14 +22,14 @@ from pathways.services import plan_items as services
 from .plan import confirm_page, plan_editable
 
 
-def _goal_for_owner(user, pk: int) -> PlanGoal:
+def goal_for_owner(user, pk: int) -> PlanGoal:
     goal = PlanGoal.objects.select_related("plan__pathway").filter(pk=pk, plan__owner=user).first()
     if goal is None:
         raise Http404("No such goal.")
     return goal
 
 
-def _action_for_owner(user, pk: int) -> PlanAction:
+def action_for_owner(user, pk: int) -> PlanAction:
     action = (
         PlanAction.objects.select_related("goal__plan__pathway")
         .filter(pk=pk, goal__plan__owner=user)
@@ -122,7 +122,7 @@ def _edit_item(
     )
 
 
-def _removed_page(
+def removed_page(
     request: AuthenticatedHttpRequest, *, item, kind: str, plan: CareerPlan
 ) -> HttpResponse:
     """What a page of a removed goal or action answers (it may have been removed in
@@ -138,9 +138,9 @@ def _removed_page(
 @login_required
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_for_owner(request.user, pk)
+    goal = goal_for_owner(request.user, pk)
     if goal.is_removed:
-        return _removed_page(request, item=goal, kind="goal", plan=goal.plan)
+        return removed_page(request, item=goal, kind="goal", plan=goal.plan)
     return _edit_item(
         request,
         item=goal,
@@ -203,10 +203,10 @@ def _confirm_removal(
 @require_http_methods(["GET", "POST"])
 def goal_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks; POST removes the goal and its actions (restorable from the removed list)."""
-    goal = _goal_for_owner(request.user, pk)
+    goal = goal_for_owner(request.user, pk)
     plan = goal.plan
     if goal.is_removed:
-        return _removed_page(request, item=goal, kind="goal", plan=plan)
+        return removed_page(request, item=goal, kind="goal", plan=plan)
     if not plan_editable(request, plan):
         return redirect(plan)
     if request.method == "POST":
@@ -229,7 +229,7 @@ def goal_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_for_owner(request.user, pk)
+    goal = goal_for_owner(request.user, pk)
     if not plan_editable(request, goal.plan):
         return redirect(goal.plan)
     if goal.is_removed:
@@ -243,9 +243,9 @@ def goal_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_for_owner(request.user, pk)
+    goal = goal_for_owner(request.user, pk)
     if goal.is_removed:
-        return _removed_page(request, item=goal, kind="goal", plan=goal.plan)
+        return removed_page(request, item=goal, kind="goal", plan=goal.plan)
     form = MoveForm(request.POST)
     if form.is_valid() and plan_editable(request, goal.plan):
         services.item_move(item=goal, actor=request.user, direction=form.cleaned_data["direction"])
@@ -255,10 +255,10 @@ def goal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    goal = _goal_for_owner(request.user, pk)
+    goal = goal_for_owner(request.user, pk)
     plan = goal.plan
     if goal.is_removed:
-        return _removed_page(request, item=goal, kind="goal", plan=plan)
+        return removed_page(request, item=goal, kind="goal", plan=plan)
     if not plan_editable(request, plan):
         return redirect(plan)
     form = ActionForm(request.POST or None, plan=plan, initial={"goal": goal})
@@ -289,10 +289,10 @@ def action_add(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = _action_for_owner(request.user, pk)
+    action = action_for_owner(request.user, pk)
     plan = action.goal.plan
     if action.is_removed:
-        return _removed_page(request, item=action, kind="action", plan=plan)
+        return removed_page(request, item=action, kind="action", plan=plan)
     return _edit_item(
         request,
         item=action,
@@ -309,10 +309,10 @@ def action_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """GET asks; POST removes the action (restorable from the removed list)."""
-    action = _action_for_owner(request.user, pk)
+    action = action_for_owner(request.user, pk)
     plan = action.goal.plan
     if action.is_removed:
-        return _removed_page(request, item=action, kind="action", plan=plan)
+        return removed_page(request, item=action, kind="action", plan=plan)
     if not plan_editable(request, plan):
         return redirect(plan)
     if request.method == "POST":
@@ -332,7 +332,7 @@ def action_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = _action_for_owner(request.user, pk)
+    action = action_for_owner(request.user, pk)
     plan = action.goal.plan
     if not plan_editable(request, plan):
         return redirect(plan)
@@ -348,9 +348,9 @@ def action_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    action = _action_for_owner(request.user, pk)
+    action = action_for_owner(request.user, pk)
     if action.is_removed:
-        return _removed_page(request, item=action, kind="action", plan=action.goal.plan)
+        return removed_page(request, item=action, kind="action", plan=action.goal.plan)
     form = MoveForm(request.POST)
     if form.is_valid() and plan_editable(request, action.goal.plan):
         services.item_move(

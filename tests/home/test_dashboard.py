@@ -138,6 +138,23 @@ def test_the_dashboards_queries_do_not_grow_with_plans_actions_or_comments(
     assert "Comment 19" in response.text
 
 
+def test_the_dashboards_queries_stay_flat_with_goals_proposed_as_met(
+    curriculum, django_assert_max_num_queries
+):
+    small, large = ProfileFactory().user, ProfileFactory().user
+    make_busy(small, curriculum, plans=1, actions=1, comments=1)
+    make_busy(large, curriculum, plans=2, actions=30, comments=1)
+    PlanGoal.objects.filter(plan__owner__in=[small, large]).update(met_proposed_at=timezone.now())
+    small_client, large_client = client_for(small), client_for(large)
+    with django_assert_max_num_queries(40) as captured:
+        assert small_client.get("/").status_code == 200
+    with django_assert_max_num_queries(len(captured)):
+        response = large_client.get("/")
+    assert response.status_code == 200
+    assert "goals look met" in response.text
+    assert response.text.count("Mark done") == 3  # one button per next action
+
+
 def test_a_visitor_sees_the_front_page_not_a_dashboard(client):
     response = client.get("/")
     assert response.status_code == 200

@@ -48,8 +48,10 @@ def test_the_plan_page_costs_the_same_queries_however_big_the_plan(
         for j in range(3):
             plan_items.action_create(goal=goal, actor=physician, data={"title": f"Action {j}"})
     client.force_login(physician)
-    # 13: the goals each action also serves and the change per competency are one read each.
-    with django_assert_max_num_queries(13):
+    # Besides the plan and its items: the goals each action also serves, the change per
+    # competency since the previous ratings, and whether the plan aims at one of the
+    # owner's targets (for the role-accepted form).
+    with django_assert_max_num_queries(14):
         assert client.get(reverse("pathways:plan-detail", args=[plan.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("pathways:plan-list")).status_code == 200
