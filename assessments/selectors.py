@@ -198,12 +198,16 @@ def results_for(*, subject: User, pathway_slug: str | None = None) -> Results:
         results.competencies[target.competency_id] = target.competency
 
     if current:
+        # The pathways that fit best now: among those worth working towards at the
+        # physician's stage (no medical-student track for a practising physician).
+        stage = assessment.career_stage if assessment else ""
         results.fits = sorted(
             (
                 PathwayFit(p, scoring.readiness(g), scoring.coverage(g))
                 for p, g in (
                     (pathways[pid], _gaps_for(ts, current, {}))
                     for pid, ts in targets_by_pathway.items()
+                    if pathways[pid].suits_stage(stage)
                 )
             ),
             key=lambda fit: (-(fit.readiness or 0), -fit.coverage, fit.pathway.title),

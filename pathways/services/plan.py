@@ -10,6 +10,7 @@ back what they removed (while it stays removed: restoring it makes it a suggesti
 again), and never deletes anything.
 """
 
+import datetime
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
@@ -135,6 +136,12 @@ class _Generation:
                 PlanAction.objects.filter(pk=action.pk).update(
                     due_date=slot.due, version=F("version") + 1
                 )
+
+    def kept_due_date(self, key: str) -> datetime.date | None:
+        """The due date of the physician's own copy of a suggestion (started, edited,
+        done): what its goal's date counts, as it is not planned again."""
+        dates = [a.due_date for a in self.by_key.get(key, []) if self.kept(a) and a.due_date]
+        return max(dates, default=None)
 
     # --- goals
 
@@ -268,7 +275,7 @@ def plan_generate(*, owner: User, pathway: Pathway, actor: User) -> CareerPlan:
         goal_s.actions = [a for a in goal_s.actions if a.key not in late]
         for action in goal_s.actions:
             slot = timing.slots.get(action.key)
-            action.due_date = slot.due if slot else action.due_date
+            action.due_date = slot.due if slot else generation.kept_due_date(action.key)
         dates = [a.due_date for a in goal_s.actions if a.due_date is not None]
         goal_s.due_date = max(dates, default=None)
 

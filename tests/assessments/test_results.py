@@ -35,6 +35,19 @@ def test_gaps_readiness_and_fit_follow_the_ratings(physician, curriculum):
     assert results.fits[0].pathway == curriculum["hospital"]
 
 
+def test_the_pathways_that_fit_best_now_suit_the_physicians_stage(physician, curriculum):
+    c = curriculum["competencies"]
+    student_track = curriculum["hospital"]
+    student_track.earliest_stage, student_track.latest_stage = "medical_student", "resident"
+    student_track.save()
+    complete_assessment(physician, curriculum["pharma"])  # a practising physician
+    submit_ratings(physician, {c["Quality and safety"]: 4, c["Finance"]: 3})
+
+    fits = [fit.pathway for fit in results_for(subject=physician).fits]
+
+    assert fits == [curriculum["pharma"]]
+
+
 def test_a_mentor_rating_two_levels_away_is_flagged(physician, mentor, curriculum):
     c = curriculum["competencies"]
     complete_assessment(physician, curriculum["pharma"])

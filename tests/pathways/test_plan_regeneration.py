@@ -300,3 +300,17 @@ def test_after_a_reassessment_no_stretch_of_weeks_holds_more_than_the_hours_give
         end = TODAY + datetime.timedelta(weeks=weeks)
         due = sum(a.effort_hours or 1 for a in live if a.due_date and a.due_date <= end)
         assert due <= 5 * weeks, weeks
+
+
+def test_a_goal_is_due_when_its_last_action_is_even_once_its_actions_are_done(physician, gapped):
+    plan = generate(physician, gapped)
+    trials = plan.goals.get(competency__name="Clinical trial design")
+    for action in trials.actions.all():
+        plan_items.action_update(
+            action=action, actor=physician, data={"status": ItemStatus.DONE}, version=action.version
+        )
+
+    generate(physician, gapped)
+
+    trials.refresh_from_db()
+    assert trials.due_date == max(a.due_date for a in trials.actions.all())

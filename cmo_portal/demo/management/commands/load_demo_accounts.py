@@ -2,10 +2,12 @@
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from cmo_portal.demo.journeys import persona_journeys_load
 from cmo_portal.demo.people import DEMO_ACCOUNTS, demo_accounts_load, demo_mentors_load
 from cmo_portal.demo.personas import PERSONA_ACCOUNTS, PERSONAS
+from cmo_portal.settings.env import mailer_from_url
 
 
 class Command(BaseCommand):
@@ -26,7 +28,10 @@ class Command(BaseCommand):
         # Then the demo mentors (the demo mentor account's mentor profile among them),
         # whom the personas' journeys need.
         mentors = demo_mentors_load()
-        journeys = persona_journeys_load()
+        # The journeys go through the real services, which email the people involved:
+        # those emails are made and logged as usual, but not printed to this console.
+        with override_settings(MAILERS={"default": mailer_from_url("locmem://")}):
+            journeys = persona_journeys_load()
         self.stdout.write("Demo accounts (development only; these passwords are public):")
         for account in (*DEMO_ACCOUNTS, *PERSONA_ACCOUNTS):
             state = "created" if account.email in created else "refreshed"
