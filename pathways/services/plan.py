@@ -196,9 +196,20 @@ class _Generation:
         known: set[int] = set()
         if primary is None:
             home = goals[0]
-            primary = PlanAction.objects.create(
-                goal=home, generated_key=suggestion.key, order=order, **values
+            # A copy folded away by an earlier generation, under this goal, comes back
+            # rather than a second row (one row per goal and suggestion).
+            folded = next(
+                (a for a in self.by_key.get(suggestion.key, []) if a.goal_id == home.pk), None
             )
+            if folded is not None:
+                PlanAction.objects.filter(pk=folded.pk).update(
+                    removed_at=None, order=order, **values, version=F("version") + 1
+                )
+                primary = folded
+            else:
+                primary = PlanAction.objects.create(
+                    goal=home, generated_key=suggestion.key, order=order, **values
+                )
             self.added += 1
         elif _untouched(primary):
             home = goals[0]

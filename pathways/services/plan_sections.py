@@ -104,7 +104,9 @@ def education_goals(needs: Needs, catalogue: Catalogue, gaps: list[CompetencyGap
         goal = GoalSuggestion(
             key=f"education:{'+'.join(sorted(degrees))}"[:40],
             section=PlanSection.EDUCATION,
-            title=f"Complete your {planned_names[0]}" if planned else f"Earn {_listing(names)}",
+            title=f"Complete the {planned_names[0]} you plan"
+            if planned
+            else f"Earn {_listing(names)}",
             notes=notes,
         )
         catalogue.take(

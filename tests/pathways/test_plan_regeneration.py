@@ -314,3 +314,27 @@ def test_a_goal_is_due_when_its_last_action_is_even_once_its_actions_are_done(ph
 
     trials.refresh_from_db()
     assert trials.due_date == max(a.due_date for a in trials.actions.all())
+
+
+def test_a_copy_folded_away_comes_back_when_its_goal_is_the_one_left(physician, gapped):
+    plan = generate(physician, gapped)
+    course = course_of(plan)
+    finance = plan.goals.get(competency__name="Finance")
+    copy = PlanAction.objects.create(
+        goal=finance, title="Copy", generated_key=course.generated_key, module=course.module
+    )
+    generate(physician, gapped)  # folds the copy away
+    course.serves.add(finance)
+    PlanAction.objects.filter(pk=course.pk).delete()  # as if the only live row went
+    trials = plan.goals.get(competency__name="Clinical trial design")
+    PlanGoal.objects.filter(pk=trials.pk).update(removed_at=clock.now())
+    LearningModuleFactory(  # now the course also serves finance, the goal that is left
+        title="Unrelated", competencies=[gapped["competencies"]["Negotiation"]]
+    )
+    course.module.competencies.add(gapped["competencies"]["Finance"])
+
+    generate(physician, gapped)
+
+    copy.refresh_from_db()
+    assert copy.removed_at is None and copy.title == "Trial design course"
+    assert PlanAction.objects.filter(goal=finance, generated_key=course.generated_key).count() == 1

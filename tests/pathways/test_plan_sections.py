@@ -269,7 +269,7 @@ def test_a_planned_degree_becomes_a_goal_to_complete_it(physician, curriculum, c
         section=PlanSection.EDUCATION, generated_key__startswith="education:mba"
     )
 
-    assert goal.title == "Complete your MBA"
+    assert goal.title == "Complete the MBA you plan"
     assert "You plan MBA." in goal.notes
 
 
