@@ -74,7 +74,8 @@ def _link(path: str, site_url: str) -> str:
 
 def _action_as_dict(action: PlanAction, goal: PlanGoal, site_url: str) -> dict:
     module, opportunity = action.module, action.opportunity
-    serves = [goal.pk, *sorted(g.pk for g in action.serves.all() if g.pk != goal.pk)]
+    others = [g for g in action.serves.all() if g.pk != goal.pk]
+    serves = [goal.pk, *sorted(g.pk for g in others)]
     return {
         "id": action.pk,
         "title": action.title,
@@ -85,6 +86,7 @@ def _action_as_dict(action: PlanAction, goal: PlanGoal, site_url: str) -> dict:
         "section": goal.section,
         "goal_ids": serves,  # the goal it is listed under first, then the others it serves
         "source": action.source,
+        "also_serves": [g.title for g in others],
         "notes": action.notes,
         "evidence": action.evidence,
         "generated": action.is_generated,

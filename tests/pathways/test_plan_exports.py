@@ -160,6 +160,7 @@ def test_json_is_the_plans_contract_its_pace_and_each_actions_source_and_goals(
     actions = {a["id"]: a for s in data["sections"] for g in s["goals"] for a in g["actions"]}
     trials = plan.goals.get(competency__name="Clinical trial design")
     assert actions[course.pk]["goal_ids"] == [trials.pk, finance.pk]
+    assert actions[course.pk]["also_serves"] == ["Reach level 3 in Finance"]
     assert actions[course.pk]["source"] == "module"
     assert actions[course.pk]["section"] == "learning_objectives"
     assert actions[own.pk]["source"] == "own"

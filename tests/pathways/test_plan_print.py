@@ -14,6 +14,7 @@ from pathways.models.plan import (
     PlanAction,
     PlanGoal,
 )
+from tests.pages import words_of
 from tests.pathways.plan_pages import url
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("on_today")]
@@ -53,6 +54,19 @@ def test_print_page_shows_the_whole_plan_and_links_to_every_download(client, phy
     assert not re.search(r"<script(?![^>]*\bsrc=)", html)
     assert "'unsafe-inline'" not in response["Content-Security-Policy"]
     assert "no-store" in response["Cache-Control"]
+
+
+def test_print_page_shows_the_pace_and_the_other_goals_an_action_serves(client, physician, plan):
+    course = PlanAction.objects.get(goal__plan=plan, title="Trial design course")
+    course.serves.add(plan.goals.get(competency__name="Finance"))
+    client.force_login(physician)
+
+    text = words_of(client.get(url("plan-print", plan)))
+
+    plan.refresh_from_db()
+    assert f"5 hours a week, until {plan.horizon_end:%B %Y}" in text
+    assert f"the work planned needs {plan.weeks_needed} weeks" in text
+    assert "Also serves: Reach level 3 in Finance" in text
 
 
 def pdf_objects(pdf: bytes) -> bytes:
