@@ -16,6 +16,7 @@ import platform
 import statistics
 import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -117,7 +118,7 @@ class Command(BaseCommand):
             f"load average {load_avg}; gunicorn {workers} sync workers, {tool} at "
             f"{connections} connections"
         )
-        log = settings.BENCH_DIR / "gunicorn.log"
+        log = Path(settings.DATA_DIR) / "bench" / "gunicorn.log"
         with Gunicorn(port=free_port(), workers=workers, log=log) as server:
             if options["soak"]:
                 self._soak(server, pages, cookies, tool, options)
