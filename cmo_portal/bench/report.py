@@ -62,6 +62,12 @@ def table(results: list[PageResult]) -> str:
         if r.socket_errors:
             errors += f", {r.socket_errors} socket"
         queries = "" if r.queries is None else str(r.queries)
+        if not r.requests:
+            # Nothing answered within the period (a cold server and a short --duration).
+            lines.append(
+                f"| {r.page} | 0 | - | - | - | none in time, {errors} | {queries} | - | | |"
+            )
+            continue
         lines.append(
             f"| {r.page} | {r.rps:,.0f} | {_ms(r.p50_ms)} | {_ms(r.p95_ms)} | {_ms(r.p99_ms)} "
             f"| {errors} | {queries} | {_bytes(r.bytes_per_request)} "

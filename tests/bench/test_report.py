@@ -51,6 +51,14 @@ def test_errors_and_sizes_are_spelled_out():
     assert row[7] == "2.0 KB"
 
 
+def test_a_page_that_answered_nothing_in_time_says_so():
+    silent = PageResult("plan", 0, 1.0, 0, 0, 0, non_2xx=0, socket_errors=0, bytes_per_request=0)
+    row = _row(table([result(BARE, 3000), silent]), "plan")
+    assert row[1:5] == ["0", "-", "-", "-"]
+    assert row[5] == "none in time, 0"
+    assert row[-2:] == ["", ""]
+
+
 def test_ratio_digits():
     assert ratio(350, 1000) == "0.35x"
     assert ratio(17, 1000) == "0.017x"
