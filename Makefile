@@ -22,7 +22,7 @@ for p in $$(ls -d "$$root"/versions/3.1[2-9]* 2>/dev/null | sort -rV); do \
 done; exit 1
 endef
 
-.PHONY: run test check setup setup-dev browser pdf-deps lint format clean
+.PHONY: run test check bench setup setup-dev browser pdf-deps lint format clean
 
 run: setup pdf-deps ## Set up and serve the site on the embedded default (SQLite, eager Celery, console email)
 	$(PY) manage.py migrate --noinput
@@ -45,6 +45,22 @@ check: setup-dev ## Lint, imports that follow the flow, types, migrations in ste
 	DJANGO_ALLOWED_HOSTS=cmo-pathways.example.org EMAIL_URL=smtp+tls://mailer@smtp.example.org:587 \
 	SITE_URL=https://cmo-pathways.example.org DEFAULT_FROM_EMAIL="CMO Pathways <hello@cmo-pathways.example.org>" \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# The page benchmark of issue 16 (README, "Benchmarks"): seeds its data set into a
+# PostgreSQL database of its own (created when missing), serves it with gunicorn under
+# production's settings and measures the main pages with wrk. It is not a test.
+# BENCH_ARGS passes options on, e.g. BENCH_ARGS="--size small --duration 3" or "--soak 5".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cmo_bench
+bench: setup
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing Debian's wrk for the benchmark"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else echo "No wrk and no root to install it: the benchmark uses its Python load driver."; fi; }
+	@db="$(BENCH_DATABASE_URL)"; case "$$db" in postgres*://*) name="$${db##*/}"; name="$${name%%\?*}"; \
+	  if command -v psql >/dev/null && ! psql "$${db%/*}/postgres" -Atqc "select 1 from pg_database where datname='$$name'" | grep -q 1; then \
+	    echo "Creating the database $$name"; psql "$${db%/*}/postgres" -qc "create database \"$$name\""; fi;; esac
+	DJANGO_SETTINGS_MODULE=cmo_portal.settings.bench DATABASE_URL="$(BENCH_DATABASE_URL)" \
+	$(PY) manage.py bench_pages $(BENCH_ARGS)
 
 setup: $(VENV)/.installed-run
 setup-dev: $(VENV)/.installed-dev
