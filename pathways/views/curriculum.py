@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from pathways.forms.curriculum import (
     ModuleFilterForm,
@@ -44,14 +44,14 @@ def _filtered_list(request: HttpRequest, form_class, selector, template: str) ->
     return render(request, template, {"form": form, "page": page})
 
 
-@require_GET
+@require_safe
 def pathway_list(request: HttpRequest) -> HttpResponse:
     return _filtered_list(
         request, PathwayFilterForm, selectors.pathway_list, "pathways/pathway_list.html"
     )
 
 
-@require_GET
+@require_safe
 def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pathway = _get_or_404(selectors.pathway_with_details, slug)
     return render(
@@ -66,7 +66,7 @@ def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def pathway_compare(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.getlist("pathways")
     if "compare" in request.GET or len(chosen) >= 2:
@@ -95,13 +95,13 @@ def pathway_compare(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def role_kinds(request: HttpRequest) -> HttpResponse:
     kinds = RoleKind.objects.prefetch_related("pathways")
     return render(request, "pathways/role_kinds.html", {"role_kinds": kinds})
 
 
-@require_GET
+@require_safe
 def competency_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -110,7 +110,7 @@ def competency_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     competency = _get_or_404(selectors.competency_with_details, slug)
     return render(
@@ -125,14 +125,14 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def module_list(request: HttpRequest) -> HttpResponse:
     return _filtered_list(
         request, ModuleFilterForm, selectors.module_list, "pathways/module_list.html"
     )
 
 
-@require_GET
+@require_safe
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     module = get_object_or_404(
         LearningModule.objects.prefetch_related("competencies__domain"), slug=slug
@@ -140,7 +140,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "pathways/module_detail.html", {"module": module})
 
 
-@require_GET
+@require_safe
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     return _filtered_list(
         request,
@@ -150,7 +150,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def opportunity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     opportunity = get_object_or_404(
         Opportunity.objects.prefetch_related("pathways", "competencies"), slug=slug
