@@ -219,7 +219,7 @@ def _rubric_autosave(form: RubricForm, draft: RatingSet) -> JsonResponse:
 @require_safe
 def rating_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rating_set = selectors.rating_set_get_for_viewer(viewer=request.user, pk=pk)
-    ratings = rating_set.ratings.select_related("competency__domain")
+    ratings = rating_set.ratings.in_rubric_order().select_related("competency__domain")
     return render(
         request, "assessments/rating_set.html", {"rating_set": rating_set, "ratings": ratings}
     )
