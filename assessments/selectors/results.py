@@ -13,7 +13,7 @@ from django.db.models.functions import Least
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from pathways.models.curriculum import Competency, Pathway, PathwayCompetency, ProficiencyLevel
+from pathways.models.curriculum import Pathway, PathwayCompetency, ProficiencyLevel
 from pathways.models.opportunities import LearningModule, Opportunity
 
 from .. import scoring
@@ -61,7 +61,8 @@ class Results:
     target_pathways: list[Pathway]
     pathway: Pathway | None
     gaps: list[scoring.CompetencyGap] = field(default_factory=list)
-    competencies: dict[int, Competency] = field(default_factory=dict)
+    # id -> slug of every competency of the curriculum, for links (competency_links.py).
+    competency_slugs: dict[int, str] = field(default_factory=dict)
     readiness: float | None = None
     coverage: float = 0.0
     top_gaps: list[scoring.CompetencyGap] = field(default_factory=list)
@@ -195,10 +196,7 @@ def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = 
     ):
         target = _Target(*row)
         targets_by_pathway[target.pathway_id].append(target)
-        results.competencies.setdefault(
-            target.competency_id,
-            Competency(pk=target.competency_id, name=target.name, slug=target.slug),
-        )
+        results.competency_slugs[target.competency_id] = target.slug
 
     if current:
         # The pathways that fit best now: among those worth working towards at the
