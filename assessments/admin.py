@@ -45,6 +45,7 @@ class NeedsAssessmentAdmin(ReadOnlyAdmin):
 class RatingInline(ReadOnlyInline):
     model = Rating
     fields = ["competency", "level", "evidence"]
+    ordering = ["competency__domain__order", "competency__order"]
 
 
 @admin.register(RatingSet)

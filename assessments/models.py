@@ -193,7 +193,7 @@ class TargetPathway(models.Model):
     rank = models.PositiveSmallIntegerField()
 
     class Meta:
-        ordering = ["assessment", "rank"]
+        ordering = ["rank"]  # within one assessment; `assessment` would join assessments
         constraints = [
             models.UniqueConstraint(fields=["assessment", "pathway"], name="target_pathway_once"),
             models.UniqueConstraint(fields=["assessment", "rank"], name="target_rank_once"),
@@ -264,14 +264,25 @@ class RatingSet(models.Model):
         return self.submitted_at is not None
 
 
+class RatingQuerySet(models.QuerySet):
+    def in_rubric_order(self) -> "RatingQuerySet":
+        """As the rubric lists the competencies: domain by domain, in their order."""
+        return self.order_by("competency__domain__order", "competency__order", "pk")
+
+
 class Rating(models.Model):
     rating_set = models.ForeignKey(RatingSet, on_delete=models.CASCADE, related_name="ratings")
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="ratings")
     level = models.PositiveSmallIntegerField(validators=[validate_on_scale])
     evidence = models.TextField(blank=True, max_length=2000)
 
+    objects = RatingQuerySet.as_manager()
+
     class Meta:
-        ordering = ["rating_set", "competency__domain__order", "competency__order"]
+        # No foreign key in the default order: following the rating set and the competency
+        # joined three tables into every ratings query. A page that lists a set's ratings
+        # orders them by the rubric itself (in_rubric_order).
+        ordering = ["pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["rating_set", "competency"], name="one_rating_per_competency_per_set"

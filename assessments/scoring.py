@@ -96,6 +96,12 @@ def readiness(gaps: Iterable[CompetencyGap]) -> float | None:
             continue
         reached += item.weight * min(item.current, item.target)
         needed += item.weight * item.target
+    return readiness_of_sums(reached, needed)
+
+
+def readiness_of_sums(reached: int, needed: int) -> float | None:
+    """Readiness from its two sums (Σ weight * min(current, target) and Σ weight * target
+    over the rated competencies), as the database adds them up for readiness over time."""
     if needed == 0:
         return None
     return round(100 * reached / needed, 1)

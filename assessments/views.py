@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cmo_portal.accounts.models import User
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
@@ -21,7 +21,7 @@ from .models import NeedsAssessment, RaterRole, RatingSet
 
 
 @login_required
-@require_GET
+@require_safe
 def start(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Resume the assessment in progress at the step reached, or start one."""
     assessment = services.assessment_start_or_resume(user=request.user)
@@ -89,7 +89,7 @@ def step(request: AuthenticatedHttpRequest, pk: int, step: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assessment = selectors.assessment_get_for_viewer(viewer=request.user, pk=pk)
     return render(
@@ -100,7 +100,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def history(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
@@ -216,10 +216,10 @@ def _rubric_autosave(form: RubricForm, draft: RatingSet) -> JsonResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def rating_set(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     rating_set = selectors.rating_set_get_for_viewer(viewer=request.user, pk=pk)
-    ratings = rating_set.ratings.select_related("competency__domain")
+    ratings = rating_set.ratings.in_rubric_order().select_related("competency__domain")
     return render(
         request, "assessments/rating_set.html", {"rating_set": rating_set, "ratings": ratings}
     )
@@ -247,7 +247,7 @@ def _results_page(request: AuthenticatedHttpRequest, subject: User) -> HttpRespo
 
 
 @login_required
-@require_GET
+@require_safe
 def results(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = _results_page(request, request.user)
     profile_onboarding_mark(profile=profile_of(request.user), flag="results_seen")
@@ -255,7 +255,7 @@ def results(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def results_for(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     subject = selectors.results_subject_get_for_viewer(viewer=request.user, user_id=user_id)
     return _results_page(request, subject)

@@ -151,6 +151,7 @@ class MentorshipRequestForm(forms.Form):
             PlanGoal.objects.not_removed()
             .filter(plan__owner=mentee)
             .select_related("plan__pathway")
+            .plan_by_plan()
         )
         self.fields["goals"].label_from_instance = lambda g: f"{g.title} ({g.plan.pathway.title})"
 

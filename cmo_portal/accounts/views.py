@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cmo_portal import clock
 from cmo_portal.time_zones import time_zone_remember
@@ -69,7 +69,7 @@ def profile_detail(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespo
 
 
 @login_required
-@require_GET
+@require_safe
 def data_access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Who has seen my data: every look a support member took at the user's records."""
     page = Paginator(data_access_log_of(request.user), LOG_ENTRIES_PER_PAGE).get_page(

@@ -139,6 +139,7 @@ def _plan_progress(plan: CareerPlan, owner: User, persona: Persona) -> list[Plan
         PlanAction.objects.filter(goal__plan=plan, removed_at__isnull=True, mentor__isnull=True)
         .filter(goal__removed_at__isnull=True)
         .select_related("goal", "module", "opportunity")
+        .order_by("goal__section", "goal__order", "goal_id", "order", "pk")
     )
     stage = persona.account.profile["career_stage"]
     done = persona.done_actions
@@ -159,7 +160,7 @@ def _mentor_actions_done(plan: CareerPlan, owner: User, mentor: User) -> None:
     name = mentor.get_full_name()
     for action in PlanAction.objects.filter(
         goal__plan=plan, removed_at__isnull=True, mentor=mentor
-    ):
+    ).order_by("goal__section", "goal__order", "goal_id", "order", "pk"):
         data = {"status": ItemStatus.DONE, "evidence": f"{name} is my mentor now."}
         action_update(action=action, actor=owner, data=data, version=action.version)
 

@@ -54,21 +54,30 @@ class Dashboard:
         return [m for m in self.mentorships if m.is_open]
 
 
+def _profiles_of(user: User) -> tuple[Profile | None, MentorProfile | None]:
+    """The person's profile and mentor profile in one query, left cached on `user` so the
+    navigation reads its roles from them (cmo_portal.home.navigation.roles_of)."""
+    row = User.objects.select_related("profile", "mentor_profile").filter(pk=user.pk).first()
+    if row is not None:
+        for name in ("profile", "mentor_profile"):
+            user._state.fields_cache[name] = row._state.fields_cache.get(name)
+    return profile_of(user), getattr(user, "mentor_profile", None)
+
+
 def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboard:
     """The home page of a signed-in person: their journey, and what matters now. A fixed
     number of queries, whatever the number of plans, actions or mentorships."""
     today = today or clock.today()
-    profile = profile_of(user)
+    profile, mentor_profile = _profiles_of(user)
     onboarding = profile.onboarding if profile else {}
     intent = profile.intent if profile else Intent.GROW
-    mentor_profile = MentorProfile.objects.filter(user=user).first()
     board = Dashboard(
         user=user, profile=profile, journey=Journey([]), mentor_profile=mentor_profile
     )
 
     grows = intent in (Intent.GROW, Intent.BOTH)
     if grows and profile is not None:
-        board.results = results_for(subject=user)
+        board.results = results_for(subject=user, full=False)
         board.plans = list(
             CareerPlan.objects.filter(owner=user)
             .select_related("pathway")
@@ -122,7 +131,9 @@ def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboar
     if grows:
         steps = physician_steps(
             profile=profile,
+            # Only the step's own words use it, while no assessment is done.
             assessment_open=profile is not None
+            and (board.results is None or board.results.assessment is None)
             and NeedsAssessment.objects.filter(user=user, completed_at__isnull=True).exists(),
             results=board.results,
             plans=board.plans,

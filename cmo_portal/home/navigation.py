@@ -55,12 +55,20 @@ class Roles:
 
 
 def roles_of(user: User | AnonymousUser) -> Roles:
-    """What the person does on the site, read in one query."""
+    """What the person does on the site, read in one query (none when the page has
+    loaded the profile and the mentor profile already)."""
     if not user.is_authenticated:
         return Roles()
-    row = User.objects.filter(pk=user.pk).values("profile__intent", "mentor_profile__id").first()
-    intent = (row["profile__intent"] if row else None) or Intent.GROW
-    has_mentor_profile = bool(row and row["mentor_profile__id"])
+    cached = user._state.fields_cache
+    if "profile" in cached and "mentor_profile" in cached:  # loaded by the dashboard
+        intent = (cached["profile"].intent if cached["profile"] else None) or Intent.GROW
+        has_mentor_profile = cached["mentor_profile"] is not None
+    else:
+        row = (
+            User.objects.filter(pk=user.pk).values("profile__intent", "mentor_profile__id").first()
+        )
+        intent = (row["profile__intent"] if row else None) or Intent.GROW
+        has_mentor_profile = bool(row and row["mentor_profile__id"])
     return Roles(
         grows=intent in {Intent.GROW, Intent.BOTH},
         mentors=has_mentor_profile or intent in {Intent.MENTOR, Intent.BOTH},

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.accounts.selectors import profile_of
@@ -14,7 +14,7 @@ from cmo_portal.accounts.services import profile_onboarding_mark
 from .dashboard import dashboard_for
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The front door for visitors; for a signed-in person, their journey (until it is
     done) and their dashboard."""

@@ -29,6 +29,10 @@ if not env.str("DEFAULT_FROM_EMAIL", default=""):
 
 ALLOW_DEMO_ACCOUNTS = False
 
+# Keep database connections between requests (a new PostgreSQL connection costs a few ms
+# on every page otherwise).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 # Behind a proxy that terminates TLS and sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -35,7 +35,10 @@ def mentorship_get_for_participant(*, user: User, pk: int) -> Mentorship:
         Mentorship.objects.select_related("mentee__profile", "mentor__user__profile", "ended_by")
         .prefetch_related(
             Prefetch(
-                "goals", queryset=PlanGoal.objects.not_removed().select_related("plan__pathway")
+                "goals",
+                queryset=PlanGoal.objects.not_removed()
+                .select_related("plan__pathway")
+                .plan_by_plan(),
             )
         )
         .filter(pk=pk)

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cmo_portal import clock
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
@@ -22,7 +22,7 @@ MENTORS_PER_PAGE = 12
 
 
 @login_required
-@require_GET
+@require_safe
 def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -42,7 +42,7 @@ def directory(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentor = mentor_get_for_viewer(viewer=request.user, pk=pk)
     mine = Mentorship.objects.filter(mentee=request.user, mentor=mentor)
@@ -61,7 +61,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SuggestionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cmo_portal.accounts.models import User, name_or_former
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
@@ -76,7 +76,7 @@ def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def mentorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The physician's mentors and requests."""
     mentorships = mentorships_of_mentee(request.user)
@@ -93,7 +93,7 @@ def mentorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = mentor_profile_of(request.user)
     if profile is None:
@@ -107,7 +107,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     is_mentor = mentorship.mentor_user_id == request.user.pk

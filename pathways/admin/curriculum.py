@@ -17,9 +17,26 @@ from pathways.models.curriculum import (
     Setting,
 )
 from pathways.models.opportunities import LearningModule, Opportunity
+from pathways.services.curriculum import curriculum_cache_drop
 
 
-class CurriculumAdmin(admin.ModelAdmin):
+class CacheDroppingAdmin(admin.ModelAdmin):
+    """A save or delete in admin shows on the cached public pages at once."""
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)  # after the row and inlines
+        curriculum_cache_drop()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        curriculum_cache_drop()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        curriculum_cache_drop()
+
+
+class CurriculumAdmin(CacheDroppingAdmin):
     """Saving in admin marks the row as edited, so the shipped curriculum no longer
     overwrites it (see CurriculumItem.edited_locally)."""
 
@@ -54,7 +71,7 @@ class RoleKindAdmin(CurriculumAdmin):
 
 
 @admin.register(ProficiencyLevel)
-class ProficiencyLevelAdmin(admin.ModelAdmin):
+class ProficiencyLevelAdmin(CacheDroppingAdmin):
     list_display = ["number", "name", "summary"]
     ordering = ["number"]
 

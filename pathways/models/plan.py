@@ -166,6 +166,11 @@ class PlanGoalQuerySet(PlanItemQuerySet["PlanGoal"]):
         )
         return self.order_by(sections, "order", "pk")
 
+    def plan_by_plan(self) -> "PlanGoalQuerySet":
+        """Goals of several plans, a plan's goals together, the plan changed last first:
+        the order the default ordering gave before it stopped following the plan."""
+        return self.order_by("-plan__updated_at", "plan_id", "section", "order", "pk")
+
 
 # PlanGoalQuerySet.as_manager() as a class, so the goal's manager can be declared a
 # ClassVar like the one it overrides.
@@ -225,7 +230,10 @@ class PlanGoal(PlanItem):
     objects: ClassVar[PlanGoalManager["PlanGoal"]] = PlanGoalManager()
 
     class Meta:
-        ordering = ["plan", "section", "order", "pk"]
+        # No foreign key in the default order: following `plan` joined the plans (and
+        # their order) into every goal query. Goals of several plans say their order
+        # (plan_by_plan); one plan's goals read the same either way.
+        ordering = ["section", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "generated_key"],
@@ -280,7 +288,9 @@ class PlanAction(PlanItem):
     removed_with_goal = models.BooleanField(default=False)
 
     class Meta:
-        ordering = ["goal", "order", "pk"]
+        # No foreign key in the default order: following `goal` joined goals and plans
+        # into every action query. Actions of several goals say their order.
+        ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["goal", "generated_key"],

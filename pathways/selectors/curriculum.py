@@ -1,8 +1,10 @@
 """Reads of the curriculum worth naming. Each returns a queryset or a small structure
 whose number of queries does not grow with the amount of curriculum."""
 
+import uuid
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from pathways.models.curriculum import (
@@ -168,3 +170,12 @@ def opportunity_list(
         opportunities = opportunities.filter(is_remote=True)
     # Dated ones soonest first, then the rolling ones.
     return opportunities.soonest_first()
+
+
+# The public curriculum pages are cached for visitors under this version: saving any
+# curriculum row (admin, the loader) sets a new one (services.curriculum_cache_drop).
+CURRICULUM_VERSION_KEY = "curriculum:version"
+
+
+def curriculum_version() -> str:
+    return str(cache.get_or_set(CURRICULUM_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None))

@@ -1,10 +1,17 @@
 """The curriculum's public pages: the site's front door, readable without an account."""
 
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.utils import timezone
+from django.views.decorators.http import require_safe
 
+from cmo_portal import clock
 from pathways.forms.curriculum import (
     ModuleFilterForm,
     OpportunityFilterForm,
@@ -16,6 +23,41 @@ from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.selectors import curriculum as selectors
 
 PAGE_SIZE = 20
+# A visitor's cached page is kept this long at most; a curriculum save drops it at once.
+VISITOR_PAGE_SECONDS = 10 * 60
+
+
+def cached_for_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve a public curriculum page to visitors (not signed in) from the cache: the key
+    holds the curriculum's version (a new one on every save), today (what is open), the
+    time zone and the address with its query string. Signed-in people, and a visitor
+    with a message waiting, get the page rendered."""
+
+    @wraps(view)
+    def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if (
+            request.user.is_authenticated
+            or "messages" in request.COOKIES
+            or request.session.get("_messages")
+        ):
+            return view(request, *args, **kwargs)
+        parts = [
+            selectors.curriculum_version(),
+            clock.today().isoformat(),
+            timezone.get_current_timezone_name(),
+            request.get_full_path(),
+        ]
+        key = "visitor-page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+        hit = cache.get(key)
+        if hit is not None:
+            content_type, content = hit
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.streaming:
+            cache.set(key, (response["Content-Type"], response.content), VISITOR_PAGE_SECONDS)
+        return response
+
+    return cached
 
 
 def _filters(form) -> dict:
@@ -44,14 +86,16 @@ def _filtered_list(request: HttpRequest, form_class, selector, template: str) ->
     return render(request, template, {"form": form, "page": page})
 
 
-@require_GET
+@require_safe
+@cached_for_visitors
 def pathway_list(request: HttpRequest) -> HttpResponse:
     return _filtered_list(
         request, PathwayFilterForm, selectors.pathway_list, "pathways/pathway_list.html"
     )
 
 
-@require_GET
+@require_safe
+@cached_for_visitors
 def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pathway = _get_or_404(selectors.pathway_with_details, slug)
     return render(
@@ -66,7 +110,7 @@ def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def pathway_compare(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.getlist("pathways")
     if "compare" in request.GET or len(chosen) >= 2:
@@ -95,13 +139,14 @@ def pathway_compare(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def role_kinds(request: HttpRequest) -> HttpResponse:
     kinds = RoleKind.objects.prefetch_related("pathways")
     return render(request, "pathways/role_kinds.html", {"role_kinds": kinds})
 
 
-@require_GET
+@require_safe
+@cached_for_visitors
 def competency_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -110,7 +155,7 @@ def competency_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     competency = _get_or_404(selectors.competency_with_details, slug)
     return render(
@@ -125,14 +170,14 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def module_list(request: HttpRequest) -> HttpResponse:
     return _filtered_list(
         request, ModuleFilterForm, selectors.module_list, "pathways/module_list.html"
     )
 
 
-@require_GET
+@require_safe
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     module = get_object_or_404(
         LearningModule.objects.prefetch_related("competencies__domain"), slug=slug
@@ -140,7 +185,8 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "pathways/module_detail.html", {"module": module})
 
 
-@require_GET
+@require_safe
+@cached_for_visitors
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     return _filtered_list(
         request,
@@ -150,7 +196,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def opportunity_detail(request: HttpRequest, slug: str) -> HttpResponse:
     opportunity = get_object_or_404(
         Opportunity.objects.prefetch_related("pathways", "competencies"), slug=slug

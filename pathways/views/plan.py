@@ -11,7 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.selectors import latest_completed_assessment
 from cmo_portal import clock
@@ -38,7 +38,7 @@ def plan_editable(request: AuthenticatedHttpRequest, plan: CareerPlan) -> bool:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     plans = list(
         CareerPlan.objects.filter(owner=request.user)
@@ -88,7 +88,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_with_items(selectors.plan_get_for_viewer(viewer=request.user, pk=pk))
     # The goals come in section order (plan_with_items).

@@ -4,13 +4,13 @@ list of goals and actions its owner removed, each with Restore."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from pathways.selectors import plan as selectors
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_get_for_viewer(viewer=request.user, pk=pk)
     changes = plan.changes.select_related("actor__profile")[:500]
@@ -18,7 +18,7 @@ def plan_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def plan_removed(request: HttpRequest, pk: int) -> HttpResponse:
     """The goals and actions the owner removed, newest first, each with Restore."""
     plan = selectors.plan_get_for_owner(user=request.user, pk=pk)

@@ -1,87 +1,23 @@
-"""Reads for assessments and the gap analysis, with access checks. Every function here
-runs a fixed number of queries, whatever the number of competencies or rating sets."""
+"""The gap analysis: a physician's levels against their target pathways, readiness,
+fits, history and the change since the previous self-rating. A fixed number of queries,
+whatever the number of competencies or rating sets."""
 
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import Http404
+from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Least
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from pathways.models.curriculum import Competency, Pathway, PathwayCompetency, ProficiencyLevel
+from pathways.models.curriculum import Pathway, PathwayCompetency, ProficiencyLevel
 from pathways.models.opportunities import LearningModule, Opportunity
 
-from . import scoring
-from .models import NeedsAssessment, RaterRole, Rating, RatingSet
-
-
-def assessment_get_for_viewer(*, viewer: User, pk: int) -> NeedsAssessment:
-    """404 unless the viewer may see the assessment's owner's data."""
-    assessment = NeedsAssessment.objects.select_related("user").filter(pk=pk).first()
-    if assessment is None or not user_can_view_data_of(
-        viewer, assessment.user, what=DataKind.ASSESSMENT
-    ):
-        raise Http404("No such assessment.")
-    return assessment
-
-
-def assessment_get_for_owner(*, user: User, pk: int) -> NeedsAssessment:
-    """Only the physician fills in their own assessment: 404 for everyone else."""
-    assessment = NeedsAssessment.objects.filter(pk=pk, user=user).first()
-    if assessment is None:
-        raise Http404("No such assessment.")
-    return assessment
-
-
-def rating_set_get_for_viewer(*, viewer: User, pk: int) -> RatingSet:
-    rating_set = (
-        RatingSet.objects.submitted()
-        .select_related("subject__profile", "rater__profile")
-        .filter(pk=pk)
-        .first()
-    )
-    if rating_set is None or not user_can_view_data_of(
-        viewer, rating_set.subject, what=DataKind.RATINGS
-    ):
-        raise Http404("No such rating set.")
-    return rating_set
-
-
-def results_subject_get_for_viewer(*, viewer: User, user_id: int) -> User:
-    """The user whose results `viewer` asks for, or 404 unless the access rule lets them
-    see those results."""
-    subject = User.objects.select_related("profile").filter(pk=user_id).first()
-    if subject is None or not user_can_view_data_of(viewer, subject, what=DataKind.RESULTS):
-        raise Http404("No such results.")
-    return subject
-
-
-def latest_completed_assessment(user: User) -> NeedsAssessment | None:
-    return (
-        user.needs_assessments.filter(completed_at__isnull=False)
-        .prefetch_related("targets__pathway")
-        .first()
-    )
-
-
-def competencies_to_rate(user: User, *, everything: bool) -> tuple[list[Competency], bool]:
-    """The competencies that matter to the physician's target pathways (important or
-    essential in at least one), or all of them, with their rubric levels; and whether
-    that is all of them (always so for a physician who has no target pathway yet)."""
-    competencies = Competency.objects.select_related("domain").prefetch_related("levels")
-    if not everything:
-        assessment = latest_completed_assessment(user) or user.needs_assessments.first()
-        if assessment is not None and assessment.targets.exists():
-            competencies = competencies.filter(
-                targets__pathway__in=assessment.targets.values("pathway"),
-                targets__weight__gte=2,
-            ).distinct()
-        else:
-            everything = True
-    return list(competencies.order_by("domain__order", "order", "name")), everything
+from .. import scoring
+from ..models import NeedsAssessment, RaterRole, Rating, RatingSet, TargetPathway
 
 
 @dataclass(frozen=True)
@@ -125,7 +61,8 @@ class Results:
     target_pathways: list[Pathway]
     pathway: Pathway | None
     gaps: list[scoring.CompetencyGap] = field(default_factory=list)
-    competencies: dict[int, Competency] = field(default_factory=dict)
+    # id -> slug of every competency of the curriculum, for links (competency_links.py).
+    competency_slugs: dict[int, str] = field(default_factory=dict)
     readiness: float | None = None
     coverage: float = 0.0
     top_gaps: list[scoring.CompetencyGap] = field(default_factory=list)
@@ -145,13 +82,24 @@ class Results:
         return self.self_set is not None
 
 
+class _Target(NamedTuple):
+    """One cell of the curriculum matrix: what a pathway asks of a competency."""
+
+    pathway_id: int
+    competency_id: int
+    name: str
+    slug: str
+    target_level: int
+    weight: int
+
+
 def _gaps_for(
-    targets: list[PathwayCompetency], current: dict[int, int], mentor: dict[int, int]
+    targets: Sequence[_Target], current: dict[int, int], mentor: dict[int, int]
 ) -> list[scoring.CompetencyGap]:
     return [
         scoring.CompetencyGap(
             competency_id=t.competency_id,
-            name=t.competency.name,
+            name=t.name,
             target=t.target_level,
             weight=t.weight,
             current=current.get(t.competency_id),
@@ -161,10 +109,49 @@ def _gaps_for(
     ]
 
 
-def results_for(*, subject: User, pathway_slug: str | None = None) -> Results:
-    """The gap analysis of `subject` against their target pathways."""
-    assessment = latest_completed_assessment(subject)
-    targets_ranked = assessment.ranked_pathways() if assessment else []
+def _readiness_sums(pathway_ids: Sequence[int]) -> dict[str, Subquery]:
+    """Per rating set, for each pathway, the weighted levels reached and needed over the
+    competencies the set rates (scoring.readiness as sums, so readiness over time costs
+    no ratings loaded)."""
+    sums: dict[str, Subquery] = {}
+    for pathway_id in pathway_ids:
+        ratings = (
+            Rating.objects.filter(
+                rating_set=OuterRef("pk"), competency__targets__pathway_id=pathway_id
+            )
+            .order_by()
+            .values("rating_set")
+        )
+        weight = F("competency__targets__weight")
+        target = F("competency__targets__target_level")
+        sums[f"reached_{pathway_id}"] = Subquery(
+            ratings.annotate(v=Sum(weight * Least("level", target))).values("v")
+        )
+        sums[f"needed_{pathway_id}"] = Subquery(
+            ratings.annotate(v=Sum(weight * target)).values("v")
+        )
+    return sums
+
+
+def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = True) -> Results:
+    """The gap analysis of `subject` against their target pathways. With `full` off, what
+    a summary shows (the dashboard): readiness, fits and history, without the modules and
+    opportunities suggested, the change since the previous set, or the scale. The
+    curriculum matrix is read as plain tuples; of the ratings, only those of the latest
+    two self-rating sets and the latest mentor's set are loaded, and readiness over time
+    is summed by the database."""
+    assessment = subject.needs_assessments.filter(completed_at__isnull=False).first()
+    # Every pathway (the fits need them all), each with its rank among the targets.
+    rank = TargetPathway.objects.filter(
+        assessment_id=assessment.pk if assessment else None, pathway=OuterRef("pk")
+    ).values("rank")[:1]
+    ranks: dict[int, int] = {}
+    pathways: dict[int, Pathway] = {}
+    for p in Pathway.objects.annotate(target_rank=Subquery(rank)):
+        pathways[p.pk] = p
+        if p.target_rank is not None:
+            ranks[p.pk] = p.target_rank
+    targets_ranked = sorted((pathways[pk] for pk in ranks), key=lambda p: ranks[p.pk])
     pathway = next((p for p in targets_ranked if p.slug == pathway_slug), None)
     pathway = pathway or (targets_ranked[0] if targets_ranked else None)
     results = Results(
@@ -172,30 +159,44 @@ def results_for(*, subject: User, pathway_slug: str | None = None) -> Results:
         assessment=assessment,
         target_pathways=targets_ranked,
         pathway=pathway,
-        scale=dict(ProficiencyLevel.objects.values_list("number", "name")),
+        scale=dict(ProficiencyLevel.objects.values_list("number", "name")) if full else {},
     )
 
-    sets = list(RatingSet.objects.submitted().filter(subject=subject).order_by("submitted_at"))
-    ratings_by_set: dict[int, dict[int, int]] = defaultdict(dict)
-    for set_id, competency_id, level in Rating.objects.filter(
-        rating_set__in=[s.pk for s in sets]
-    ).values_list("rating_set_id", "competency_id", "level"):
-        ratings_by_set[set_id][competency_id] = level
+    sets = list(
+        RatingSet.objects.submitted()
+        .filter(subject=subject)
+        .annotate(**_readiness_sums([p.pk for p in targets_ranked]))
+        .order_by("submitted_at")
+    )
     self_sets = [s for s in sets if s.rater_role == RaterRole.SELF]
     mentor_sets = [s for s in sets if s.rater_role == RaterRole.MENTOR]
     results.self_set = self_sets[-1] if self_sets else None
     results.mentor_set = mentor_sets[-1] if mentor_sets else None
+    ratings_by_set: dict[int, dict[int, int]] = defaultdict(dict)
+    if sets:
+        for set_id, competency_id, level in (
+            Rating.objects.filter(rating_set__in=[s.pk for s in self_sets[-2:] + mentor_sets[-1:]])
+            .order_by()
+            .values_list("rating_set_id", "competency_id", "level")
+        ):
+            ratings_by_set[set_id][competency_id] = level
     current = ratings_by_set[results.self_set.pk] if results.self_set else {}
     mentor = ratings_by_set[results.mentor_set.pk] if results.mentor_set else {}
 
-    targets_by_pathway: dict[int, list[PathwayCompetency]] = defaultdict(list)
-    pathways: dict[int, Pathway] = {}
-    for target in PathwayCompetency.objects.select_related(
-        "pathway", "competency__domain"
-    ).order_by("competency__domain__order", "competency__order"):
+    targets_by_pathway: dict[int, list[_Target]] = defaultdict(list)
+    for row in PathwayCompetency.objects.order_by(
+        "competency__domain__order", "competency__order"
+    ).values_list(
+        "pathway_id",
+        "competency_id",
+        "competency__name",
+        "competency__slug",
+        "target_level",
+        "weight",
+    ):
+        target = _Target(*row)
         targets_by_pathway[target.pathway_id].append(target)
-        pathways[target.pathway_id] = target.pathway
-        results.competencies[target.competency_id] = target.competency
+        results.competency_slugs[target.competency_id] = target.slug
 
     if current:
         # The pathways that fit best now: among those worth working towards at the
@@ -213,12 +214,14 @@ def results_for(*, subject: User, pathway_slug: str | None = None) -> Results:
             key=lambda fit: (-(fit.readiness or 0), -fit.coverage, fit.pathway.title),
         )
     for rating_set in self_sets:
-        levels = ratings_by_set[rating_set.pk]
         results.history.append(
             (
                 rating_set.submitted_at,
                 {
-                    p.pk: scoring.readiness(_gaps_for(targets_by_pathway[p.pk], levels, {}))
+                    p.pk: scoring.readiness_of_sums(
+                        getattr(rating_set, f"reached_{p.pk}") or 0,
+                        getattr(rating_set, f"needed_{p.pk}") or 0,
+                    )
                     for p in targets_ranked
                 },
             )
@@ -227,6 +230,13 @@ def results_for(*, subject: User, pathway_slug: str | None = None) -> Results:
     if pathway is None:
         return results
     results.gaps = _gaps_for(targets_by_pathway[pathway.pk], current, mentor)
+    results.readiness = scoring.readiness(results.gaps)
+    results.coverage = scoring.coverage(results.gaps)
+    results.top_gaps = scoring.top_gaps(results.gaps)
+    results.unrated = [g for g in results.gaps if not g.is_rated]
+    results.disagreements = [g for g in results.gaps if g.mentor_disagrees]
+    if not full:
+        return results
     results.changes = _changes_between(
         pathway,
         self_sets[-2:],
@@ -234,11 +244,6 @@ def results_for(*, subject: User, pathway_slug: str | None = None) -> Results:
         targets_by_pathway[pathway.pk],
         max(results.scale, default=4),
     )
-    results.readiness = scoring.readiness(results.gaps)
-    results.coverage = scoring.coverage(results.gaps)
-    results.top_gaps = scoring.top_gaps(results.gaps)
-    results.unrated = [g for g in results.gaps if not g.is_rated]
-    results.disagreements = [g for g in results.gaps if g.mentor_disagrees]
     priorities = scoring.gap_priorities(results.top_gaps)
     results.modules = _ranked_by_gaps(
         LearningModule.objects.filter(competencies__in=priorities), priorities, limit=6
@@ -263,7 +268,7 @@ def _changes_between(
     pathway: Pathway,
     sets: list[RatingSet],
     ratings_by_set: dict[int, dict[int, int]],
-    targets: Sequence[PathwayCompetency],
+    targets: Sequence[_Target],
     top_level: int,
 ) -> CompetencyChanges:
     """`sets`: the last two self-rating sets, oldest first (fewer when there are fewer)."""
@@ -274,7 +279,7 @@ def _changes_between(
         latest=latest,
         previous=previous,
         rows=scoring.competency_changes(
-            ((t.competency_id, t.competency.name, t.target_level, t.weight) for t in targets),
+            ((t.competency_id, t.name, t.target_level, t.weight) for t in targets),
             ratings_by_set.get(previous.pk, {}) if previous else {},
             ratings_by_set.get(latest.pk, {}) if latest else {},
         ),
@@ -336,4 +341,15 @@ def competency_changes_for_viewer(
             t.competency_id: t.latest_level for t in targets if t.latest_level is not None
         },
     }
-    return _changes_between(pathway, sets, ratings_by_set, targets, first.top_level or 4)
+    matrix = [
+        _Target(
+            t.pathway_id,
+            t.competency_id,
+            t.competency.name,
+            t.competency.slug,
+            t.target_level,
+            t.weight,
+        )
+        for t in targets
+    ]
+    return _changes_between(pathway, sets, ratings_by_set, matrix, first.top_level or 4)
