@@ -51,6 +51,8 @@ check: setup-dev ## Lint, imports that follow the flow, types, migrations in ste
 # production's settings and measures the main pages with wrk. It is not a test.
 # BENCH_ARGS passes options on, e.g. BENCH_ARGS="--size small --duration 3" or "--soak 5".
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cmo_bench
+# Production's shared cache is Redis (docker-compose.yml); the benchmark uses its own number.
+BENCH_CACHE_URL ?= rediscache://127.0.0.1:6379/3
 bench: setup
 	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  echo "Installing Debian's wrk for the benchmark"; \
@@ -60,7 +62,7 @@ bench: setup
 	  if command -v psql >/dev/null && ! psql "$${db%/*}/postgres" -Atqc "select 1 from pg_database where datname='$$name'" | grep -q 1; then \
 	    echo "Creating the database $$name"; psql "$${db%/*}/postgres" -qc "create database \"$$name\""; fi;; esac
 	DJANGO_SETTINGS_MODULE=cmo_portal.settings.bench DATABASE_URL="$(BENCH_DATABASE_URL)" \
-	$(PY) manage.py bench_pages $(BENCH_ARGS)
+	CACHE_URL="$(BENCH_CACHE_URL)" $(PY) manage.py bench_pages $(BENCH_ARGS)
 
 setup: $(VENV)/.installed-run
 setup-dev: $(VENV)/.installed-dev

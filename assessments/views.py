@@ -11,9 +11,11 @@ from cmo_portal.accounts.models import User
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
+from cmo_portal.page_cache import cached_for_reader
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
 from pathways.models.curriculum import ProficiencyLevel
+from pathways.selectors.curriculum import CURRICULUM
 
 from . import charts, scoring, selectors, services
 from .forms import STEP_FORMS, RubricForm
@@ -248,6 +250,7 @@ def _results_page(request: AuthenticatedHttpRequest, subject: User) -> HttpRespo
 
 @login_required
 @require_safe
+@cached_for_reader(CURRICULUM)
 def results(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = _results_page(request, request.user)
     profile_onboarding_mark(profile=profile_of(request.user), flag="results_seen")

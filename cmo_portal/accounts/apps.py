@@ -11,3 +11,11 @@ class AccountsConfig(AppConfig):
         from cmo_portal import lookups
 
         lookups.register()
+
+        from cmo_portal import page_cache
+
+        from .models import Profile, User
+
+        # Whose cached pages a saved row changes (cmo_portal.page_cache).
+        page_cache.watch(User, "pk")
+        page_cache.watch(Profile, "user_id")

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from cmo_portal.accounts.models import User
@@ -50,15 +50,21 @@ def bench_pages() -> list[Page]:
     ]
 
 
+def _client() -> Client:
+    return Client(SERVER_NAME="127.0.0.1", headers={k.lower(): v for k, v in BASE_HEADERS.items()})
+
+
 def session_cookies(emails: set[str]) -> dict[str, str]:
     """A signed-in session for each person, made by Django's own login (through the
-    session engine): email -> the Cookie header that carries it."""
+    session engine), with the CSRF cookie a browser holds after its first page:
+    email -> the Cookie header that carries them."""
     cookies = {}
     for email in sorted(emails):
-        client = Client()
+        client = _client()
         client.force_login(User.objects.get(email=email))
-        key = client.cookies[settings.SESSION_COOKIE_NAME].value
-        cookies[email] = f"{settings.SESSION_COOKIE_NAME}={key}"
+        client.get("/")  # sets the CSRF cookie, as the first page does in a browser
+        names = (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
+        cookies[email] = "; ".join(f"{name}={client.cookies[name].value}" for name in names)
     return cookies
 
 
@@ -71,14 +77,16 @@ class PageBroken(Exception):
     pass
 
 
+@override_settings(PAGE_CACHE=False)
 def queries_per_request(page: Page, cookies: dict[str, str]) -> int:
-    """The queries of one warm request to the page (the second of two, as the load
-    sees it once the caches are filled), through the test client in this process."""
-    client = Client(
-        SERVER_NAME="127.0.0.1", headers={k.lower(): v for k, v in BASE_HEADERS.items()}
-    )
+    """The queries of one warm request to the page rendered (the second of two, once
+    the caches of sessions and templates are filled; cmo_portal.page_cache off), through
+    the test client in this process."""
+    client = _client()
     if page.viewer:
-        client.cookies[settings.SESSION_COOKIE_NAME] = cookies[page.viewer].split("=", 1)[1]
+        for pair in cookies[page.viewer].split("; "):
+            name, value = pair.split("=", 1)
+            client.cookies[name] = value
     client.get(page.path)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(page.path)

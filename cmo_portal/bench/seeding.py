@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from assessments.models import Rating, RatingSet
+from cmo_portal import page_cache
 from cmo_portal.accounts.models import Intent, Profile, User
 from cmo_portal.demo.journeys import persona_journeys_load
 from cmo_portal.demo.people import (
@@ -126,4 +127,6 @@ def seed(sizes: Sizes, *, random_seed: int = 16) -> tuple[bool, dict[str, int]]:
         persona_journeys_load()
     with transaction.atomic():
         Bulk(sizes, random_seed).run()
+    # The bulk writes send no signals: no cached page from before them is served.
+    page_cache.topic_changed(page_cache.SITE)
     return True, seeded_counts()

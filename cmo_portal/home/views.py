@@ -10,11 +10,15 @@ from django.views.decorators.http import require_POST, require_safe
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.accounts.selectors import profile_of
 from cmo_portal.accounts.services import profile_onboarding_mark
+from cmo_portal.page_cache import cached_for_reader
+from mentors.models.profiles import MENTORS
+from pathways.selectors.curriculum import CURRICULUM
 
 from .dashboard import dashboard_for
 
 
 @require_safe
+@cached_for_reader(CURRICULUM, MENTORS)
 def home(request: HttpRequest) -> HttpResponse:
     """The front door for visitors; for a signed-in person, their journey (until it is
     done) and their dashboard."""

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After a signed-in person's POST their cached pages are rendered afresh.
+    "cmo_portal.page_cache.pages_changed_by_writes",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The reader's time zone, from the session: no query.
     "cmo_portal.accounts.middleware.time_zone_activated",
@@ -111,6 +113,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {
     "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"),
 }
+# Pages stored in that cache until what they show changes (cmo_portal/page_cache.py).
+PAGE_CACHE = env.bool("PAGE_CACHE", default=True)
 
 # --- Accounts ------------------------------------------------------------------------
 

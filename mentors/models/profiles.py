@@ -51,6 +51,11 @@ class ApplicationStatus(models.TextChoices):
     REJECTED = "rejected", "Not approved"
 
 
+# The cached pages that show the mentors on offer depend on this topic
+# (cmo_portal.page_cache): a saved profile, teachable competency or mentorship changes it.
+MENTORS = "mentors"
+
+
 class MentorProfileQuerySet(models.QuerySet):
     def approved(self) -> "MentorProfileQuerySet":
         return self.filter(status=ApplicationStatus.APPROVED, user__is_active=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from cmo_portal import clock
+from cmo_portal import clock, page_cache
 from cmo_portal.accounts.models import User
 from mentors import emails
 from mentors.models.mentorships import (
@@ -18,7 +18,7 @@ from mentors.models.mentorships import (
     Mentorship,
     MentorshipStatus,
 )
-from mentors.models.profiles import MentorProfile
+from mentors.models.profiles import MENTORS, MentorProfile
 from pathways.models.plan import PlanGoal
 
 # The usual response time is the median of this many of the mentor's latest answers.
@@ -134,6 +134,7 @@ def _record_response_time(mentorship: Mentorship, now: datetime.datetime) -> Non
     MentorProfile.objects.filter(pk=mentorship.mentor_id).update(
         usual_response_hours=round(statistics.median(hours))
     )
+    page_cache.topic_changed(MENTORS)
 
 
 @transaction.atomic
@@ -273,5 +274,7 @@ def mentorship_requests_expire(*, now: datetime.datetime | None = None, batch: i
                 mentorship = Mentorship.objects.select_related(
                     "mentee__profile", "mentor__user__profile"
                 ).get(pk=pk)
+                page_cache.pages_changed_for([mentorship.mentee_id, mentorship.mentor_user_id])
+                page_cache.topic_changed(MENTORS)
                 _notify("expired", mentorship)
     return expired

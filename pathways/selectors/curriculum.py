@@ -1,12 +1,11 @@
 """Reads of the curriculum worth naming. Each returns a queryset or a small structure
 whose number of queries does not grow with the amount of curriculum."""
 
-import uuid
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
+from cmo_portal import page_cache
 from pathways.models.curriculum import (
     Competency,
     CompetencyDomain,
@@ -172,10 +171,11 @@ def opportunity_list(
     return opportunities.soonest_first()
 
 
-# The public curriculum pages are cached for visitors under this version: saving any
-# curriculum row (admin, the loader) sets a new one (services.curriculum_cache_drop).
-CURRICULUM_VERSION_KEY = "curriculum:version"
+# The cached pages that show the curriculum depend on this topic (cmo_portal.page_cache):
+# saving any curriculum row (admin, the loader) gives it a new version
+# (services.curriculum_cache_drop).
+CURRICULUM = "curriculum"
 
 
 def curriculum_version() -> str:
-    return str(cache.get_or_set(CURRICULUM_VERSION_KEY, lambda: uuid.uuid4().hex, timeout=None))
+    return page_cache.topic_version(CURRICULUM)

@@ -2,16 +2,14 @@
 
 import datetime
 import tomllib
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
-from django.core.cache import cache
 from django.db import transaction
 
-from cmo_portal import clock
+from cmo_portal import clock, page_cache
 from pathways.models.curriculum import (
     STAGE_ORDER,
     Competency,
@@ -28,7 +26,7 @@ from pathways.models.curriculum import (
     Setting,
 )
 from pathways.models.opportunities import LearningModule, ModuleKind, Opportunity
-from pathways.selectors.curriculum import CURRICULUM_VERSION_KEY
+from pathways.selectors.curriculum import CURRICULUM
 
 CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "curriculum"
 CURRICULUM_EDITOR_GROUP = "Curriculum editor"
@@ -372,15 +370,8 @@ def curriculum_load(*, folder: Path = CURRICULUM_DIR) -> LoadReport:
 
 
 def curriculum_cache_drop() -> None:
-    """Visitors see the curriculum as it is now: a new version for the cached pages, at
-    once and again after the commit (so a page rendered from the old rows while the
-    change was being committed is not kept)."""
-
-    def drop() -> None:
-        cache.set(CURRICULUM_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-    drop()
-    transaction.on_commit(drop)
+    """Every cached page shows the curriculum as it is now (cmo_portal.page_cache)."""
+    page_cache.topic_changed(CURRICULUM)
 
 
 def curriculum_editor_group_sync() -> Group:

@@ -13,7 +13,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import IntegrityError, transaction
 
-from cmo_portal import clock
+from cmo_portal import clock, page_cache
 from pathways import exports
 from pathways.models.plan import CareerPlan, PdfStatus, PlanPdf
 from pathways.selectors.plan import plan_with_items
@@ -70,6 +70,7 @@ def plan_pdf_request(*, plan: CareerPlan, retry: bool = False) -> PlanPdf:
         if retry:
             again = again | PlanPdf.objects.filter(pk=pdf.pk, status=PdfStatus.FAILED)
         if again.update(status=PdfStatus.PENDING, requested_at=clock.now(), error=""):
+            page_cache.pages_changed_for([plan.owner_id])
             _queue(pdf.pk)
     pdf.refresh_from_db()
     return pdf
@@ -82,17 +83,20 @@ def plan_pdf_render(*, pdf_id: int) -> bool:
     )
     if not claimed:
         return False
-    pdf = PlanPdf.objects.only("plan_id").get(pk=pdf_id)
+    pdf = PlanPdf.objects.select_related("plan").only("plan__owner_id").get(pk=pdf_id)
     plan = plan_with_items(CareerPlan(pk=pdf.plan_id))
     try:
         content = exports.plan_pdf(plan, base_url=settings.SITE_URL)
     except Exception as error:
         logger.exception("The PDF of plan %s could not be rendered", pdf.plan_id)
         PlanPdf.objects.filter(pk=pdf_id).update(status=PdfStatus.FAILED, error=str(error)[:500])
+        page_cache.pages_changed_for([pdf.plan.owner_id])
         return False
     PlanPdf.objects.filter(pk=pdf_id, status=PdfStatus.RENDERING).update(
         status=PdfStatus.READY, content=content, rendered_at=clock.now()
     )
+    # The plan page shows the download (cmo_portal.page_cache).
+    page_cache.pages_changed_for([pdf.plan.owner_id])
     # Older versions are of no more use: keep the newest only.
     PlanPdf.objects.filter(plan_id=pdf.plan_id, pk__lt=pdf_id).exclude(
         status__in=(PdfStatus.PENDING, PdfStatus.RENDERING)

@@ -1,17 +1,11 @@
 """The curriculum's public pages: the site's front door, readable without an account."""
 
-import hashlib
-from collections.abc import Callable
-from functools import wraps
-
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from cmo_portal import clock
+from cmo_portal.page_cache import cached_for_visitors
 from pathways.forms.curriculum import (
     ModuleFilterForm,
     OpportunityFilterForm,
@@ -23,41 +17,6 @@ from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.selectors import curriculum as selectors
 
 PAGE_SIZE = 20
-# A visitor's cached page is kept this long at most; a curriculum save drops it at once.
-VISITOR_PAGE_SECONDS = 10 * 60
-
-
-def cached_for_visitors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve a public curriculum page to visitors (not signed in) from the cache: the key
-    holds the curriculum's version (a new one on every save), today (what is open), the
-    time zone and the address with its query string. Signed-in people, and a visitor
-    with a message waiting, get the page rendered."""
-
-    @wraps(view)
-    def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if (
-            request.user.is_authenticated
-            or "messages" in request.COOKIES
-            or request.session.get("_messages")
-        ):
-            return view(request, *args, **kwargs)
-        parts = [
-            selectors.curriculum_version(),
-            clock.today().isoformat(),
-            timezone.get_current_timezone_name(),
-            request.get_full_path(),
-        ]
-        key = "visitor-page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-        hit = cache.get(key)
-        if hit is not None:
-            content_type, content = hit
-            return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
-            cache.set(key, (response["Content-Type"], response.content), VISITOR_PAGE_SECONDS)
-        return response
-
-    return cached
 
 
 def _filters(form) -> dict:
@@ -87,7 +46,7 @@ def _filtered_list(request: HttpRequest, form_class, selector, template: str) ->
 
 
 @require_safe
-@cached_for_visitors
+@cached_for_visitors(selectors.CURRICULUM)
 def pathway_list(request: HttpRequest) -> HttpResponse:
     return _filtered_list(
         request, PathwayFilterForm, selectors.pathway_list, "pathways/pathway_list.html"
@@ -95,7 +54,7 @@ def pathway_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_for_visitors
+@cached_for_visitors(selectors.CURRICULUM)
 def pathway_detail(request: HttpRequest, slug: str) -> HttpResponse:
     pathway = _get_or_404(selectors.pathway_with_details, slug)
     return render(
@@ -146,7 +105,7 @@ def role_kinds(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@cached_for_visitors
+@cached_for_visitors(selectors.CURRICULUM)
 def competency_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -186,7 +145,7 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
-@cached_for_visitors
+@cached_for_visitors(selectors.CURRICULUM)
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     return _filtered_list(
         request,

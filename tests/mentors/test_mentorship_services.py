@@ -55,8 +55,8 @@ def test_a_request_is_saved_and_the_mentor_is_emailed_after_the_commit(
             mentee=physician, mentor=cmo, message="  Could you help me?  "
         )
         assert mail.outbox == []  # nothing is sent inside the transaction
-    assert len(callbacks) == 1
-    callbacks[0]()
+    for callback in callbacks:  # the email's, and the page cache's (cmo_portal.page_cache)
+        callback()
     assert mentorship.status == MentorshipStatus.REQUESTED
     assert mentorship.message == "Could you help me?"
     assert mentorship.expires_at - mentorship.requested_at == datetime.timedelta(days=3)

@@ -54,6 +54,11 @@ class Command(BaseCommand):
         parser.add_argument("--warmup", type=float, default=2, help="seconds per page, unmeasured")
         parser.add_argument("--only", default="", help="pages whose name has this text")
         parser.add_argument("--soak", type=float, metavar="MINUTES", help="soak every page")
+        parser.add_argument(
+            "--no-page-cache",
+            action="store_true",
+            help="every page rendered (PAGE_CACHE off): the cost of a page after a change",
+        )
         parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
 
     def handle(self, *args, **options) -> None:
@@ -101,6 +106,8 @@ class Command(BaseCommand):
         return "wrk"
 
     def _run(self, options) -> None:
+        if options["no_page_cache"]:
+            os.environ["PAGE_CACHE"] = "false"  # the gunicorn workers inherit it
         call_command("collectstatic", interactive=False, verbosity=0)
         cache.clear()
         pages = [p for p in bench_pages() if options["only"].lower() in p.name.lower()]
@@ -116,7 +123,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{clock.now():%Y-%m-%d %H:%M} UTC, {os.cpu_count()} CPUs ({platform.machine()}), "
             f"load average {load_avg}; gunicorn {workers} sync workers, {tool} at "
-            f"{connections} connections"
+            f"{connections} connections; pages "
+            + ("rendered every time (no page cache)" if options["no_page_cache"] else "cached")
         )
         log = Path(settings.DATA_DIR) / "bench" / "gunicorn.log"
         with Gunicorn(port=free_port(), workers=workers, log=log) as server:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 
+from cmo_portal import page_cache
 from cmo_portal.demo.journeys import persona_journeys_load
 from cmo_portal.demo.people import DEMO_ACCOUNTS, demo_accounts_load, demo_mentors_load
 from cmo_portal.demo.personas import PERSONA_ACCOUNTS, PERSONAS
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         # those emails are made and logged as usual, but not printed to this console.
         with override_settings(MAILERS={"default": mailer_from_url("locmem://")}):
             journeys = persona_journeys_load()
+        # The journeys write some rows in bulk: no cached page from before them is served.
+        page_cache.topic_changed(page_cache.SITE)
         self.stdout.write("Demo accounts (development only; these passwords are public):")
         for account in (*DEMO_ACCOUNTS, *PERSONA_ACCOUNTS):
             state = "created" if account.email in created else "refreshed"

@@ -1,0 +1,263 @@
+"""Pages served from the cache until what they show changes.
+
+A cached page is stored compressed (gzip) under a key made of everything it depends on:
+- versions: a random token per *topic* ("curriculum", "mentors", "site") and per
+  *person* whose data the page shows, all read in one cache round trip. Changing what a
+  page shows sets a new token, so the old entries are never read again (they expire);
+- the address with its query string, today (what is due, open or overdue), the reader's
+  time zone (a HEAD is answered from the GET's entry), and, for a signed-in reader, who they are and their CSRF secret (the forms
+  on the page carry a token made from it).
+
+Who sets new tokens (`pages_changed_for`, `topic_changed`):
+- every POST (any non-safe method) of a signed-in person: their own pages
+  (`pages_changed_by_writes`, a middleware), whatever the view wrote;
+- saving or deleting a row whose owners an app declared with `watch` (its AppConfig),
+  e.g. a mentor's comment on a physician's plan: the plan's owner;
+- the services that write in bulk (UPDATE, bulk_create), and the background tasks, name
+  the people they changed themselves.
+A token is set at once and again after the transaction commits, so a page rendered from
+the data before the commit cannot be stored under the new token.
+
+A reader with a message waiting (after a redirect), or without a CSRF cookie yet, gets
+the page rendered: it is not stored. PAGE_CACHE = False turns the cache off (the
+query-budget tests measure the rendering with it off)."""
+
+import gzip
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_save, pre_delete
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from cmo_portal import clock
+
+# A stored page is kept this long at most; a change drops it at once.
+PAGE_SECONDS = 15 * 60
+SITE = "site"  # every cached page depends on it: loaders of whole data sets set it
+
+
+def _topic_key(topic: str) -> str:
+    return f"{topic}:version"
+
+
+def _person_key(user_id: int) -> str:
+    return f"person-pages:{user_id}:version"
+
+
+def _versions(keys: list[str]) -> list[str]:
+    """The token under each key, in order, one round trip; a missing one is made."""
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    for key in missing:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+    if missing:
+        found |= cache.get_many(missing)
+    return [str(found.get(key, "")) for key in keys]
+
+
+def topic_version(topic: str) -> str:
+    return _versions([_topic_key(topic)])[0]
+
+
+def _new_tokens(keys: list[str]) -> None:
+    def set_new() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+    set_new()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(set_new)
+
+
+def topic_changed(*topics: str) -> None:
+    """Every page that depends on these topics is rendered afresh from now on."""
+    _new_tokens([_topic_key(topic) for topic in topics])
+
+
+def pages_changed_for(user_ids: Iterable[int | None]) -> None:
+    """The pages that show these people's data are rendered afresh from now on."""
+    keys = sorted({_person_key(pk) for pk in user_ids if pk is not None})
+    if keys:
+        _new_tokens(keys)
+
+
+def _message_waiting(request: HttpRequest) -> bool:
+    return "messages" in request.COOKIES or bool(
+        getattr(request, "session", None) and request.session.get("_messages")
+    )
+
+
+def _served(request: HttpRequest, content_type: str, compressed: bytes) -> HttpResponse:
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(compressed, content_type=content_type)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
+
+
+def _cached(request: HttpRequest, parts: list[str], render: Callable[[], HttpResponse]):
+    secret = request.META.get("CSRF_COOKIE")
+    key = "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    hit = cache.get(key)
+    if hit is not None:
+        return _served(request, *hit)
+    response = render()
+    if (
+        response.status_code != 200
+        or response.streaming
+        or response.cookies
+        or request.META.get("CSRF_COOKIE") != secret  # a new one: the forms carry it
+        or _message_waiting(request)
+    ):
+        return response
+    stored = (response["Content-Type"], gzip.compress(response.content, compresslevel=6))
+    cache.set(key, stored, PAGE_SECONDS)
+    return _served(request, *stored)
+
+
+def _common_parts(request: HttpRequest) -> list[str]:
+    return [
+        clock.today().isoformat(),
+        timezone.get_current_timezone_name(),
+        request.get_full_path(),
+    ]
+
+
+def _usable(request: HttpRequest) -> bool:
+    return (
+        settings.PAGE_CACHE and request.method in ("GET", "HEAD") and not _message_waiting(request)
+    )
+
+
+def cached_for_visitors(*topics: str) -> Callable:
+    """Serve a public page to visitors (not signed in) from the cache, under the
+    versions of `topics`. Signed-in people get it rendered (their navigation differs)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not _usable(request) or request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            keys = [_topic_key(t) for t in (SITE, *topics)]
+            parts = ["visitor", *_versions(keys), *_common_parts(request)]
+            return _cached(request, parts, lambda: view(request, *args, **kwargs))
+
+        return cached
+
+    return decorator
+
+
+# Who else's data a personal page shows, besides its reader's: the ids, or None when
+# the page must not be cached for this reader (it is someone else's, seen by a mentor or
+# by support: every such view is checked and logged afresh).
+People = Callable[..., Iterable[int] | None]
+
+
+def _reader_only(request: HttpRequest, *args, **kwargs) -> list[int]:
+    return []
+
+
+def cached_for_reader(*topics: str, others: People = _reader_only) -> Callable:
+    """Serve a signed-in person's page from the cache, under the versions of `topics`,
+    of the reader and of the people `others` names. A visitor gets the view itself (its
+    login redirect)."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            secret = request.META.get("CSRF_COOKIE")
+            if not _usable(request) or not request.user.is_authenticated or not secret:
+                return view(request, *args, **kwargs)
+            people = others(request, *args, **kwargs)
+            if people is None:
+                return view(request, *args, **kwargs)
+            reader = request.user.pk
+            ids = [reader, *sorted(set(people) - {reader})]
+            keys = [_topic_key(t) for t in (SITE, *topics)] + [_person_key(i) for i in ids]
+            parts = [
+                "reader",
+                ",".join(map(str, ids)),
+                hashlib.sha256(str(secret).encode()).hexdigest(),
+                *_versions(keys),
+                *_common_parts(request),
+            ]
+            return _cached(request, parts, lambda: view(request, *args, **kwargs))
+
+        return cached
+
+    return decorator
+
+
+def pages_changed_by_writes(
+    get_response: Callable[[HttpRequest], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """After a signed-in person's POST (or any method that is not safe), their pages are
+    rendered afresh, whatever the view wrote and however it wrote it."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE"):
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated:
+                pages_changed_for([user.pk])
+        return response
+
+    return middleware
+
+
+def _owners(instance: models.Model, path: str) -> int | None:
+    """The user id at `path` ("owner_id", "plan__owner_id") from `instance`, following
+    relations already loaded, else in one query."""
+    *hops, last = path.split("__")
+    obj: object = instance
+    for hop in hops:
+        field = type(obj)._meta.get_field(hop)  # type: ignore[union-attr]
+        if not field.is_cached(obj):  # type: ignore[union-attr]
+            row = (
+                type(instance)
+                ._base_manager.filter(pk=instance.pk)
+                .values_list(path, flat=True)
+                .first()
+            )
+            return row
+        obj = getattr(obj, hop)
+        if obj is None:
+            return None
+    return getattr(obj, last)
+
+
+def watch(model: type[models.Model], *owners: str, topics: tuple[str, ...] = ()) -> None:
+    """Saving or deleting a `model` row changes the pages of the people at the `owners`
+    paths (e.g. "plan__owner_id") and every page of `topics`; so does changing its
+    many-to-many fields."""
+
+    def changed(instance: models.Model) -> None:
+        pages_changed_for([_owners(instance, path) for path in owners])
+        if topics:
+            topic_changed(*topics)
+
+    def saved(sender, instance, raw=False, **kwargs) -> None:
+        if not raw:  # fixtures: the loader says what it changed
+            changed(instance)
+
+    def deleting(sender, instance, **kwargs) -> None:
+        changed(instance)
+
+    def related(sender, instance, action, reverse=False, **kwargs) -> None:
+        if action.startswith("post_") and isinstance(instance, model):
+            changed(instance)
+
+    uid = f"page_cache:{model._meta.label}"
+    post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
+    pre_delete.connect(deleting, sender=model, weak=False, dispatch_uid=uid)
+    for field in model._meta.many_to_many:
+        through = field.remote_field.through  # type: ignore[attr-defined]
+        m2m_changed.connect(related, sender=through, weak=False, dispatch_uid=f"{uid}:{field.name}")
