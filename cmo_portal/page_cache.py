@@ -217,21 +217,19 @@ def _owners(instance: models.Model, path: str) -> int | None:
     """The user id at `path` ("owner_id", "plan__owner_id") from `instance`, following
     relations already loaded, else in one query."""
     *hops, last = path.split("__")
-    obj: object = instance
+    obj: models.Model | None = instance
     for hop in hops:
-        field = type(obj)._meta.get_field(hop)  # type: ignore[union-attr]
-        if not field.is_cached(obj):  # type: ignore[union-attr]
-            row = (
+        if obj is None:
+            return None
+        if hop not in obj._state.fields_cache:  # not loaded: ask the database
+            return (
                 type(instance)
                 ._base_manager.filter(pk=instance.pk)
                 .values_list(path, flat=True)
                 .first()
             )
-            return row
         obj = getattr(obj, hop)
-        if obj is None:
-            return None
-    return getattr(obj, last)
+    return None if obj is None else getattr(obj, last)
 
 
 def watch(model: type[models.Model], *owners: str, topics: tuple[str, ...] = ()) -> None:
@@ -259,5 +257,5 @@ def watch(model: type[models.Model], *owners: str, topics: tuple[str, ...] = ())
     post_save.connect(saved, sender=model, weak=False, dispatch_uid=uid)
     pre_delete.connect(deleting, sender=model, weak=False, dispatch_uid=uid)
     for field in model._meta.many_to_many:
-        through = field.remote_field.through  # type: ignore[attr-defined]
+        through = field.remote_field.through
         m2m_changed.connect(related, sender=through, weak=False, dispatch_uid=f"{uid}:{field.name}")

@@ -13,7 +13,7 @@ from cmo_portal import clock, page_cache, time_zones
 from mentors.models.feedback import PlanComment
 from pathways.models.plan import PlanAction
 from pathways.services.curriculum import curriculum_cache_drop
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, make_mentor
 from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
@@ -191,3 +191,53 @@ def test_an_account_not_yet_profiled_is_served_too(db):
     user = ProfileFactory().user
     client = client_for(user)
     assert warm(client).status_code == 200
+
+
+def test_the_owners_plan_page_is_served_from_the_cache(
+    physician, plan, action, django_assert_max_num_queries
+):
+    url = reverse("pathways:plan-detail", args=[plan.pk])
+    client = client_for(physician)
+    assert "Shadow the CMO" in warm(client, url).text
+    with django_assert_max_num_queries(4):  # and whose plan it is
+        assert "Shadow the CMO" in client.get(url).text
+
+
+def test_a_mentor_reading_the_plan_gets_it_checked_every_time(
+    physician, plan, action, active_mentor, django_assert_max_num_queries
+):
+    url = reverse("pathways:plan-detail", args=[plan.pk])
+    client = client_for(active_mentor)
+    warm(client, url)
+    with django_assert_max_num_queries(40) as captured:
+        assert client.get(url).status_code == 200
+    assert len(captured) > 4
+    physician.mentorships.update(status="ended")  # no signal: the page must not care
+    assert client.get(url).status_code == 404
+
+
+def test_the_mentors_dashboard_shows_a_mentees_change_at_once(physician, active_mentor, plan):
+    client = client_for(active_mentor)
+    url = reverse("mentors:dashboard")
+    assert "Dr Ada Owner" in warm(client, url).text
+    physician.profile.full_name = "Dr Ada Renamed"
+    physician.profile.save()
+    assert "Dr Ada Renamed" in client.get(url).text
+
+
+def test_a_new_mentor_shows_in_every_physicians_suggestions(physician, curriculum):
+    client = client_for(physician)
+    url = reverse("mentors:suggestions")
+    before = warm(client, url).text
+    make_mentor("Dr Newly Approved")
+    after = client.get(url).text
+    assert "Dr Newly Approved" in after and "Dr Newly Approved" not in before
+
+
+def test_owners_are_found_from_loaded_rows_without_a_query(action, django_assert_num_queries):
+    loaded = PlanAction.objects.select_related("goal__plan").get(pk=action.pk)
+    with django_assert_num_queries(0):
+        assert page_cache._owners(loaded, "goal__plan__owner_id") == action.goal.plan.owner_id
+    bare = PlanAction.objects.get(pk=action.pk)
+    with django_assert_num_queries(1):
+        assert page_cache._owners(bare, "goal__plan__owner_id") == action.goal.plan.owner_id

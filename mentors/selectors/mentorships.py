@@ -82,6 +82,14 @@ class MentorDashboard:
     past: list[Mentorship]
 
 
+def mentees_of(request, *args, **kwargs) -> list[int]:
+    """Everyone who asked the reader, or has them, as a mentor: the mentor's dashboard
+    shows their data, so it is cached under their versions too (cmo_portal.page_cache)."""
+    return list(
+        Mentorship.objects.filter(mentor__user=request.user).values_list("mentee_id", flat=True)
+    )
+
+
 def mentor_dashboard(profile: MentorProfile) -> MentorDashboard:
     """The mentor's mentees with their plans and progress, the requests waiting, and the
     plans changed since this mentor last reviewed them (or never reviewed)."""

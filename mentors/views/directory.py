@@ -11,12 +11,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cmo_portal import clock
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
+from cmo_portal.page_cache import cached_for_reader
 from mentors import matching
 from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
 from mentors.models.mentorships import MAX_OPEN_REQUESTS, Mentorship
+from mentors.models.profiles import MENTORS
 from mentors.selectors.profiles import mentor_directory, mentor_get_for_viewer, mentor_profile_of
 from mentors.selectors.suggestions import mentor_suggestions
 from mentors.services.profiles import mentor_profile_save, mentor_requests_pause
+from pathways.selectors.curriculum import CURRICULUM
 
 MENTORS_PER_PAGE = 12
 
@@ -62,6 +65,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_safe
+@cached_for_reader(CURRICULUM, MENTORS)
 def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SuggestionFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}

@@ -13,12 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cmo_portal.accounts.models import User, name_or_former
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
+from cmo_portal.page_cache import cached_for_reader
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import ALREADY_SENT, already_sent
 from mentors.forms import AnswerForm, MentorshipRequestForm, QuestionForm, ReasonForm
 from mentors.models.mentorships import Mentorship, MentorshipStatus
+from mentors.models.profiles import MENTORS
 from mentors.selectors.feedback import latest_comments_for_mentee
 from mentors.selectors.mentorships import (
+    mentees_of,
     mentor_dashboard,
     mentorship_get_for_participant,
     mentorship_plans_for_viewer,
@@ -34,6 +37,7 @@ from mentors.services.mentorships import (
     mentorship_request_create,
     mentorship_withdraw,
 )
+from pathways.selectors.curriculum import CURRICULUM
 
 
 @login_required
@@ -94,6 +98,7 @@ def mentorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@cached_for_reader(CURRICULUM, MENTORS, others=mentees_of)
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = mentor_profile_of(request.user)
     if profile is None:

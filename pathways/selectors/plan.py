@@ -30,6 +30,13 @@ def plan_get_for_viewer(*, viewer, pk: int) -> CareerPlan:
     return plan
 
 
+def plan_cached_for_owner(request, pk: int) -> list[int] | None:
+    """The plan page is kept in the page cache for its owner only (nobody else's data is
+    on it); a mentor's or support's view is checked, and logged, every time."""
+    owner_id = CareerPlan.objects.filter(pk=pk).values_list("owner_id", flat=True).first()
+    return [] if owner_id is not None and owner_id == request.user.pk else None
+
+
 def plan_get_for_owner(*, user, pk: int) -> CareerPlan:
     """Only the owner changes their plan: a 404 for everyone else."""
     plan = CareerPlan.objects.select_related("pathway").filter(pk=pk, owner=user).first()

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments.selectors import latest_completed_assessment
 from cmo_portal import clock
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
+from cmo_portal.page_cache import cached_for_reader
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
 from pathways.forms.plan import PlanCreateForm, PlanStatusForm, RoleStartForm
@@ -25,6 +26,7 @@ from pathways.models.plan import (
     PlanSection,
 )
 from pathways.selectors import plan as selectors
+from pathways.selectors.curriculum import CURRICULUM
 from pathways.services import plan as services
 from pathways.services import plan_items
 
@@ -89,6 +91,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_safe
+@cached_for_reader(CURRICULUM, others=selectors.plan_cached_for_owner)
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = selectors.plan_with_items(selectors.plan_get_for_viewer(viewer=request.user, pk=pk))
     # The goals come in section order (plan_with_items).
