@@ -61,10 +61,14 @@ class MentorProfileQuerySet(models.QuerySet):
         return self.filter(status=ApplicationStatus.APPROVED, user__is_active=True)
 
     def with_load(self) -> "MentorProfileQuerySet":
-        """Annotate each profile with its number of active mentees (`active_count`)."""
+        """Annotate each profile with its number of active mentees (`active_count`).
+        Counted distinct, so that it stays true in a query that joins more rows per profile
+        (the matching joins what each mentor teaches)."""
         return self.annotate(
             active_count=models.Count(
-                "mentorships", filter=models.Q(mentorships__status=MentorshipStatus.ACTIVE)
+                "mentorships",
+                filter=models.Q(mentorships__status=MentorshipStatus.ACTIVE),
+                distinct=True,
             )
         )
 

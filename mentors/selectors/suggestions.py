@@ -6,14 +6,28 @@ import zoneinfo
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    FilteredRelation,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.aggregates import StringAgg
+from django.db.models.functions import Cast
+
 from assessments.selectors import Results, results_for
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from mentors import matching
 from mentors.models.mentorships import Mentorship
-from mentors.models.profiles import MeetingFormat, MentorProfile, TeachableCompetency
-from mentors.selectors.profiles import mentor_profiles_with_details
-from pathways.models.curriculum import Pathway, Setting
+from mentors.models.profiles import MeetingFormat, MentorProfile
+from pathways.models.curriculum import Setting
 
 # How many of the physician's largest gaps the matching looks at.
 TOP_GAPS = 5
@@ -35,15 +49,41 @@ def utc_offset_hours(time_zone: str | None, now: datetime.datetime | None = None
     return _utc_offset_hours(time_zone, now)
 
 
-def excluded_mentor_ids(mentee: User, *, now: datetime.datetime | None = None) -> set[int]:
-    """Mentors the physician is not offered: those asked already (open or active) and
-    those who declined, or let a request expire, within the cool-off."""
+def excluded_mentorships(
+    mentee: User, *, now: datetime.datetime | None = None
+) -> QuerySet[Mentorship]:
+    """The physician's mentorships whose mentor is not offered: asked already (open or
+    active), or declined, or let a request expire, within the cool-off."""
     now = now or clock.now()
     mine = Mentorship.objects.filter(mentee=mentee)
-    excluded = (
-        mine.current() | mine.declined_within_cool_off(now) | mine.expired_within_cool_off(now)
+    return mine.current() | mine.declined_within_cool_off(now) | mine.expired_within_cool_off(now)
+
+
+@dataclass(frozen=True)
+class MenteeSide:
+    """What the suggestions read of the physician beside the results: where they are and
+    how many requests they have waiting."""
+
+    time_zone: str | None
+    open_requests: int
+
+
+def mentee_side(mentee: User) -> MenteeSide:
+    """The physician's time zone and open requests, in one query."""
+    open_requests = (
+        Mentorship.objects.filter(mentee=OuterRef("pk"))
+        .open()
+        .order_by()
+        .values("mentee")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    return set(excluded.values_list("mentor_id", flat=True))
+    time_zone, waiting = (
+        User.objects.filter(pk=mentee.pk)
+        .values_list("profile__time_zone", Subquery(open_requests))
+        .get()
+    )
+    return MenteeSide(time_zone=time_zone or None, open_requests=waiting or 0)
 
 
 @dataclass
@@ -59,14 +99,13 @@ class Suggestions:
     needs: matching.MenteeNeeds
     items: list[Suggestion] = field(default_factory=list)
     candidates: int = 0
+    open_requests: int = 0
 
 
 def mentee_needs(
-    results: Results, *, formats: frozenset[str] = frozenset()
+    results: Results, *, time_zone: str | None = None, formats: frozenset[str] = frozenset()
 ) -> matching.MenteeNeeds:
-    """What the matching looks for, from the physician's gap analysis."""
-    subject = results.subject
-    profile = getattr(subject, "profile", None)
+    """What the matching looks for, from the physician's gap analysis and time zone."""
     if not formats and results.assessment is not None:
         formats = frozenset(results.assessment.mentoring_formats)  # from the needs assessment
     return matching.MenteeNeeds(
@@ -77,72 +116,102 @@ def mentee_needs(
         ),
         setting_ids=frozenset(p.setting_id for p in results.target_pathways),
         pathway_ids=frozenset(p.pk for p in results.target_pathways),
-        utc_offset_hours=utc_offset_hours(profile.time_zone if profile else None),
+        utc_offset_hours=utc_offset_hours(time_zone),
         formats=formats,
     )
 
 
-def candidates(
-    *, needs: matching.MenteeNeeds, mentee: User, exclude: set[int]
-) -> list[matching.Candidate]:
-    """Every approved mentor with room, as plain values for the matching, in four
-    queries however many there are. Only the teachable competencies that matter to the
-    physician's top gaps are loaded."""
-    rows = list(
+def _ids(joined: str | None) -> frozenset[int]:
+    return frozenset(int(i) for i in joined.split(",")) if joined else frozenset()
+
+
+def candidates(*, needs: matching.MenteeNeeds, mentee: User) -> list[matching.Candidate]:
+    """Every approved mentor with room whom the physician may be offered (none of
+    `excluded_mentorships`), as plain values for the matching, in
+    one grouped query however many there are. Each mentor's row carries only what the
+    physician's needs ask about: the level they teach of each top gap, and the settings
+    and pathways they know among the physician's (joined into a string of ids)."""
+    gap_ids = [g.competency_id for g in needs.gaps]
+    profiles = (
         MentorProfile.objects.with_room()
         .exclude(user=mentee)
-        .exclude(pk__in=exclude)
+        .exclude(Exists(excluded_mentorships(mentee).filter(mentor=OuterRef("pk"))))
+        .annotate(
+            # Only the rows that matter are joined, so each mentor groups a handful.
+            gap_teaches=FilteredRelation("teaches", condition=Q(teaches__competency__in=gap_ids)),
+            needed_settings=FilteredRelation(
+                "settings_known", condition=Q(settings_known__in=needs.setting_ids)
+            ),
+            needed_pathways=FilteredRelation(
+                "pathways_known", condition=Q(pathways_known__in=needs.pathway_ids)
+            ),
+        )
+    )
+    nothing = Value(None, output_field=CharField())
+    levels_taught = {
+        f"level_{i}": Max("gap_teaches__level", filter=Q(gap_teaches__competency=competency_id))
+        for i, competency_id in enumerate(gap_ids)
+    }
+    rows = (
+        profiles.order_by()
+        .annotate(
+            setting_ids=_joined_ids("needed_settings__id") if needs.setting_ids else nothing,
+            pathway_ids=_joined_ids("needed_pathways__id") if needs.pathway_ids else nothing,
+            **levels_taught,
+        )
         .values_list(
             "pk",
             "time_zone",
             "active_count",
             "capacity",
+            "setting_ids",
+            "pathway_ids",
             *(f.field_name for f in MeetingFormat),
+            *levels_taught,
         )
     )
-    ids = [row[0] for row in rows]
-    teaches: dict[int, dict[int, int]] = {pk: {} for pk in ids}
-    gap_ids = [g.competency_id for g in needs.gaps]
-    if gap_ids:
-        # Rows of mentors who are not candidates are skipped here rather than joined away
-        # in SQL: cheaper than counting every mentor's mentees a second time.
-        for mentor_id, competency_id, level in TeachableCompetency.objects.filter(
-            competency__in=gap_ids
-        ).values_list("mentor_id", "competency_id", "level"):
-            if mentor_id in teaches:
-                teaches[mentor_id][competency_id] = level
-    known_settings: dict[int, set[int]] = {pk: set() for pk in ids}
-    for mentor_id, setting_id in MentorProfile.settings_known.through.objects.filter(
-        setting_id__in=needs.setting_ids
-    ).values_list("mentorprofile_id", "setting_id"):
-        if mentor_id in known_settings:
-            known_settings[mentor_id].add(setting_id)
-    known_pathways: dict[int, set[int]] = {pk: set() for pk in ids}
-    for mentor_id, pathway_id in MentorProfile.pathways_known.through.objects.filter(
-        pathway_id__in=needs.pathway_ids
-    ).values_list("mentorprofile_id", "pathway_id"):
-        if mentor_id in known_pathways:
-            known_pathways[mentor_id].add(pathway_id)
     now = clock.now()
-    # A few dozen time zones and seven mixes of formats serve thousands of mentors.
-    offsets = {tz: utc_offset_hours(tz, now) for tz in {row[1] for row in rows}}
-    formats = {
-        flags: frozenset(f.value for on, f in zip(flags, MeetingFormat, strict=True) if on)
-        for flags in {row[4:] for row in rows}
-    }
-    return [
-        matching.Candidate(
-            mentor_id=pk,
-            teaches=teaches[pk],
-            setting_ids=frozenset(known_settings[pk]),
-            pathway_ids=frozenset(known_pathways[pk]),
-            utc_offset_hours=offsets[time_zone],
-            formats=formats[tuple(flags)],
-            active=active,
-            capacity=capacity,
+    # A few dozen time zones, seven mixes of formats and few mixes of levels, settings
+    # and pathways serve thousands of mentors: each is worked out once.
+    offsets: dict[str, float | None] = {}
+    formats: dict[tuple, frozenset[str]] = {}
+    levels: dict[tuple, dict[int, int]] = {}
+    ids: dict[str | None, frozenset[int]] = {}
+    flag_count = len(MeetingFormat)
+    pool = []
+    for pk, time_zone, active, capacity, settings_known, pathways_known, *rest in rows:
+        flags, taught = tuple(rest[:flag_count]), tuple(rest[flag_count:])
+        if time_zone not in offsets:
+            offsets[time_zone] = utc_offset_hours(time_zone, now)
+        if flags not in formats:
+            formats[flags] = frozenset(
+                f.value for on, f in zip(flags, MeetingFormat, strict=True) if on
+            )
+        if taught not in levels:
+            levels[taught] = {
+                c: level for c, level in zip(gap_ids, taught, strict=True) if level is not None
+            }
+        for joined in (settings_known, pathways_known):
+            if joined not in ids:
+                ids[joined] = _ids(joined)
+        pool.append(
+            matching.Candidate(
+                mentor_id=pk,
+                teaches=levels[taught],
+                setting_ids=ids[settings_known],
+                pathway_ids=ids[pathways_known],
+                utc_offset_hours=offsets[time_zone],
+                formats=formats[flags],
+                active=active,
+                capacity=capacity,
+            )
         )
-        for pk, time_zone, active, capacity, *flags in rows
-    ]
+    return pool
+
+
+def _joined_ids(field_name: str) -> StringAgg:
+    """The distinct ids of a joined relation, as one string: "3,7"."""
+    return StringAgg(Cast(field_name, CharField()), Value(","), distinct=True)
 
 
 def mentor_suggestions(
@@ -153,22 +222,26 @@ def mentor_suggestions(
     limit: int = 10,
 ) -> Suggestions:
     """The approved mentors with room, best first, each with its reasons."""
-    results = results_for(subject=mentee, pathway_slug=pathway_slug)
-    needs = mentee_needs(results, formats=formats)
-    exclude = excluded_mentor_ids(mentee)
-    pool = candidates(needs=needs, mentee=mentee, exclude=exclude)
-    matches = matching.rank(needs, pool, exclude=frozenset(exclude), limit=limit)
-    profiles = mentor_profiles_with_details(MentorProfile.objects.with_load()).in_bulk(
+    # The summary is enough: the page shows the gaps and targets, not the modules,
+    # opportunities or changes the results page adds.
+    results = results_for(subject=mentee, pathway_slug=pathway_slug, full=False)
+    side = mentee_side(mentee)
+    needs = mentee_needs(results, time_zone=side.time_zone, formats=formats)
+    pool = candidates(needs=needs, mentee=mentee)
+    matches = matching.rank(needs, pool, limit=limit)
+    # What a suggestion shows of its mentor: name, headline, languages, response time.
+    profiles = MentorProfile.objects.select_related("user__profile").in_bulk(
         [m.mentor_id for m in matches]
     )
-    setting_names = dict(Setting.objects.filter(pk__in=needs.setting_ids).values_list("pk", "name"))
-    pathway_names = dict(
-        Pathway.objects.filter(pk__in=needs.pathway_ids).values_list("pk", "title")
+    pathway_names = {p.pk: p.title for p in results.target_pathways}
+    setting_names = dict(
+        Setting.objects.filter(pk__in=needs.setting_ids).order_by().values_list("pk", "name")
     )
     return Suggestions(
         results=results,
         needs=needs,
         candidates=len(pool),
+        open_requests=side.open_requests,
         items=[
             Suggestion(
                 mentor=profiles[m.mentor_id],

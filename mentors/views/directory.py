@@ -76,7 +76,6 @@ def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if not form.is_bound:  # show the ways of meeting given in the needs assessment
         form = SuggestionFilterForm(initial={"formats": sorted(found.needs.formats)})
-    open_requests = Mentorship.objects.filter(mentee=request.user).open().count()
     return render(
         request,
         "mentors/suggestions.html",
@@ -85,7 +84,7 @@ def suggestions(request: AuthenticatedHttpRequest) -> HttpResponse:
             "found": found,
             "results": found.results,
             "rules": matching.RULES_IN_WORDS,
-            "open_requests": open_requests,
+            "open_requests": found.open_requests,
             "max_open_requests": MAX_OPEN_REQUESTS,
         },
     )

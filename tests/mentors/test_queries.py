@@ -31,7 +31,10 @@ DIRECTORY_BUDGET = 12
 # Validating the filter looks up the chosen setting and competency: two queries more.
 FILTERED_DIRECTORY_BUDGET = 14
 DASHBOARD_BUDGET = 8
-SUGGESTIONS_BUDGET = 25
+# The session, the user and the nav (3); the results summary (5); the physician's time zone
+# and open requests (1); the candidates with what they teach and know (1); the suggested
+# mentors (1); the names of the settings matched on (1).
+SUGGESTIONS_BUDGET = 12
 # One more for the goals each action also serves (PlanAction.serves); the change per
 # competency since the previous ratings: one read, and for a mentor one more to ask the
 # access rule whether they may see the owner's results.

@@ -20,7 +20,7 @@ from cmo_portal.accounts.models import User
 from cmo_portal.demo.people import demo_physician_create
 from mentors import matching
 from mentors.models.profiles import MentorProfile, TeachableCompetency
-from mentors.selectors.suggestions import candidates, excluded_mentor_ids, mentee_needs
+from mentors.selectors.suggestions import candidates, mentee_needs
 from pathways.models.curriculum import Competency, CompetencyDomain
 
 TIME_ZONE_OFFSETS = (-8, -6, -5, 0, 1, 5.5, 8, 9, 10)
@@ -135,8 +135,7 @@ class Command(BaseCommand):
                 timings = []
                 for _ in range(runs):
                     started = time.perf_counter()
-                    exclude = excluded_mentor_ids(physician)
-                    pool = candidates(needs=needs, mentee=physician, exclude=exclude)
+                    pool = candidates(needs=needs, mentee=physician)
                     matching.rank(needs, pool, limit=10)
                     timings.append((time.perf_counter() - started) * 1000)
                 self.stdout.write(
