@@ -30,6 +30,16 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _query_budgets_measure_pages_rendered(request, settings):
+    """A query budget is the page rendered: a copy from the page cache
+    (cmo_portal.page_cache) costs the same few queries whatever the data. Tests marked
+    `page_cache` measure those copies."""
+    budgets = {"django_assert_max_num_queries", "django_assert_num_queries"}
+    if budgets & set(request.fixturenames) and not request.node.get_closest_marker("page_cache"):
+        settings.PAGE_CACHE = False
+
+
 @pytest.fixture
 def physician(db):
     return ProfileFactory(full_name="Dr Ada Owner").user

@@ -16,7 +16,7 @@ from pathways.services.curriculum import curriculum_cache_drop
 from tests.factories import ProfileFactory, make_mentor
 from tests.pages import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 HOME = "/"
 

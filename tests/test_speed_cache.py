@@ -11,7 +11,7 @@ from tests.admin_forms import admin_form_data
 from tests.factories import OpportunityFactory, UserFactory
 from tests.pages import client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
 
 def public_urls(curriculum) -> list[str]:
