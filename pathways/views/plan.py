@@ -87,20 +87,46 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(plan)
 
 
+def _goal_in_full(request: AuthenticatedHttpRequest) -> int | None:
+    """The goal `?goal=<pk>` asks to see in full; None for anything else (bad input only
+    falls back to the usual page)."""
+    value = request.GET.get("goal", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 @login_required
 @require_safe
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_with_items(selectors.plan_get_for_viewer(viewer=request.user, pk=pk))
-    # The goals come in section order (plan_with_items).
-    by_section = {
-        section: list(items) for section, items in groupby(plan.goals.all(), lambda g: g.section)
-    }
+    """The plan, each goal with its next few open actions (selectors.goal_actions_listed);
+    `?goal=<pk>` shows one goal's actions in full, `?show=all` every goal's. The exports
+    and the print view keep the whole list."""
+    plan = selectors.plan_get_for_page(viewer=request.user, pk=pk)
+    show_all = request.GET.get("show") == "all"
+    in_full = _goal_in_full(request)
+    goals = list(plan.goals.all())
+    listed_ids: set[int] = set()
+    hidden = 0
+    for goal in goals:
+        goal.listing = selectors.goal_actions_listed(  # type: ignore[attr-defined]
+            goal, in_full=show_all or goal.pk == in_full
+        )
+        listed_ids.update(item.action.pk for item in goal.listing.listed)  # type: ignore[attr-defined]
+        hidden += goal.listing.hidden  # type: ignore[attr-defined]
+    # The goals come in section order (plan_get_for_page).
+    by_section = {section: list(items) for section, items in groupby(goals, lambda g: g.section)}
     sections = [(value, label, by_section.get(value, [])) for value, label in PlanSection.choices]
     is_owner = plan.owner_id == request.user.pk
     # The owner of a plan for one of their target roles may say they accepted such a role.
     role_form = None
     if is_owner and (plan.role_starts_on or selectors.plan_targets_owners_pathway(plan)):
         role_form = RoleStartForm(initial={"starts_on": plan.role_starts_on})
+    # Where a one-click button comes back to: this page as it is shown.
+    if show_all:
+        here = f"{request.path}?show=all"
+    elif in_full is not None:
+        here = f"{request.path}?goal={in_full}"
+    else:
+        here = request.path
     return render(
         request,
         "pathways/plan_detail.html",
@@ -113,11 +139,13 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "progress": plan.progress(),
             "pace": selectors.plan_pace(plan, today=clock.today()),
             "met_proposed": [
-                goal
-                for goal in plan.goals.all()
-                if goal.met_proposed_at and goal.status != ItemStatus.DONE
+                goal for goal in goals if goal.met_proposed_at and goal.status != ItemStatus.DONE
             ],
             "role_form": role_form,
+            "show_all": show_all,
+            "hidden_actions": hidden,
+            "listed_ids": listed_ids,
+            "here": here,
         },
     )
 
