@@ -12,9 +12,8 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cmo_portal.accounts.templatetags.time_zones import days_from_today
-
 from cmo_portal.accounts.models import User
+from cmo_portal.accounts.templatetags.time_zones import days_from_today
 from pathways.models.plan import CareerPlan, ItemStatus, PlanAction, PlanGoal, PlanSection
 
 register = template.Library()
@@ -38,7 +37,7 @@ def plan_change_value(value: str, field: str) -> str:
 
 @register.filter
 def due_in_words(item: PlanGoal | PlanAction) -> SafeString:
-    """"Due 31 March 2027" or "No due date"; while the item is not done, "overdue",
+    """ "Due 31 March 2027" or "No due date"; while the item is not done, "overdue",
     "(today)" or "(tomorrow)", counted from the reader's own today. A filter, not an
     include, because the plan page writes it for every goal and action it lists."""
     due = item.due_date
