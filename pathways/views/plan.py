@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.selectors import latest_completed_assessment
@@ -35,6 +36,16 @@ def plan_editable(request: AuthenticatedHttpRequest, plan: CareerPlan) -> bool:
         messages.warning(request, "This plan is complete. Reopen it to make changes.")
         return False
     return True
+
+
+def back_to(request: AuthenticatedHttpRequest, default: str) -> str:
+    """Where the button was: `next` when it is a path of this site, else `default`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @login_required

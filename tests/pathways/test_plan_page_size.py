@@ -172,3 +172,16 @@ def test_a_plan_of_300_actions_is_under_100_kb_gzipped(other_physician):
     # Every goal is there, each with its count of actions.
     assert all(f"Goal {g}" in words_of(response) for g in range(12))
     assert words_of(response).count("(25)") == 12
+
+
+def test_a_move_comes_back_to_the_page_as_shown_and_never_elsewhere(physician, goal):
+    client = client_for(physician)
+    action = goal.actions.get(title="Step 4")
+    shown = f"{goal.plan.get_absolute_url()}?goal={goal.pk}#goal-{goal.pk}"
+    move = f"/plans/actions/{action.pk}/move/"
+
+    assert client.post(move, {"direction": "up", "next": shown})["Location"] == shown
+    elsewhere = client.post(move, {"direction": "up", "next": "https://example.org/"})
+    assert elsewhere["Location"] == f"{goal.plan.get_absolute_url()}#action-{action.pk}"
+    action.refresh_from_db()
+    assert [a.title for a in goal.actions.order_by("order", "pk")][2] == "Step 4"
