@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.selectors import latest_completed_assessment
@@ -37,6 +38,16 @@ def plan_editable(request: AuthenticatedHttpRequest, plan: CareerPlan) -> bool:
         messages.warning(request, "This plan is complete. Reopen it to make changes.")
         return False
     return True
+
+
+def back_to(request: AuthenticatedHttpRequest, default: str) -> str:
+    """Where the button was: `next` when it is a path of this site, else `default`."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
 
 
 @login_required
@@ -89,21 +100,47 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect(plan)
 
 
+def _goal_in_full(request: AuthenticatedHttpRequest) -> int | None:
+    """The goal `?goal=<pk>` asks to see in full; None for anything else (bad input only
+    falls back to the usual page)."""
+    value = request.GET.get("goal", "")
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
 @login_required
 @require_safe
 @cached_for_reader(CURRICULUM, others=selectors.plan_cached_for_owner)
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan_with_items(selectors.plan_get_for_viewer(viewer=request.user, pk=pk))
-    # The goals come in section order (plan_with_items).
-    by_section = {
-        section: list(items) for section, items in groupby(plan.goals.all(), lambda g: g.section)
-    }
+    """The plan, each goal with its next few open actions (selectors.goal_actions_listed);
+    `?goal=<pk>` shows one goal's actions in full, `?show=all` every goal's. The exports
+    and the print view keep the whole list."""
+    plan = selectors.plan_get_for_page(viewer=request.user, pk=pk)
+    show_all = request.GET.get("show") == "all"
+    in_full = _goal_in_full(request)
+    goals = list(plan.goals.all())
+    listed_ids: set[int] = set()
+    hidden = 0
+    for goal in goals:
+        goal.listing = selectors.goal_actions_listed(  # type: ignore[attr-defined]
+            goal, in_full=show_all or goal.pk == in_full
+        )
+        listed_ids.update(item.action.pk for item in goal.listing.listed)  # type: ignore[attr-defined]
+        hidden += goal.listing.hidden  # type: ignore[attr-defined]
+    # The goals come in section order (plan_get_for_page).
+    by_section = {section: list(items) for section, items in groupby(goals, lambda g: g.section)}
     sections = [(value, label, by_section.get(value, [])) for value, label in PlanSection.choices]
     is_owner = plan.owner_id == request.user.pk
     # The owner of a plan for one of their target roles may say they accepted such a role.
     role_form = None
     if is_owner and (plan.role_starts_on or selectors.plan_targets_owners_pathway(plan)):
         role_form = RoleStartForm(initial={"starts_on": plan.role_starts_on})
+    # Where a one-click button comes back to: this page as it is shown.
+    if show_all:
+        here = f"{request.path}?show=all"
+    elif in_full is not None:
+        here = f"{request.path}?goal={in_full}"
+    else:
+        here = request.path
     return render(
         request,
         "pathways/plan_detail.html",
@@ -116,11 +153,13 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "progress": plan.progress(),
             "pace": selectors.plan_pace(plan, today=clock.today()),
             "met_proposed": [
-                goal
-                for goal in plan.goals.all()
-                if goal.met_proposed_at and goal.status != ItemStatus.DONE
+                goal for goal in goals if goal.met_proposed_at and goal.status != ItemStatus.DONE
             ],
             "role_form": role_form,
+            "show_all": show_all,
+            "hidden_actions": hidden,
+            "listed_ids": listed_ids,
+            "here": here,
         },
     )
 

@@ -19,7 +19,7 @@ from pathways.models.plan import CareerPlan, PlanAction, PlanGoal, PlanSection
 from pathways.selectors import plan as selectors
 from pathways.services import plan_items as services
 
-from .plan import confirm_page, plan_editable
+from .plan import back_to, confirm_page, plan_editable
 
 
 def goal_for_owner(user, pk: int) -> PlanGoal:
@@ -249,7 +249,7 @@ def goal_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if form.is_valid() and plan_editable(request, goal.plan):
         services.item_move(item=goal, actor=request.user, direction=form.cleaned_data["direction"])
-    return redirect(f"{goal.plan.get_absolute_url()}#goal-{goal.pk}")
+    return redirect(back_to(request, f"{goal.plan.get_absolute_url()}#goal-{goal.pk}"))
 
 
 @login_required
@@ -356,4 +356,4 @@ def action_move(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         services.item_move(
             item=action, actor=request.user, direction=form.cleaned_data["direction"]
         )
-    return redirect(f"{action.goal.plan.get_absolute_url()}#action-{action.pk}")
+    return redirect(back_to(request, f"{action.goal.plan.get_absolute_url()}#action-{action.pk}"))

@@ -10,25 +10,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from pathways.forms.plan import VersionForm
 from pathways.services import plan_items as services
 
-from .plan import plan_editable
+from .plan import back_to, plan_editable
 from .plan_items import action_for_owner, goal_for_owner, removed_page
-
-
-def _back(request: AuthenticatedHttpRequest, default: str) -> str:
-    """Where the button was: `next` when it is a path of this site, else `default`."""
-    target = request.POST.get("next", "")
-    if target.startswith("/") and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _action_status(request: AuthenticatedHttpRequest, pk: int, *, done: bool) -> HttpResponse:
@@ -37,7 +26,7 @@ def _action_status(request: AuthenticatedHttpRequest, pk: int, *, done: bool) ->
     if action.is_removed:
         return removed_page(request, item=action, kind="action", plan=plan)
     in_plan = f"{plan.get_absolute_url()}#action-{action.pk}"
-    back = _back(request, in_plan)
+    back = back_to(request, in_plan)
     if not plan_editable(request, plan):
         return redirect(back)
     form = VersionForm(request.POST)
@@ -92,7 +81,7 @@ def _goal_answer(request: AuthenticatedHttpRequest, pk: int, *, met: bool) -> Ht
     plan = goal.plan
     if goal.is_removed:
         return removed_page(request, item=goal, kind="goal", plan=plan)
-    back = _back(request, f"{plan.get_absolute_url()}#goal-{goal.pk}")
+    back = back_to(request, f"{plan.get_absolute_url()}#goal-{goal.pk}")
     if not plan_editable(request, plan):
         return redirect(back)
     answer = services.goal_confirm_met if met else services.goal_keep_open
