@@ -19,7 +19,8 @@ A token is set at once and again after the transaction commits, so a page render
 the data before the commit cannot be stored under the new token.
 
 A reader with a message waiting (after a redirect), or without a CSRF cookie yet, gets
-the page rendered: it is not stored. PAGE_CACHE = False turns the cache off (the
+the page rendered, and so does one whose session the page changed (a draft it took back
+into its form): such a page is not stored. PAGE_CACHE = False turns the cache off (the
 query-budget tests measure the rendering with it off)."""
 
 import gzip
@@ -93,6 +94,11 @@ def _message_waiting(request: HttpRequest) -> bool:
     )
 
 
+def _session_changed(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.modified)
+
+
 def _served(request: HttpRequest, content_type: str, compressed: bytes) -> HttpResponse:
     if "gzip" in request.headers.get("Accept-Encoding", ""):
         response = HttpResponse(compressed, content_type=content_type)
@@ -116,6 +122,7 @@ def _cached(request: HttpRequest, parts: list[str], render: Callable[[], HttpRes
         or response.cookies
         or request.META.get("CSRF_COOKIE") != secret  # a new one: the forms carry it
         or _message_waiting(request)
+        or _session_changed(request)  # e.g. a kept draft taken into the form
     ):
         return response
     stored = (response["Content-Type"], gzip.compress(response.content, compresslevel=6))

@@ -241,3 +241,13 @@ def test_owners_are_found_from_loaded_rows_without_a_query(action, django_assert
     bare = PlanAction.objects.get(pk=action.pk)
     with django_assert_num_queries(1):
         assert page_cache._owners(bare, "goal__plan__owner_id") == action.goal.plan.owner_id
+
+
+def test_a_refused_comments_draft_comes_back_once_not_from_the_cache(physician, plan):
+    url = reverse("pathways:plan-detail", args=[plan.pk])
+    client = client_for(physician)
+    warm(client, url)
+    too_long = "Draft to keep. " + "x" * 5000
+    client.post(reverse("mentors:comment-add", args=[plan.pk]), {"body": too_long})
+    assert "Draft to keep." in client.get(url).text  # with the message, from the session
+    assert "Draft to keep." not in client.get(url).text  # taken: not kept in a stored page
