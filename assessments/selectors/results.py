@@ -8,16 +8,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Least
 
+from cmo_portal import clock
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
 from pathways.models.curriculum import Pathway, PathwayCompetency, ProficiencyLevel
 from pathways.models.opportunities import LearningModule, Opportunity
+from pathways.selectors.curriculum import curriculum_version
 
 from .. import scoring
-from ..models import NeedsAssessment, RaterRole, Rating, RatingSet, TargetPathway
+from ..models import (
+    NeedsAssessment,
+    RaterRole,
+    Rating,
+    RatingSet,
+    StoredResults,
+    TargetPathway,
+)
 
 
 @dataclass(frozen=True)
@@ -136,12 +146,102 @@ def _readiness_sums(pathway_ids: Sequence[int]) -> dict[str, Subquery]:
 def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = True) -> Results:
     """The gap analysis of `subject` against their target pathways. With `full` off, what
     a summary shows (the dashboard): readiness, fits and history, without the modules and
-    opportunities suggested, the change since the previous set, or the scale. The
-    curriculum matrix is read as plain tuples; of the ratings, only those of the latest
-    two self-rating sets and the latest mentor's set are loaded, and readiness over time
-    is summed by the database."""
-    assessment = subject.needs_assessments.filter(completed_at__isnull=False).first()
-    # Every pathway (the fits need them all), each with its rank among the targets.
+    opportunities suggested, the change since the previous set, or the scale.
+
+    It reads the physician's stored results (StoredResults): what was computed from their
+    latest finished assessment, their submitted rating sets and the curriculum as it was.
+    When any of the three differs, or nothing is stored, the results are computed again
+    (_snapshot_compute) and stored; so a stored row is only ever slower, never wrong."""
+    stored = (
+        StoredResults.objects.filter(subject=subject)
+        .select_related("assessment")
+        .annotate(
+            latest_assessment=Subquery(_latest_assessment(OuterRef("subject")).values("pk")[:1]),
+            **_sets_signature_parts(OuterRef("subject")),
+        )
+        .first()
+    )
+    if stored is not None and _is_current(stored):
+        pathways = {p.pk: p for p in Pathway.objects.all()}
+        # (A pathway deleted without a new curriculum version: computed again.)
+        if _pathways_of(stored.data) <= pathways.keys():
+            return _results_of(
+                subject, stored.assessment, pathways, stored.data, pathway_slug, full=full
+            )
+    assessment = _latest_assessment(subject.pk).first()
+    snapshot, pathways = _snapshot_store(subject, assessment, stored=stored is not None)
+    return _results_of(subject, assessment, pathways, snapshot, pathway_slug, full=full)
+
+
+def results_store(*, subject: User) -> None:
+    """Compute `subject`'s results and store them, so their next page reads them (after
+    a rating set is submitted)."""
+    stored = StoredResults.objects.filter(subject=subject).exists()
+    _snapshot_store(subject, _latest_assessment(subject.pk).first(), stored=stored)
+
+
+def _latest_assessment(subject) -> QuerySet[NeedsAssessment]:
+    return NeedsAssessment.objects.filter(user=subject, completed_at__isnull=False).order_by(
+        "-started_at"
+    )
+
+
+def _sets_signature_parts(subject) -> dict[str, Subquery]:
+    submitted = RatingSet.objects.submitted().filter(subject=subject).order_by().values("subject")
+    return {
+        "sets_count": Subquery(submitted.annotate(n=Count("pk")).values("n")),
+        "sets_latest": Subquery(submitted.annotate(n=Max("pk")).values("n")),
+    }
+
+
+def _sets_signature(count: int | None, latest: int | None) -> str:
+    return f"{count or 0}:{latest or 0}"
+
+
+def _is_current(stored: StoredResults) -> bool:
+    return (
+        stored.assessment_id == stored.latest_assessment  # type: ignore[attr-defined]
+        and stored.rating_sets == _sets_signature(stored.sets_count, stored.sets_latest)  # type: ignore[attr-defined]
+        and stored.curriculum_version == curriculum_version()
+    )
+
+
+def _snapshot_store(
+    subject: User, assessment: NeedsAssessment | None, *, stored: bool
+) -> tuple[dict, dict[int, Pathway]]:
+    """Compute the snapshot and store it under what it was computed from (`stored`: a
+    row, stale, is there to update). The version is read before the curriculum, so a
+    change made meanwhile leaves the row stale, not wrong."""
+    version = curriculum_version()
+    snapshot, pathways, signature = _snapshot_compute(subject, assessment)
+    row = {
+        "assessment": assessment,
+        "rating_sets": signature,
+        "curriculum_version": version,
+        "data": snapshot,
+        "computed_at": clock.now(),
+    }
+    try:
+        with transaction.atomic():
+            if not stored or not StoredResults.objects.filter(subject=subject).update(**row):
+                StoredResults.objects.create(subject=subject, **row)
+    except IntegrityError:
+        pass  # stored meanwhile by another request, or the physician went: still right
+    return snapshot, pathways
+
+
+def _pathways_of(snapshot: dict) -> set[int]:
+    return {pk for pk, _ in snapshot["ranks"]} | {fit[0] for fit in snapshot["fits"]}
+
+
+def _snapshot_compute(
+    subject: User, assessment: NeedsAssessment | None
+) -> tuple[dict, dict[int, Pathway], str]:
+    """What the results are made of, as JSON: the target pathways' ranks and their rows of
+    the curriculum matrix, the ratings of the latest two self-rating sets and the latest
+    mentor's set, the fits and the readiness over time (summed by the database), the
+    competencies' slugs and the scale. With every pathway, and the signature of the
+    rating sets it was computed from."""
     rank = TargetPathway.objects.filter(
         assessment_id=assessment.pk if assessment else None, pathway=OuterRef("pk")
     ).values("rank")[:1]
@@ -151,39 +251,29 @@ def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = 
         pathways[p.pk] = p
         if p.target_rank is not None:
             ranks[p.pk] = p.target_rank
-    targets_ranked = sorted((pathways[pk] for pk in ranks), key=lambda p: ranks[p.pk])
-    pathway = next((p for p in targets_ranked if p.slug == pathway_slug), None)
-    pathway = pathway or (targets_ranked[0] if targets_ranked else None)
-    results = Results(
-        subject=subject,
-        assessment=assessment,
-        target_pathways=targets_ranked,
-        pathway=pathway,
-        scale=dict(ProficiencyLevel.objects.values_list("number", "name")) if full else {},
-    )
+    target_ids = sorted(ranks, key=lambda pk: ranks[pk])
 
     sets = list(
         RatingSet.objects.submitted()
         .filter(subject=subject)
-        .annotate(**_readiness_sums([p.pk for p in targets_ranked]))
+        .annotate(**_readiness_sums(target_ids))
         .order_by("submitted_at")
     )
     self_sets = [s for s in sets if s.rater_role == RaterRole.SELF]
     mentor_sets = [s for s in sets if s.rater_role == RaterRole.MENTOR]
-    results.self_set = self_sets[-1] if self_sets else None
-    results.mentor_set = mentor_sets[-1] if mentor_sets else None
-    ratings_by_set: dict[int, dict[int, int]] = defaultdict(dict)
+    chosen = {"previous": self_sets[-2:-1], "latest": self_sets[-1:], "mentor": mentor_sets[-1:]}
+    levels: dict[int, dict[int, int]] = defaultdict(dict)
     if sets:
         for set_id, competency_id, level in (
             Rating.objects.filter(rating_set__in=[s.pk for s in self_sets[-2:] + mentor_sets[-1:]])
             .order_by()
             .values_list("rating_set_id", "competency_id", "level")
         ):
-            ratings_by_set[set_id][competency_id] = level
-    current = ratings_by_set[results.self_set.pk] if results.self_set else {}
-    mentor = ratings_by_set[results.mentor_set.pk] if results.mentor_set else {}
+            levels[set_id][competency_id] = level
+    current = levels[self_sets[-1].pk] if self_sets else {}
 
     targets_by_pathway: dict[int, list[_Target]] = defaultdict(list)
+    slugs: dict[int, str] = {}
     for row in PathwayCompetency.objects.order_by(
         "competency__domain__order", "competency__order"
     ).values_list(
@@ -196,40 +286,106 @@ def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = 
     ):
         target = _Target(*row)
         targets_by_pathway[target.pathway_id].append(target)
-        results.competency_slugs[target.competency_id] = target.slug
+        slugs[target.competency_id] = target.slug
 
+    fits = []
     if current:
         # The pathways that fit best now: among those worth working towards at the
         # physician's stage (no medical-student track for a practising physician).
         stage = assessment.career_stage if assessment else ""
-        results.fits = sorted(
-            (
-                PathwayFit(p, scoring.readiness(g), scoring.coverage(g))
-                for p, g in (
-                    (pathways[pid], _gaps_for(ts, current, {}))
-                    for pid, ts in targets_by_pathway.items()
-                    if pathways[pid].suits_stage(stage)
-                )
-            ),
-            key=lambda fit: (-(fit.readiness or 0), -fit.coverage, fit.pathway.title),
+        for pid, ts in targets_by_pathway.items():
+            if pathways[pid].suits_stage(stage):
+                gaps = _gaps_for(ts, current, {})
+                fits.append([pid, scoring.readiness(gaps), scoring.coverage(gaps)])
+    snapshot = {
+        "ranks": [[pk, ranks[pk]] for pk in target_ids],
+        "scale": [list(row) for row in ProficiencyLevel.objects.values_list("number", "name")],
+        "sets": {
+            name: [[s.pk, s.rater_id, s.submitted_at.isoformat()] for s in chosen_sets]
+            for name, chosen_sets in chosen.items()
+        },
+        "levels": {
+            name: [[c, level] for s in chosen_sets for c, level in levels[s.pk].items()]
+            for name, chosen_sets in chosen.items()
+        },
+        "targets": [list(t) for pk in target_ids for t in targets_by_pathway[pk]],
+        "slugs": [[c, slug] for c, slug in slugs.items()],
+        "fits": fits,
+        "history": [
+            [
+                s.submitted_at.isoformat(),
+                [
+                    [
+                        pk,
+                        scoring.readiness_of_sums(
+                            getattr(s, f"reached_{pk}") or 0, getattr(s, f"needed_{pk}") or 0
+                        ),
+                    ]
+                    for pk in target_ids
+                ],
+            ]
+            for s in self_sets
+        ],
+    }
+    return snapshot, pathways, _sets_signature(len(sets), max((s.pk for s in sets), default=0))
+
+
+def _results_of(
+    subject: User,
+    assessment: NeedsAssessment | None,
+    pathways: dict[int, Pathway],
+    snapshot: dict,
+    pathway_slug: str | None,
+    *,
+    full: bool,
+) -> Results:
+    """The results from a snapshot (_snapshot_compute) and the pathways' rows: the gaps
+    of the pathway shown and what follows from them, in Python over its few targets."""
+    targets_ranked = [pathways[pk] for pk, _ in snapshot["ranks"]]
+    pathway = next((p for p in targets_ranked if p.slug == pathway_slug), None)
+    pathway = pathway or (targets_ranked[0] if targets_ranked else None)
+    results = Results(
+        subject=subject,
+        assessment=assessment,
+        target_pathways=targets_ranked,
+        pathway=pathway,
+        scale={number: name for number, name in snapshot["scale"]} if full else {},
+        competency_slugs={c: slug for c, slug in snapshot["slugs"]},
+    )
+
+    def rating_set(name: str) -> RatingSet | None:
+        rows = snapshot["sets"][name]
+        if not rows:
+            return None
+        pk, rater_id, when = rows[0]
+        role = RaterRole.MENTOR if name == "mentor" else RaterRole.SELF
+        return RatingSet(
+            pk=pk,
+            subject=subject,
+            rater_id=rater_id,
+            rater_role=role,
+            submitted_at=datetime.fromisoformat(when),
         )
-    for rating_set in self_sets:
-        results.history.append(
-            (
-                rating_set.submitted_at,
-                {
-                    p.pk: scoring.readiness_of_sums(
-                        getattr(rating_set, f"reached_{p.pk}") or 0,
-                        getattr(rating_set, f"needed_{p.pk}") or 0,
-                    )
-                    for p in targets_ranked
-                },
-            )
-        )
+
+    results.self_set, results.mentor_set = rating_set("latest"), rating_set("mentor")
+    levels = {name: dict(map(tuple, rows)) for name, rows in snapshot["levels"].items()}
+    current, mentor = levels["latest"], levels["mentor"]
+    results.fits = sorted(
+        (
+            PathwayFit(pathways[pid], readiness, coverage)
+            for pid, readiness, coverage in snapshot["fits"]
+        ),
+        key=lambda fit: (-(fit.readiness or 0), -fit.coverage, fit.pathway.title),
+    )
+    results.history = [
+        (datetime.fromisoformat(when), {pk: value for pk, value in values})
+        for when, values in snapshot["history"]
+    ]
 
     if pathway is None:
         return results
-    results.gaps = _gaps_for(targets_by_pathway[pathway.pk], current, mentor)
+    targets = [_Target(*row) for row in snapshot["targets"] if row[0] == pathway.pk]
+    results.gaps = _gaps_for(targets, current, mentor)
     results.readiness = scoring.readiness(results.gaps)
     results.coverage = scoring.coverage(results.gaps)
     results.top_gaps = scoring.top_gaps(results.gaps)
@@ -237,11 +393,17 @@ def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = 
     results.disagreements = [g for g in results.gaps if g.mentor_disagrees]
     if not full:
         return results
+    previous = rating_set("previous")
+    ratings_by_set = {
+        s.pk: levels[name]
+        for s, name in ((previous, "previous"), (results.self_set, "latest"))
+        if s is not None
+    }
     results.changes = _changes_between(
         pathway,
-        self_sets[-2:],
+        [s for s in (previous, results.self_set) if s is not None],
         ratings_by_set,
-        targets_by_pathway[pathway.pk],
+        targets,
         max(results.scale, default=4),
     )
     priorities = scoring.gap_priorities(results.top_gaps)
