@@ -9,13 +9,18 @@ from datetime import datetime
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Least
 
 from cmo_portal import clock
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from pathways.models.curriculum import Pathway, PathwayCompetency, ProficiencyLevel
+from pathways.models.curriculum import (
+    Competency,
+    Pathway,
+    PathwayCompetency,
+    ProficiencyLevel,
+)
 from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.selectors.curriculum import curriculum_version
 
@@ -418,10 +423,18 @@ def _results_of(
 
 def _ranked_by_gaps(queryset, priorities: dict[int, int], *, limit: int) -> list:
     """What builds the most weighted gap first: each item scores the sum of the
-    weighted gaps of the competencies it builds."""
-    items = list(queryset.distinct().prefetch_related("competencies"))
+    weighted gaps of the competencies it builds. Of each item's competencies, only
+    those with a gap are loaded (`closes`)."""
+    items = list(
+        queryset.distinct().prefetch_related(
+            Prefetch(
+                "competencies",
+                queryset=Competency.objects.filter(pk__in=priorities),
+                to_attr="closes",
+            )
+        )
+    )
     for item in items:
-        item.closes = [c for c in item.competencies.all() if c.pk in priorities]
         item.relevance = scoring.relevance((c.pk for c in item.closes), priorities)
     return sorted(items, key=lambda item: (-item.relevance, str(item)))[:limit]
 
