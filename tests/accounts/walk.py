@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 
-from assessments.selectors.results import results_store
+from assessments.selectors.stored_results import results_store
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
 from cmo_portal.notifications.services import preferences_for
