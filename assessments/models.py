@@ -307,8 +307,9 @@ class StoredResults(models.Model):
     assessment = models.ForeignKey(
         NeedsAssessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
-    # "<number of submitted rating sets>:<the highest id among them>"; sets never change
-    # once submitted, so a new, dropped or replaced set changes it.
+    # "<submitted rating sets>:<the highest id among them>:<those by a former member>";
+    # sets never change once submitted (but for a rater's account going), so a new,
+    # dropped or replaced set, or a mentor gone, changes it.
     rating_sets = models.CharField(max_length=40)
     curriculum_version = models.CharField(max_length=64)
     data = models.JSONField()

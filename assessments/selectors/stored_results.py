@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Least
 
 from cmo_portal import clock
@@ -120,17 +120,27 @@ def _sets_signature_parts(subject) -> dict[str, Subquery]:
     return {
         "sets_count": Subquery(submitted.annotate(n=Count("pk")).values("n")),
         "sets_latest": Subquery(submitted.annotate(n=Max("pk")).values("n")),
+        "sets_former": Subquery(
+            submitted.annotate(n=Count("pk", filter=Q(rater__isnull=True))).values("n")
+        ),
     }
 
 
-def _sets_signature(count: int | None, latest: int | None) -> str:
-    return f"{count or 0}:{latest or 0}"
+def _sets_signature(count: int | None, latest: int | None, former: int | None) -> str:
+    """Submitted sets never change, but for their rater's account going (SET_NULL): the
+    number of sets, the latest id and the number of sets by a former member."""
+    return f"{count or 0}:{latest or 0}:{former or 0}"
 
 
 def _is_current(stored: StoredResults) -> bool:
     return (
         stored.assessment_id == stored.latest_assessment  # type: ignore[attr-defined]
-        and stored.rating_sets == _sets_signature(stored.sets_count, stored.sets_latest)  # type: ignore[attr-defined]
+        and stored.rating_sets
+        == _sets_signature(
+            stored.sets_count,  # type: ignore[attr-defined]
+            stored.sets_latest,  # type: ignore[attr-defined]
+            stored.sets_former,  # type: ignore[attr-defined]
+        )
         and stored.curriculum_version == curriculum_version()
     )
 
@@ -256,4 +266,12 @@ def _snapshot_compute(
             for s in self_sets
         ],
     }
-    return snapshot, pathways, _sets_signature(len(sets), max((s.pk for s in sets), default=0))
+    return (
+        snapshot,
+        pathways,
+        _sets_signature(
+            len(sets),
+            max((s.pk for s in sets), default=0),
+            sum(1 for s in sets if s.rater_id is None),
+        ),
+    )

@@ -48,7 +48,7 @@ def test_submitting_a_rating_set_stores_the_results_the_pages_then_read(
     rated, django_assert_num_queries
 ):
     stored = StoredResults.objects.get(subject=rated)
-    assert stored.rating_sets == f"3:{RatingSet.objects.latest('pk').pk}"
+    assert stored.rating_sets == f"3:{RatingSet.objects.latest('pk').pk}:0"
 
     with django_assert_num_queries(2):  # the stored row, checked, and the pathways
         read = results_for(subject=rated, full=False)
@@ -96,6 +96,13 @@ def test_a_deleted_rating_set_is_not_read_from_the_stored_results(rated):
     before = results_for(subject=rated)
     RatingSet.objects.filter(pk=before.mentor_set.pk).delete()
     assert results_for(subject=rated).mentor_set is None
+
+
+def test_a_mentor_whose_account_went_shows_as_a_former_mentor(rated, mentor):
+    assert results_for(subject=rated).mentor_set.rater == mentor
+    mentor.delete()
+    rating_set = results_for(subject=rated).mentor_set
+    assert rating_set is not None and rating_set.rater is None
 
 
 def test_a_new_curriculum_version_computes_the_results_again(rated, curriculum):
