@@ -291,3 +291,32 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.competency}: {self.level}"
+
+
+class StoredResults(models.Model):
+    """A physician's gap analysis as last computed (selectors.results), so their pages
+    read one row instead of the whole curriculum matrix and every rating set. It is only
+    ever a copy: it holds what it was computed from (the latest finished needs assessment,
+    the submitted rating sets and the curriculum's version), and a read whose inputs
+    differ computes the results again and stores them. A stale row is slower, never
+    wrong."""
+
+    subject = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    assessment = models.ForeignKey(
+        NeedsAssessment, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # "<submitted rating sets>:<the highest id among them>:<those by a former member>";
+    # sets never change once submitted (but for a rater's account going), so a new,
+    # dropped or replaced set, or a mentor gone, changes it.
+    rating_sets = models.CharField(max_length=40)
+    curriculum_version = models.CharField(max_length=64)
+    data = models.JSONField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "stored results"
+
+    def __str__(self) -> str:
+        return f"Results of {self.subject_id} computed {self.computed_at:%Y-%m-%d %H:%M}"

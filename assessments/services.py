@@ -9,6 +9,7 @@ from cmo_portal.accounts.models import User
 from cmo_portal.accounts.selectors import profile_of
 
 from .models import NeedsAssessment, RaterRole, Rating, RatingSet, TargetPathway
+from .selectors.stored_results import results_store
 
 # The fields each step of the needs assessment saves (the last step only reviews).
 STEP_FIELDS: dict[int, tuple[str, ...]] = {
@@ -155,6 +156,9 @@ def rating_set_submit(*, rating_set: RatingSet) -> RatingSet:
         raise ValidationError("Rate at least one competency before submitting.")
     rating_set.submitted_at = clock.now()
     rating_set.save(update_fields=["submitted_at", "updated_at"])
+    # The physician's pages read their stored results: computed once, here, and committed
+    # with the set (stored_results.py).
+    results_store(subject=rating_set.subject)
     if rating_set.rater_role == RaterRole.SELF:
         subject_id = rating_set.subject_id
         transaction.on_commit(lambda: current_app.tasks[PLANS_REFRESH].delay(subject_id))

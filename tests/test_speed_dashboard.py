@@ -18,7 +18,7 @@ from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
-DASHBOARD_QUERIES = 14
+DASHBOARD_QUERIES = 12
 
 
 def rate_again(user, content, sets: int) -> None:

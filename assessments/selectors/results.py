@@ -2,22 +2,30 @@
 fits, history and the change since the previous self-rating. A fixed number of queries,
 whatever the number of competencies or rating sets."""
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
 
-from django.db.models import F, OuterRef, QuerySet, Subquery, Sum
-from django.db.models.functions import Least
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind, User
-from pathways.models.curriculum import Pathway, PathwayCompetency, ProficiencyLevel
+from pathways.models.curriculum import (
+    Competency,
+    Pathway,
+    PathwayCompetency,
+    ProficiencyLevel,
+)
 from pathways.models.opportunities import LearningModule, Opportunity
 
 from .. import scoring
-from ..models import NeedsAssessment, RaterRole, Rating, RatingSet, TargetPathway
+from ..models import (
+    NeedsAssessment,
+    RaterRole,
+    Rating,
+    RatingSet,
+)
+from .stored_results import MatrixRow, gaps_for, latest_assessment, snapshot_read, snapshot_store
 
 
 @dataclass(frozen=True)
@@ -82,76 +90,36 @@ class Results:
         return self.self_set is not None
 
 
-class _Target(NamedTuple):
-    """One cell of the curriculum matrix: what a pathway asks of a competency."""
-
-    pathway_id: int
-    competency_id: int
-    name: str
-    slug: str
-    target_level: int
-    weight: int
-
-
-def _gaps_for(
-    targets: Sequence[_Target], current: dict[int, int], mentor: dict[int, int]
-) -> list[scoring.CompetencyGap]:
-    return [
-        scoring.CompetencyGap(
-            competency_id=t.competency_id,
-            name=t.name,
-            target=t.target_level,
-            weight=t.weight,
-            current=current.get(t.competency_id),
-            mentor=mentor.get(t.competency_id),
-        )
-        for t in targets
-    ]
-
-
-def _readiness_sums(pathway_ids: Sequence[int]) -> dict[str, Subquery]:
-    """Per rating set, for each pathway, the weighted levels reached and needed over the
-    competencies the set rates (scoring.readiness as sums, so readiness over time costs
-    no ratings loaded)."""
-    sums: dict[str, Subquery] = {}
-    for pathway_id in pathway_ids:
-        ratings = (
-            Rating.objects.filter(
-                rating_set=OuterRef("pk"), competency__targets__pathway_id=pathway_id
-            )
-            .order_by()
-            .values("rating_set")
-        )
-        weight = F("competency__targets__weight")
-        target = F("competency__targets__target_level")
-        sums[f"reached_{pathway_id}"] = Subquery(
-            ratings.annotate(v=Sum(weight * Least("level", target))).values("v")
-        )
-        sums[f"needed_{pathway_id}"] = Subquery(
-            ratings.annotate(v=Sum(weight * target)).values("v")
-        )
-    return sums
-
-
 def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = True) -> Results:
     """The gap analysis of `subject` against their target pathways. With `full` off, what
     a summary shows (the dashboard): readiness, fits and history, without the modules and
-    opportunities suggested, the change since the previous set, or the scale. The
-    curriculum matrix is read as plain tuples; of the ratings, only those of the latest
-    two self-rating sets and the latest mentor's set are loaded, and readiness over time
-    is summed by the database."""
-    assessment = subject.needs_assessments.filter(completed_at__isnull=False).first()
-    # Every pathway (the fits need them all), each with its rank among the targets.
-    rank = TargetPathway.objects.filter(
-        assessment_id=assessment.pk if assessment else None, pathway=OuterRef("pk")
-    ).values("rank")[:1]
-    ranks: dict[int, int] = {}
-    pathways: dict[int, Pathway] = {}
-    for p in Pathway.objects.annotate(target_rank=Subquery(rank)):
-        pathways[p.pk] = p
-        if p.target_rank is not None:
-            ranks[p.pk] = p.target_rank
-    targets_ranked = sorted((pathways[pk] for pk in ranks), key=lambda p: ranks[p.pk])
+    opportunities suggested, the change since the previous set, or the scale.
+
+    It reads the physician's stored results (stored_results.py): what was computed from
+    their latest finished assessment, their submitted rating sets and the curriculum as
+    it was. When any of the three differs, or nothing is stored, the results are computed
+    again and stored; so a stored row is only ever slower, never wrong."""
+    stored = snapshot_read(subject)
+    if stored is not None:
+        assessment, pathways, snapshot = stored
+        return _results_of(subject, assessment, pathways, snapshot, pathway_slug, full=full)
+    assessment = latest_assessment(subject.pk).first()
+    snapshot, pathways = snapshot_store(subject, assessment)
+    return _results_of(subject, assessment, pathways, snapshot, pathway_slug, full=full)
+
+
+def _results_of(
+    subject: User,
+    assessment: NeedsAssessment | None,
+    pathways: dict[int, Pathway],
+    snapshot: dict,
+    pathway_slug: str | None,
+    *,
+    full: bool,
+) -> Results:
+    """The results from a snapshot (_snapshot_compute) and the pathways' rows: the gaps
+    of the pathway shown and what follows from them, in Python over its few targets."""
+    targets_ranked = [pathways[pk] for pk, _ in snapshot["ranks"]]
     pathway = next((p for p in targets_ranked if p.slug == pathway_slug), None)
     pathway = pathway or (targets_ranked[0] if targets_ranked else None)
     results = Results(
@@ -159,77 +127,43 @@ def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = 
         assessment=assessment,
         target_pathways=targets_ranked,
         pathway=pathway,
-        scale=dict(ProficiencyLevel.objects.values_list("number", "name")) if full else {},
+        scale={number: name for number, name in snapshot["scale"]} if full else {},
+        competency_slugs={c: slug for c, slug in snapshot["slugs"]},
     )
 
-    sets = list(
-        RatingSet.objects.submitted()
-        .filter(subject=subject)
-        .annotate(**_readiness_sums([p.pk for p in targets_ranked]))
-        .order_by("submitted_at")
+    def rating_set(name: str) -> RatingSet | None:
+        rows = snapshot["sets"][name]
+        if not rows:
+            return None
+        pk, rater_id, when = rows[0]
+        role = RaterRole.MENTOR if name == "mentor" else RaterRole.SELF
+        return RatingSet(
+            pk=pk,
+            subject=subject,
+            rater_id=rater_id,
+            rater_role=role,
+            submitted_at=datetime.fromisoformat(when),
+        )
+
+    results.self_set, results.mentor_set = rating_set("latest"), rating_set("mentor")
+    levels = {name: dict(map(tuple, rows)) for name, rows in snapshot["levels"].items()}
+    current, mentor = levels["latest"], levels["mentor"]
+    results.fits = sorted(
+        (
+            PathwayFit(pathways[pid], readiness, coverage)
+            for pid, readiness, coverage in snapshot["fits"]
+        ),
+        key=lambda fit: (-(fit.readiness or 0), -fit.coverage, fit.pathway.title),
     )
-    self_sets = [s for s in sets if s.rater_role == RaterRole.SELF]
-    mentor_sets = [s for s in sets if s.rater_role == RaterRole.MENTOR]
-    results.self_set = self_sets[-1] if self_sets else None
-    results.mentor_set = mentor_sets[-1] if mentor_sets else None
-    ratings_by_set: dict[int, dict[int, int]] = defaultdict(dict)
-    if sets:
-        for set_id, competency_id, level in (
-            Rating.objects.filter(rating_set__in=[s.pk for s in self_sets[-2:] + mentor_sets[-1:]])
-            .order_by()
-            .values_list("rating_set_id", "competency_id", "level")
-        ):
-            ratings_by_set[set_id][competency_id] = level
-    current = ratings_by_set[results.self_set.pk] if results.self_set else {}
-    mentor = ratings_by_set[results.mentor_set.pk] if results.mentor_set else {}
-
-    targets_by_pathway: dict[int, list[_Target]] = defaultdict(list)
-    for row in PathwayCompetency.objects.order_by(
-        "competency__domain__order", "competency__order"
-    ).values_list(
-        "pathway_id",
-        "competency_id",
-        "competency__name",
-        "competency__slug",
-        "target_level",
-        "weight",
-    ):
-        target = _Target(*row)
-        targets_by_pathway[target.pathway_id].append(target)
-        results.competency_slugs[target.competency_id] = target.slug
-
-    if current:
-        # The pathways that fit best now: among those worth working towards at the
-        # physician's stage (no medical-student track for a practising physician).
-        stage = assessment.career_stage if assessment else ""
-        results.fits = sorted(
-            (
-                PathwayFit(p, scoring.readiness(g), scoring.coverage(g))
-                for p, g in (
-                    (pathways[pid], _gaps_for(ts, current, {}))
-                    for pid, ts in targets_by_pathway.items()
-                    if pathways[pid].suits_stage(stage)
-                )
-            ),
-            key=lambda fit: (-(fit.readiness or 0), -fit.coverage, fit.pathway.title),
-        )
-    for rating_set in self_sets:
-        results.history.append(
-            (
-                rating_set.submitted_at,
-                {
-                    p.pk: scoring.readiness_of_sums(
-                        getattr(rating_set, f"reached_{p.pk}") or 0,
-                        getattr(rating_set, f"needed_{p.pk}") or 0,
-                    )
-                    for p in targets_ranked
-                },
-            )
-        )
+    results.history = [
+        (datetime.fromisoformat(when), {pk: value for pk, value in values})
+        for when, values in snapshot["history"]
+    ]
 
     if pathway is None:
         return results
-    results.gaps = _gaps_for(targets_by_pathway[pathway.pk], current, mentor)
+    targets = [MatrixRow(*row) for row in snapshot["targets"] if row[0] == pathway.pk]
+    results.gaps = gaps_for(targets, current, mentor)
     results.readiness = scoring.readiness(results.gaps)
     results.coverage = scoring.coverage(results.gaps)
     results.top_gaps = scoring.top_gaps(results.gaps)
@@ -237,11 +171,17 @@ def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = 
     results.disagreements = [g for g in results.gaps if g.mentor_disagrees]
     if not full:
         return results
+    previous = rating_set("previous")
+    ratings_by_set = {
+        s.pk: levels[name]
+        for s, name in ((previous, "previous"), (results.self_set, "latest"))
+        if s is not None
+    }
     results.changes = _changes_between(
         pathway,
-        self_sets[-2:],
+        [s for s in (previous, results.self_set) if s is not None],
         ratings_by_set,
-        targets_by_pathway[pathway.pk],
+        targets,
         max(results.scale, default=4),
     )
     priorities = scoring.gap_priorities(results.top_gaps)
@@ -256,10 +196,18 @@ def results_for(*, subject: User, pathway_slug: str | None = None, full: bool = 
 
 def _ranked_by_gaps(queryset, priorities: dict[int, int], *, limit: int) -> list:
     """What builds the most weighted gap first: each item scores the sum of the
-    weighted gaps of the competencies it builds."""
-    items = list(queryset.distinct().prefetch_related("competencies"))
+    weighted gaps of the competencies it builds. Of each item's competencies, only
+    those with a gap are loaded (`closes`)."""
+    items = list(
+        queryset.distinct().prefetch_related(
+            Prefetch(
+                "competencies",
+                queryset=Competency.objects.filter(pk__in=priorities),
+                to_attr="closes",
+            )
+        )
+    )
     for item in items:
-        item.closes = [c for c in item.competencies.all() if c.pk in priorities]
         item.relevance = scoring.relevance((c.pk for c in item.closes), priorities)
     return sorted(items, key=lambda item: (-item.relevance, str(item)))[:limit]
 
@@ -268,7 +216,7 @@ def _changes_between(
     pathway: Pathway,
     sets: list[RatingSet],
     ratings_by_set: dict[int, dict[int, int]],
-    targets: Sequence[_Target],
+    targets: Sequence[MatrixRow],
     top_level: int,
 ) -> CompetencyChanges:
     """`sets`: the last two self-rating sets, oldest first (fewer when there are fewer)."""
@@ -342,7 +290,7 @@ def competency_changes_for_viewer(
         },
     }
     matrix = [
-        _Target(
+        MatrixRow(
             t.pathway_id,
             t.competency_id,
             t.competency.name,

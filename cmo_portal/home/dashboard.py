@@ -26,6 +26,9 @@ from pathways.selectors.plan import plan_items_prefetch
 from .onboarding import Journey, Step, mentor_steps, physician_steps
 
 DEADLINES_AHEAD_DAYS = 45
+# The readiness chart shows the latest self-ratings only, so the page does not grow with
+# the years of them; the results page has them all.
+HISTORY_POINTS = 6
 
 
 @dataclass
@@ -42,8 +45,14 @@ class Dashboard:
     comments: list = field(default_factory=list)
     deadlines: list[Opportunity] = field(default_factory=list)
     readiness_chart: charts.LineChart | None = None
+    history: list = field(default_factory=list)  # the latest HISTORY_POINTS of results'
     mentor_profile: MentorProfile | None = None
     mentor_counts: dict = field(default_factory=dict)
+
+    @property
+    def history_hidden(self) -> bool:
+        """Whether there are more self-ratings than the chart shows."""
+        return self.results is not None and len(self.results.history) > len(self.history)
 
     @property
     def active_mentors(self) -> list[Mentorship]:
@@ -123,9 +132,10 @@ def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboar
                 .distinct()
                 .soonest_first()[:5]
             )
-        if board.results.history:
+        board.history = board.results.history[-HISTORY_POINTS:]
+        if board.history:
             board.readiness_chart = charts.readiness_over_time(
-                board.results.history, {p.pk: p.title for p in board.results.target_pathways}
+                board.history, {p.pk: p.title for p in board.results.target_pathways}
             )
     steps: list[Step] = []
     if grows:

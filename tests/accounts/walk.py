@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import models
 
+from assessments.selectors.stored_results import results_store
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
 from cmo_portal.notifications.services import preferences_for
@@ -166,6 +167,11 @@ def _self_rating(w: World) -> None:
     submit_ratings(w.person, w.levels(1))
 
 
+def _stored_results(w: World) -> None:
+    """The person's results as their pages read them, computed from their ratings."""
+    results_store(subject=w.person)
+
+
 def _seen_by_support(w: World) -> None:
     """A support member looked at the person's plan: a line of their access log."""
     helper = grant_support(UserFactory(second_factor=True))
@@ -206,6 +212,7 @@ ROWS = {
     "mentors.Mentorship.ended_by": _ended_by,
     "assessments.NeedsAssessment.user": _needs_assessment,
     "assessments.RatingSet.subject": _self_rating,
+    "assessments.StoredResults.subject": _stored_results,
     "accounts.DataAccessLog.person": _seen_by_support,
     "accounts.DataAccessLog.viewer": _support_view_by,
     "submissions.SubmittedForm.user": _submitted_form,

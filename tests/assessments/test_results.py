@@ -11,6 +11,7 @@ from tests.factories import (
     complete_assessment,
     submit_ratings,
 )
+from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -117,19 +118,26 @@ def test_results_without_an_assessment_or_ratings_still_render(client, physician
     assert client.get(reverse("assessments:results")).status_code == 200
 
 
-@pytest.mark.parametrize("size", [1, 12])
-def test_results_page_queries_do_not_grow_with_competencies_or_rating_sets(
-    client, physician, curriculum, size, django_assert_max_num_queries
-):
-    extra = CompetencyFactory.create_batch(size * 3)
-    for competency in extra:
-        curriculum["pharma"].targets.create(competency=competency, target_level=3, weight=2)
-        LearningModuleFactory(competencies=[competency])
-    complete_assessment(physician, curriculum["pharma"], curriculum["hospital"])
-    for level in [1, 2, 3, 4] * size:
-        submit_ratings(physician, {competency: (level % 4) + 1 for competency in extra})
-    client.force_login(physician)
-
-    with django_assert_max_num_queries(20):
+def results_page_queries(client, django_assert_max_num_queries) -> int:
+    """The queries of a warm request to the results page (the stored results read)."""
+    assert client.get(reverse("assessments:results")).status_code == 200  # stores them
+    with django_assert_max_num_queries(12) as captured:
         response = client.get(reverse("assessments:results"))
     assert response.status_code == 200
+    return len(captured)
+
+
+def test_results_page_queries_do_not_grow_with_competencies_or_rating_sets(
+    physician, other_physician, curriculum, django_assert_max_num_queries
+):
+    counts = []
+    for subject, size in ((physician, 1), (other_physician, 12)):
+        extra = CompetencyFactory.create_batch(size * 3)
+        for competency in extra:
+            curriculum["pharma"].targets.create(competency=competency, target_level=3, weight=2)
+            LearningModuleFactory(competencies=[competency])
+        complete_assessment(subject, curriculum["pharma"], curriculum["hospital"])
+        for level in [1, 2, 3, 4] * size:
+            submit_ratings(subject, {competency: (level % 4) + 1 for competency in extra})
+        counts.append(results_page_queries(client_for(subject), django_assert_max_num_queries))
+    assert counts[0] == counts[1]
