@@ -152,9 +152,9 @@ class Navigation:
     def _plan_section(self, pk, name: str) -> str:
         if pk is None or not name.startswith("plan-") or name == "plan-list":
             return "My plan"
-        from pathways.models.plan import CareerPlan
+        from pathways.selectors.plan import plan_owner_id
 
-        owner_id = CareerPlan.objects.filter(pk=pk).values_list("owner_id", flat=True).first()
+        owner_id = plan_owner_id(self.request, int(pk))
         if owner_id is None or owner_id == self.user.pk:
             return "My plan"
         return "Mentoring" if self.roles.mentors else ""

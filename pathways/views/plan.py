@@ -115,6 +115,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     `?goal=<pk>` shows one goal's actions in full, `?show=all` every goal's. The exports
     and the print view keep the whole list."""
     plan = selectors.plan_get_for_page(viewer=request.user, pk=pk)
+    selectors.plan_owner_known(request, plan)  # the navigation asks it
     show_all = request.GET.get("show") == "all"
     in_full = _goal_in_full(request)
     goals = list(plan.goals.all())

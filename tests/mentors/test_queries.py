@@ -35,10 +35,11 @@ DASHBOARD_BUDGET = 8
 # and open requests (1); the candidates with what they teach and know (1); the suggested
 # mentors (1); the names of the settings matched on (1).
 SUGGESTIONS_BUDGET = 12
-# One more for the goals each action also serves (PlanAction.serves); the change per
-# competency since the previous ratings: one read, and for a mentor one more to ask the
-# access rule whether they may see the owner's results.
-PLAN_PAGE_BUDGET = 15
+# The owner's plan page: 12 at most (tests/pathways/test_plan_page_size.py). A mentor
+# reading it costs one more: the access rule is asked for the plan and, for the change per
+# competency since the previous ratings, for the results (each a fresh look, so that a
+# mentorship that ended is seen at once); the plan's mentoring part loads the mentorship.
+PLAN_PAGE_BUDGET = 13
 
 
 def mentor_with_details(competencies, settings, pathways, **kwargs) -> MentorProfile:
