@@ -2,6 +2,8 @@
 for the matching rule (mentors/matching.py), and its ranked, explained result."""
 
 import datetime
+import functools
+import operator
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -129,23 +131,36 @@ def candidates(*, needs: matching.MenteeNeeds, mentee: User) -> list[matching.Ca
     """Every approved mentor with room whom the physician may be offered (none of
     `excluded_mentorships`), as plain values for the matching, in
     one grouped query however many there are. Each mentor's row carries only what the
-    physician's needs ask about: the level they teach of each top gap, and the settings
-    and pathways they know among the physician's (joined into a string of ids)."""
+    matching asks about: the level they teach of each top gap they teach up to its
+    target (a gap taught below its target scores as one not taught, so its row is not
+    read), and the settings and pathways they know among the physician's (joined into a
+    string of ids)."""
     gap_ids = [g.competency_id for g in needs.gaps]
+    # Only the rows that matter are joined, so each mentor groups a handful.
+    joins = {
+        "needed_settings": FilteredRelation(
+            "settings_known", condition=Q(settings_known__in=needs.setting_ids)
+        ),
+        "needed_pathways": FilteredRelation(
+            "pathways_known", condition=Q(pathways_known__in=needs.pathway_ids)
+        ),
+    }
+    if needs.gaps:
+        joins["gap_teaches"] = FilteredRelation(
+            "teaches",
+            condition=functools.reduce(
+                operator.or_,
+                (
+                    Q(teaches__competency=g.competency_id, teaches__level__gte=g.target)
+                    for g in needs.gaps
+                ),
+            ),
+        )
     profiles = (
         MentorProfile.objects.with_room()
         .exclude(user=mentee)
         .exclude(Exists(excluded_mentorships(mentee).filter(mentor=OuterRef("pk"))))
-        .annotate(
-            # Only the rows that matter are joined, so each mentor groups a handful.
-            gap_teaches=FilteredRelation("teaches", condition=Q(teaches__competency__in=gap_ids)),
-            needed_settings=FilteredRelation(
-                "settings_known", condition=Q(settings_known__in=needs.setting_ids)
-            ),
-            needed_pathways=FilteredRelation(
-                "pathways_known", condition=Q(pathways_known__in=needs.pathway_ids)
-            ),
-        )
+        .annotate(**joins)
     )
     nothing = Value(None, output_field=CharField())
     levels_taught = {
