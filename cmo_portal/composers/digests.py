@@ -261,7 +261,12 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
                 after=max(now, slot),
             )
         EmailLog.objects.bulk_create(logs, ignore_conflicts=True)
-        NotificationPreferences.objects.bulk_update(due, ["next_digest_at", "last_digest_at"])
+        # Every digest of the batch was composed now: one plain UPDATE for that, and the
+        # CASE of bulk_update only for the next slot, which differs from person to person.
+        NotificationPreferences.objects.filter(pk__in=[p.pk for p in due]).update(
+            last_digest_at=now
+        )
+        NotificationPreferences.objects.bulk_update(due, ["next_digest_at"])
         ids = list(
             EmailLog.objects.filter(
                 kind=EmailKind.DIGEST,
