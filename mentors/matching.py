@@ -24,6 +24,7 @@ lower id, so the order never depends on the order of the input.
 import heapq
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .models.mentorships import DECLINE_COOL_OFF
 from .models.profiles import MeetingFormat
@@ -65,8 +66,11 @@ class MenteeNeeds:
     formats: frozenset[str] = frozenset()  # empty: the physician has not said
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """One mentor as the rule sees them. A named tuple, not a dataclass: the suggestions
+    make one for every mentor with room, thousands a request, and a tuple is the cheapest
+    immutable value to make."""
+
     mentor_id: int
     teaches: Mapping[int, int]  # competency id -> the level the mentor teaches up to
     setting_ids: frozenset[int]
@@ -104,37 +108,86 @@ def hours_apart(a: float | None, b: float | None) -> float | None:
     return min(difference, 24 - difference)
 
 
+# The parts of a score, in the order they are added up.
+PARTS = ("gaps", "settings", "pathways", "time_zone", "formats", "load")
+
+
+class _Rule:
+    """The rule above for one physician's needs. What does not depend on the mentor is
+    worked out once, and what depends only on a mentor's time zone or formats once per
+    value, so that ranking thousands of mentors does little per mentor; `score` and
+    `rank` both score through it, so they can never disagree."""
+
+    def __init__(self, needs: MenteeNeeds) -> None:
+        self.needs = needs
+        self.total_gap = sum(g.weighted_gap for g in needs.gaps)
+        self.gaps = tuple((g.competency_id, g.target, g.weighted_gap) for g in needs.gaps)
+        self._time_zone_points: dict[float | None, float] = {}
+        self._format_points: dict[frozenset[str], int] = {}
+
+    def covered(self, candidate: Candidate) -> tuple[GapNeed, ...]:
+        teaches = candidate.teaches
+        return tuple(g for g in self.needs.gaps if teaches.get(g.competency_id, 0) >= g.target)
+
+    def time_zone_points(self, utc_offset_hours: float | None) -> float:
+        points = self._time_zone_points.get(utc_offset_hours)
+        if points is None:
+            apart = hours_apart(self.needs.utc_offset_hours, utc_offset_hours)
+            points = TIME_ZONE_POINTS / 2 if apart is None else TIME_ZONE_POINTS * (1 - apart / 12)
+            self._time_zone_points[utc_offset_hours] = points
+        return points
+
+    def formats(self, formats: frozenset[str]) -> frozenset[str]:
+        return (self.needs.formats or formats) & formats
+
+    def format_points(self, formats: frozenset[str]) -> int:
+        points = self._format_points.get(formats)
+        if points is None:
+            points = self._format_points[formats] = FORMAT_POINTS if self.formats(formats) else 0
+        return points
+
+    def parts(self, candidate: Candidate) -> tuple[float, ...]:
+        """The parts of the score in the order of PARTS, for one mentor."""
+        needs = self.needs
+        teaches = candidate.teaches
+        covered_gap = 0
+        for competency_id, target, weighted_gap in self.gaps:
+            if teaches.get(competency_id, 0) >= target:
+                covered_gap += weighted_gap
+        capacity = candidate.capacity
+        return (
+            GAP_POINTS * covered_gap / self.total_gap if self.total_gap else 0,
+            0 if needs.setting_ids.isdisjoint(candidate.setting_ids) else SETTING_POINTS,
+            0 if needs.pathway_ids.isdisjoint(candidate.pathway_ids) else PATHWAY_POINTS,
+            self.time_zone_points(candidate.utc_offset_hours),
+            self.format_points(candidate.formats),
+            LOAD_POINTS * max(0, capacity - candidate.active) / capacity if capacity else 0,
+        )
+
+    def score(self, candidate: Candidate) -> float:
+        return round(sum(self.parts(candidate)), 2)
+
+    def match(self, candidate: Candidate) -> Match:
+        needs = self.needs
+        parts = self.parts(candidate)
+        return Match(
+            mentor_id=candidate.mentor_id,
+            score=round(sum(parts), 2),
+            covered=self.covered(candidate),
+            gap_count=len(needs.gaps),
+            setting_ids=needs.setting_ids & candidate.setting_ids,
+            pathway_ids=needs.pathway_ids & candidate.pathway_ids,
+            hours_apart=hours_apart(needs.utc_offset_hours, candidate.utc_offset_hours),
+            formats=self.formats(candidate.formats),
+            free_places=candidate.free_places,
+            capacity=candidate.capacity,
+            parts=dict(zip(PARTS, parts, strict=True)),
+        )
+
+
 def score(needs: MenteeNeeds, candidate: Candidate) -> Match:
     """How well one mentor fits one physician, with the parts that make the score."""
-    total_gap = sum(g.weighted_gap for g in needs.gaps)
-    covered = tuple(g for g in needs.gaps if candidate.teaches.get(g.competency_id, 0) >= g.target)
-    settings = needs.setting_ids & candidate.setting_ids
-    pathways = needs.pathway_ids & candidate.pathway_ids
-    apart = hours_apart(needs.utc_offset_hours, candidate.utc_offset_hours)
-    formats = (needs.formats or candidate.formats) & candidate.formats
-    parts = {
-        "gaps": GAP_POINTS * sum(g.weighted_gap for g in covered) / total_gap if total_gap else 0,
-        "settings": SETTING_POINTS if settings else 0,
-        "pathways": PATHWAY_POINTS if pathways else 0,
-        "time_zone": TIME_ZONE_POINTS / 2 if apart is None else TIME_ZONE_POINTS * (1 - apart / 12),
-        "formats": FORMAT_POINTS if formats else 0,
-        "load": LOAD_POINTS * candidate.free_places / candidate.capacity
-        if candidate.capacity
-        else 0,
-    }
-    return Match(
-        mentor_id=candidate.mentor_id,
-        score=round(sum(parts.values()), 2),
-        covered=covered,
-        gap_count=len(needs.gaps),
-        setting_ids=settings,
-        pathway_ids=pathways,
-        hours_apart=apart,
-        formats=formats,
-        free_places=candidate.free_places,
-        capacity=candidate.capacity,
-        parts=parts,
-    )
+    return _Rule(needs).match(candidate)
 
 
 def rank(
@@ -144,17 +197,17 @@ def rank(
     exclude: frozenset[int] | set[int] = frozenset(),
     limit: int | None = None,
 ) -> list[Match]:
-    """The candidates with room who are not excluded, best first."""
-    matches = (
-        score(needs, c) for c in candidates if c.free_places > 0 and c.mentor_id not in exclude
+    """The candidates with room who are not excluded, best first: by score, then free
+    places, then id, and in the order given among the same mentor given twice. Only the
+    mentors returned are made into a `Match`."""
+    rule = _Rule(needs)
+    keyed = (
+        (-rule.score(c), c.active - c.capacity, c.mentor_id, i, c)
+        for i, c in enumerate(candidates)
+        if c.capacity > c.active and c.mentor_id not in exclude
     )
-
-    def order(m: Match) -> tuple:
-        return (-m.score, -m.free_places, m.mentor_id)
-
-    if limit is None:
-        return sorted(matches, key=order)
-    return heapq.nsmallest(limit, matches, key=order)
+    best = sorted(keyed) if limit is None else heapq.nsmallest(limit, keyed)
+    return [rule.match(c) for *_, c in best]
 
 
 def _listing(names: list[str]) -> str:

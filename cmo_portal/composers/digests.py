@@ -11,8 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.template.loader import get_template
 
 from assessments.models import TargetPathway
 from cmo_portal import clock
@@ -240,6 +242,7 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
         today = min(schedule.local_date(now, time_zone_of(p.user)) for p in due)
         data = BatchData([p.user_id for p in due], today=today, oldest=oldest)
         logs = []
+        sections = _Sections()
         for prefs in due:
             slot = prefs.next_digest_at
             if slot is None:  # cannot be: the batch reads the preferences due by now
@@ -249,7 +252,7 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
                 today = schedule.local_date(now, time_zone_of(prefs.user))
                 digest = _digest_for(prefs, data, now=now, today=today)
                 if not digest.is_empty:
-                    logs.append(_log(prefs, digest, slot))
+                    logs.append(_log(prefs, digest, slot, sections))
             prefs.last_digest_at = now
             prefs.next_digest_at = schedule.next_digest_at(
                 frequency=frequency,
@@ -258,7 +261,12 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
                 after=max(now, slot),
             )
         EmailLog.objects.bulk_create(logs, ignore_conflicts=True)
-        NotificationPreferences.objects.bulk_update(due, ["next_digest_at", "last_digest_at"])
+        # Every digest of the batch was composed now: one plain UPDATE for that, and the
+        # CASE of bulk_update only for the next slot, which differs from person to person.
+        NotificationPreferences.objects.filter(pk__in=[p.pk for p in due]).update(
+            last_digest_at=now
+        )
+        NotificationPreferences.objects.bulk_update(due, ["next_digest_at"])
         ids = list(
             EmailLog.objects.filter(
                 kind=EmailKind.DIGEST,
@@ -271,7 +279,34 @@ def digest_batch_compose(user_ids: list[int], *, now: datetime.datetime | None =
     return len(logs)
 
 
-def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime) -> EmailLog:
+class _Sections:
+    """The parts of the digest that read the same for many people, rendered once a batch
+    for each mix: the opportunities (new ones and deadlines), which depend on nothing but
+    the opportunities themselves (their deadlines are dates, the same in every time zone)."""
+
+    def __init__(self) -> None:
+        self._opportunities: dict[tuple, dict[str, str]] = {}
+
+    def for_digest(self, digest: Digest) -> dict[str, str]:
+        key = (
+            tuple(o.pk for o in digest.new_opportunities),
+            tuple(o.pk for o in digest.deadlines),
+        )
+        sections = self._opportunities.get(key)
+        if sections is None:
+            context = {"digest": digest, "site_url": settings.SITE_URL}
+            sections = self._opportunities[key] = {
+                f"opportunities_{kind}": get_template(
+                    f"emails/digest_message.{extension}#opportunities"
+                ).render(context)
+                for kind, extension in (("text", "txt"), ("html", "html"))
+            }
+        return sections
+
+
+def _log(
+    prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime, sections: _Sections
+) -> EmailLog:
     user = prefs.user
     period = schedule.digest_period_key(
         frequency=prefs.digest_frequency, slot=slot, time_zone=time_zone_of(prefs.user)
@@ -283,6 +318,7 @@ def _log(prefs: NotificationPreferences, digest: Digest, slot: datetime.datetime
             "digest": digest,
             "recipient_name": user.get_full_name(),
             "monthly": prefs.digest_frequency == DigestFrequency.MONTHLY,
+            "sections": sections.for_digest(digest),
         },
         user_id=user.pk,
         kind=EmailKind.DIGEST,

@@ -2,10 +2,15 @@
 for the matching rule (mentors/matching.py), and its ranked, explained result."""
 
 import datetime
+import functools
+import operator
 import zoneinfo
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     CharField,
     Count,
@@ -28,6 +33,10 @@ from mentors import matching
 from mentors.models.mentorships import Mentorship
 from mentors.models.profiles import MeetingFormat, MentorProfile
 from pathways.models.curriculum import Setting
+
+# What mentors' rows share, as the matching reads it: the levels taught, the settings and
+# pathways known, the UTC offset and the formats.
+_Shared = tuple[dict[int, int], frozenset[int], frozenset[int], float | None, frozenset[str]]
 
 # How many of the physician's largest gaps the matching looks at.
 TOP_GAPS = 5
@@ -129,23 +138,36 @@ def candidates(*, needs: matching.MenteeNeeds, mentee: User) -> list[matching.Ca
     """Every approved mentor with room whom the physician may be offered (none of
     `excluded_mentorships`), as plain values for the matching, in
     one grouped query however many there are. Each mentor's row carries only what the
-    physician's needs ask about: the level they teach of each top gap, and the settings
-    and pathways they know among the physician's (joined into a string of ids)."""
+    matching asks about: the level they teach of each top gap they teach up to its
+    target (a gap taught below its target scores as one not taught, so its row is not
+    read), and the settings and pathways they know among the physician's (joined into a
+    string of ids)."""
     gap_ids = [g.competency_id for g in needs.gaps]
+    # Only the rows that matter are joined, so each mentor groups a handful.
+    joins = {
+        "needed_settings": FilteredRelation(
+            "settings_known", condition=Q(settings_known__in=needs.setting_ids)
+        ),
+        "needed_pathways": FilteredRelation(
+            "pathways_known", condition=Q(pathways_known__in=needs.pathway_ids)
+        ),
+    }
+    if needs.gaps:
+        joins["gap_teaches"] = FilteredRelation(
+            "teaches",
+            condition=functools.reduce(
+                operator.or_,
+                (
+                    Q(teaches__competency=g.competency_id, teaches__level__gte=g.target)
+                    for g in needs.gaps
+                ),
+            ),
+        )
     profiles = (
         MentorProfile.objects.with_room()
         .exclude(user=mentee)
         .exclude(Exists(excluded_mentorships(mentee).filter(mentor=OuterRef("pk"))))
-        .annotate(
-            # Only the rows that matter are joined, so each mentor groups a handful.
-            gap_teaches=FilteredRelation("teaches", condition=Q(teaches__competency__in=gap_ids)),
-            needed_settings=FilteredRelation(
-                "settings_known", condition=Q(settings_known__in=needs.setting_ids)
-            ),
-            needed_pathways=FilteredRelation(
-                "pathways_known", condition=Q(pathways_known__in=needs.pathway_ids)
-            ),
-        )
+        .annotate(**joins)
     )
     nothing = Value(None, output_field=CharField())
     levels_taught = {
@@ -161,9 +183,9 @@ def candidates(*, needs: matching.MenteeNeeds, mentee: User) -> list[matching.Ca
         )
         .values_list(
             "pk",
-            "time_zone",
             "active_count",
             "capacity",
+            "time_zone",
             "setting_ids",
             "pathway_ids",
             *(f.field_name for f in MeetingFormat),
@@ -171,39 +193,46 @@ def candidates(*, needs: matching.MenteeNeeds, mentee: User) -> list[matching.Ca
         )
     )
     now = clock.now()
-    # A few dozen time zones, seven mixes of formats and few mixes of levels, settings
-    # and pathways serve thousands of mentors: each is worked out once.
-    offsets: dict[str, float | None] = {}
-    formats: dict[tuple, frozenset[str]] = {}
-    levels: dict[tuple, dict[int, int]] = {}
-    ids: dict[str | None, frozenset[int]] = {}
     flag_count = len(MeetingFormat)
+
+    def shared(
+        time_zone: str, settings_known: str | None, pathways_known: str | None, *rest: Any
+    ) -> _Shared:
+        """What a mentor's row says besides who they are and their load, as the matching
+        reads it: what they teach, the settings and pathways, the UTC offset, formats."""
+        flags, taught = rest[:flag_count], rest[flag_count:]
+        return (
+            {c: level for c, level in zip(gap_ids, taught, strict=True) if level is not None},
+            _ids(settings_known),
+            _ids(pathways_known),
+            utc_offset_hours(time_zone, now),
+            frozenset(f.value for on, f in zip(flags, MeetingFormat, strict=True) if on),
+        )
+
+    # A few dozen time zones, seven mixes of formats and few mixes of levels, settings
+    # and pathways serve thousands of mentors: each mix is worked out once, and the
+    # mentors who share it share its values.
+    mixes: dict[tuple, _Shared] = {}
     pool = []
-    for pk, time_zone, active, capacity, settings_known, pathways_known, *rest in rows:
-        flags, taught = tuple(rest[:flag_count]), tuple(rest[flag_count:])
-        if time_zone not in offsets:
-            offsets[time_zone] = utc_offset_hours(time_zone, now)
-        if flags not in formats:
-            formats[flags] = frozenset(
-                f.value for on, f in zip(flags, MeetingFormat, strict=True) if on
-            )
-        if taught not in levels:
-            levels[taught] = {
-                c: level for c, level in zip(gap_ids, taught, strict=True) if level is not None
-            }
-        for joined in (settings_known, pathways_known):
-            if joined not in ids:
-                ids[joined] = _ids(joined)
+    # Read as the database returns them, without Django's per-value converters: ids,
+    # counts and levels come back as ints, strings as strings, and the format flags are
+    # only tested for truth (SQLite's 0 and 1 read the same as booleans).
+    try:
+        sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    for pk, active, capacity, *rest in fetched:
+        mix = tuple(rest)
+        values = mixes.get(mix)
+        if values is None:
+            values = mixes[mix] = shared(*mix)
+        teaches, setting_ids, pathway_ids, offset, formats = values
         pool.append(
             matching.Candidate(
-                mentor_id=pk,
-                teaches=levels[taught],
-                setting_ids=ids[settings_known],
-                pathway_ids=ids[pathways_known],
-                utc_offset_hours=offsets[time_zone],
-                formats=formats[flags],
-                active=active,
-                capacity=capacity,
+                pk, teaches, setting_ids, pathway_ids, offset, formats, active, capacity
             )
         )
     return pool

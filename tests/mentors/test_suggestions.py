@@ -111,3 +111,35 @@ def test_suggestions_with_a_tampered_filter_still_render(client, physician, rate
     client.force_login(physician)
     response = client.get(SUGGESTIONS, {"pathway": "../../etc", "formats": ["teleport"]})
     assert response.status_code == 200
+
+
+def test_candidates_keep_a_mentor_who_teaches_a_gap_below_its_target(physician, curriculum):
+    """The candidates read only the gaps a mentor teaches up to the target: one who
+    teaches a gap below it is still a candidate, and ranks as one who does not teach it,
+    with their load beside."""
+    from mentors import matching
+    from mentors.selectors.suggestions import candidates
+
+    c = curriculum["competencies"]
+    trials, finance = c["Clinical trial design"], c["Finance"]
+    below = make_mentor("Dr Below", teaches={trials: 2, finance: 4})
+    at = make_mentor("Dr At", teaches={trials: 3})
+    above = make_mentor("Dr Above", teaches={trials: 4, finance: 1})
+    fill(above, 1)
+    needs = matching.MenteeNeeds(
+        gaps=(
+            matching.GapNeed(trials.pk, "Clinical trial design", 3, 9),
+            matching.GapNeed(finance.pk, "Finance", 4, 2),
+        )
+    )
+
+    pool = {m.mentor_id: m for m in candidates(needs=needs, mentee=physician)}
+
+    assert set(pool) == {below.pk, at.pk, above.pk}
+    assert pool[below.pk].teaches == {finance.pk: 4}
+    assert pool[at.pk].teaches == {trials.pk: 3}
+    assert pool[above.pk].teaches == {trials.pk: 4}
+    assert (pool[above.pk].active, pool[above.pk].capacity) == (1, above.capacity)
+    covered = {m.mentor_id: m.covered for m in matching.rank(needs, pool.values())}
+    assert [g.competency_id for g in covered[below.pk]] == [finance.pk]
+    assert [g.competency_id for g in covered[at.pk]] == [trials.pk]
