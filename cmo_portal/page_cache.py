@@ -25,7 +25,10 @@ query-budget tests measure the rendering with it off)."""
 
 import gzip
 import hashlib
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from functools import wraps
 
@@ -109,10 +112,52 @@ def _served(request: HttpRequest, content_type: str, compressed: bytes) -> HttpR
     return response
 
 
-def _cached(request: HttpRequest, parts: list[str], render: Callable[[], HttpResponse]):
+class _Recent:
+    """The pages this process served last, by key. A key holds every version its page
+    depends on, so what is under it never changes: a copy here is as good as the shared
+    cache's, and saves the round trip and the unpickling. Kept PAGE_SECONDS at most, as
+    there."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.pages: OrderedDict[str, tuple[float, tuple[str, bytes]]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str) -> tuple[str, bytes] | None:
+        with self.lock:
+            found = self.pages.get(key)
+            if found is None:
+                return None
+            if time.monotonic() - found[0] > PAGE_SECONDS:
+                del self.pages[key]
+                return None
+            self.pages.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, page: tuple[str, bytes]) -> None:
+        with self.lock:
+            self.pages[key] = (time.monotonic(), page)
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.size:
+                self.pages.popitem(last=False)
+
+
+_recent = _Recent(size=256)
+
+
+def _cached(
+    request: HttpRequest,
+    parts: list[str],
+    render: Callable[[], HttpResponse],
+    storable: Callable[[], bool] | None = None,
+):
     secret = request.META.get("CSRF_COOKIE")
     key = "page:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-    hit = cache.get(key)
+    hit = _recent.get(key)
+    if hit is None:
+        hit = cache.get(key)
+        if hit is not None:
+            _recent.put(key, hit)
     if hit is not None:
         return _served(request, *hit)
     response = render()
@@ -123,10 +168,12 @@ def _cached(request: HttpRequest, parts: list[str], render: Callable[[], HttpRes
         or request.META.get("CSRF_COOKIE") != secret  # a new one: the forms carry it
         or _message_waiting(request)
         or _session_changed(request)  # e.g. a kept draft taken into the form
+        or (storable is not None and not storable())
     ):
         return response
     stored = (response["Content-Type"], gzip.compress(response.content, compresslevel=6))
     cache.set(key, stored, PAGE_SECONDS)
+    _recent.put(key, stored)
     return _served(request, *stored)
 
 
@@ -172,10 +219,21 @@ def _reader_only(request: HttpRequest, *args, **kwargs) -> list[int]:
     return []
 
 
-def cached_for_reader(*topics: str, others: People = _reader_only) -> Callable:
+def page_is_readers_own(request: HttpRequest) -> None:
+    """Say, from a view cached with `owner_only`, that the page shows only its reader's
+    own data (their plan, not a mentee's), so it may be stored."""
+    request.page_is_readers_own = True  # type: ignore[attr-defined]
+
+
+def cached_for_reader(
+    *topics: str, others: People = _reader_only, owner_only: bool = False
+) -> Callable:
     """Serve a signed-in person's page from the cache, under the versions of `topics`,
     of the reader and of the people `others` names. A visitor gets the view itself (its
-    login redirect)."""
+    login redirect). With `owner_only` the page is stored only when the view said it is
+    the reader's own (page_is_readers_own): a mentor's or support's look at someone
+    else's is never stored, so it is checked, and logged, every time; as what is whose
+    never changes hands, a stored page needs no check before it is served."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -196,7 +254,14 @@ def cached_for_reader(*topics: str, others: People = _reader_only) -> Callable:
                 *_versions(keys),
                 *_common_parts(request),
             ]
-            return _cached(request, parts, lambda: view(request, *args, **kwargs))
+            return _cached(
+                request,
+                parts,
+                lambda: view(request, *args, **kwargs),
+                storable=(lambda: getattr(request, "page_is_readers_own", False))
+                if owner_only
+                else None,
+            )
 
         return cached
 

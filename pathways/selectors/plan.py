@@ -32,8 +32,8 @@ def plan_get_for_viewer(*, viewer, pk: int) -> CareerPlan:
 
 
 def plan_owner_id(request, pk: int) -> int | None:
-    """Whose plan `pk` is (None: no such plan), asked once per request: the page cache,
-    the navigation and the plan page all want it (plan_owner_known)."""
+    """Whose plan `pk` is (None: no such plan), asked once per request: the navigation
+    asks it, and the plan page has told it already (plan_owner_known)."""
     known: dict[int, int | None] = request.__dict__.setdefault("plan_owner_ids", {})
     if pk not in known:
         known[pk] = CareerPlan.objects.filter(pk=pk).values_list("owner_id", flat=True).first()
@@ -42,13 +42,6 @@ def plan_owner_id(request, pk: int) -> int | None:
 
 def plan_owner_known(request, plan: CareerPlan) -> None:
     request.__dict__.setdefault("plan_owner_ids", {})[plan.pk] = plan.owner_id
-
-
-def plan_cached_for_owner(request, pk: int) -> list[int] | None:
-    """The plan page is kept in the page cache for its owner only (nobody else's data is
-    on it); a mentor's or support's view is checked, and logged, every time."""
-    owner_id = plan_owner_id(request, pk)
-    return [] if owner_id is not None and owner_id == request.user.pk else None
 
 
 def plan_get_for_owner(*, user, pk: int) -> CareerPlan:

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.selectors import latest_completed_assessment
-from cmo_portal import clock
+from cmo_portal import clock, page_cache
 from cmo_portal.accounts.requests import AuthenticatedHttpRequest
 from cmo_portal.page_cache import cached_for_reader
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
@@ -109,13 +109,15 @@ def _goal_in_full(request: AuthenticatedHttpRequest) -> int | None:
 
 @login_required
 @require_safe
-@cached_for_reader(CURRICULUM, others=selectors.plan_cached_for_owner)
+@cached_for_reader(CURRICULUM, owner_only=True)
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The plan, each goal with its next few open actions (selectors.goal_actions_listed);
     `?goal=<pk>` shows one goal's actions in full, `?show=all` every goal's. The exports
     and the print view keep the whole list."""
     plan = selectors.plan_get_for_page(viewer=request.user, pk=pk)
     selectors.plan_owner_known(request, plan)  # the navigation asks it
+    if plan.owner_id == request.user.pk:
+        page_cache.page_is_readers_own(request)
     show_all = request.GET.get("show") == "all"
     in_full = _goal_in_full(request)
     goals = list(plan.goals.all())
