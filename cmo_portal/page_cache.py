@@ -18,6 +18,10 @@ Who sets new tokens (`pages_changed_for`, `topic_changed`):
 A token is set at once and again after the transaction commits, so a page rendered from
 the data before the commit cannot be stored under the new token.
 
+A visitor's page reads the topics' versions through this process's copy for up to a
+second (VISITOR_VERSIONS_SECONDS): an editor's save reaches visitors served by other
+workers within it. A signed-in reader's versions are read every time.
+
 A reader with a message waiting (after a redirect), or without a CSRF cookie yet, gets
 the page rendered, and so does one whose session the page changed (a draft it took back
 into its form): such a page is not stored. PAGE_CACHE = False turns the cache off (the
@@ -66,6 +70,29 @@ def _versions(keys: list[str]) -> list[str]:
     return [str(found.get(key, "")) for key in keys]
 
 
+# Visitors' pages read the topics' versions through this process's copy, at most this old:
+# a change made through another process reaches them within it, one made here at once.
+VISITOR_VERSIONS_SECONDS = 1.0
+_visitor_versions: dict[str, tuple[float, str]] = {}
+
+
+def _versions_for_visitors(keys: list[str]) -> list[str]:
+    now = time.monotonic()
+    known = [_visitor_versions.get(key) for key in keys]
+    if all(k is not None and now - k[0] < VISITOR_VERSIONS_SECONDS for k in known):
+        return [k[1] for k in known if k is not None]
+    fresh = _versions(keys)
+    _visitor_versions.update({key: (now, token) for key, token in zip(keys, fresh, strict=True)})
+    return fresh
+
+
+def local_copies_drop() -> None:
+    """Forget this process's copies of pages and versions (after the shared cache was
+    emptied: the tests do it between tests)."""
+    _visitor_versions.clear()
+    _recent.clear()
+
+
 def topic_version(topic: str) -> str:
     return _versions([_topic_key(topic)])[0]
 
@@ -73,6 +100,8 @@ def topic_version(topic: str) -> str:
 def _new_tokens(keys: list[str]) -> None:
     def set_new() -> None:
         cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+        for key in keys:
+            _visitor_versions.pop(key, None)
 
     set_new()
     if transaction.get_connection().in_atomic_block:
@@ -133,6 +162,10 @@ class _Recent:
                 return None
             self.pages.move_to_end(key)
             return found[1]
+
+    def clear(self) -> None:
+        with self.lock:
+            self.pages.clear()
 
     def put(self, key: str, page: tuple[str, bytes]) -> None:
         with self.lock:
@@ -201,7 +234,7 @@ def cached_for_visitors(*topics: str) -> Callable:
             if not _usable(request) or request.user.is_authenticated:
                 return view(request, *args, **kwargs)
             keys = [_topic_key(t) for t in (SITE, *topics)]
-            parts = ["visitor", *_versions(keys), *_common_parts(request)]
+            parts = ["visitor", *_versions_for_visitors(keys), *_common_parts(request)]
             return _cached(request, parts, lambda: view(request, *args, **kwargs))
 
         return cached

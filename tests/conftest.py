@@ -8,6 +8,7 @@ goal, and `run`, which runs a function with the work it queued for after the com
 import pytest
 from django.core.cache import cache
 
+from cmo_portal import page_cache
 from pathways.models.plan import CareerPlan, PlanGoal
 from tests.factories import (
     MentorProfileFactory,
@@ -24,10 +25,13 @@ from tests.pages import client_for
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """allauth's rate limits count in the cache: each test starts with none spent."""
+    """allauth's rate limits count in the cache: each test starts with none spent, and
+    no page cached by another test (cmo_portal.page_cache)."""
     cache.clear()
+    page_cache.local_copies_drop()
     yield
     cache.clear()
+    page_cache.local_copies_drop()
 
 
 @pytest.fixture(autouse=True)

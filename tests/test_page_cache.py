@@ -251,3 +251,20 @@ def test_a_refused_comments_draft_comes_back_once_not_from_the_cache(physician, 
     client.post(reverse("mentors:comment-add", args=[plan.pk]), {"body": too_long})
     assert "Draft to keep." in client.get(url).text  # with the message, from the session
     assert "Draft to keep." not in client.get(url).text  # taken: not kept in a stored page
+
+
+def test_a_change_from_another_process_reaches_visitors_within_a_second(curriculum, monkeypatch):
+    from django.core.cache import cache
+    from django.test import Client
+
+    url = reverse("pathways:pathway-list")
+    visitor = Client()
+    assert "Pharma CMO" in visitor.get(url).text
+    curriculum["pharma"].title = "Renamed elsewhere"
+    curriculum["pharma"].save()
+    # Another worker's save: the shared version changes, this process's copy does not.
+    cache.set("curriculum:version", "set-by-another-worker", timeout=None)
+    assert "Renamed elsewhere" not in visitor.get(url).text
+    later = page_cache.time.monotonic() + page_cache.VISITOR_VERSIONS_SECONDS + 0.1
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
+    assert "Renamed elsewhere" in visitor.get(url).text
