@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.utils.csp import CSP
 
-from .env import BASE_DIR, env, mailer_from_url
+from .env import BASE_DIR, cache_from_env, env, mailer_from_url
 
 DATA_DIR = Path(env.str("CMO_DATA_DIR", default=str(BASE_DIR / "data")))
 
@@ -111,7 +111,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # allauth's rate limits count in the cache, so it must be one that every process shares:
 # a folder on disk by default, Redis (rediscache://host:6379/1) in the full stack.
 CACHES = {
-    "default": env.cache_url("CACHE_URL", default=f"filecache://{DATA_DIR / 'cache'}"),
+    "default": cache_from_env(default=f"filecache://{DATA_DIR / 'cache'}"),
 }
 # Pages stored in that cache until what they show changes (cmo_portal/page_cache.py).
 PAGE_CACHE = env.bool("PAGE_CACHE", default=True)

@@ -13,7 +13,7 @@ sends X-Forwarded-Proto: https, as the proxy would, rather than turning the redi
 import os
 import secrets
 
-from .env import env
+from .env import cache_from_env
 
 for _name, _value in {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -33,4 +33,4 @@ ROOT_URLCONF = "cmo_portal.bench.urls"
 # the development site's data folder.
 BENCH_DIR = DATA_DIR / "bench"
 STATIC_ROOT = BENCH_DIR / "staticfiles"
-CACHES = {"default": env.cache_url("CACHE_URL", default=f"filecache://{BENCH_DIR / 'cache'}")}
+CACHES = {"default": cache_from_env(default=f"filecache://{BENCH_DIR / 'cache'}")}

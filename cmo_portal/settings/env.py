@@ -49,3 +49,12 @@ def mailer_from_url(url: str) -> dict:
             timeout=int(parse_qs(parts.query).get("timeout", ["10"])[0]),
         )
     return mailer
+
+
+def cache_from_env(default: str) -> dict:
+    """CACHE_URL as Django's CACHES entry; Redis through cmo_portal.cache, whose client is
+    made once per connection pool rather than once per operation."""
+    config = env.cache_url("CACHE_URL", default=default)
+    if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        config["BACKEND"] = "cmo_portal.cache.RedisCache"
+    return config
