@@ -90,6 +90,7 @@ def local_copies_drop() -> None:
     """Forget this process's copies of pages and versions (after the shared cache was
     emptied: the tests do it between tests)."""
     _visitor_versions.clear()
+    _others_known.clear()
     _recent.clear()
 
 
@@ -242,10 +243,12 @@ def cached_for_visitors(*topics: str) -> Callable:
     return decorator
 
 
-# Who else's data a personal page shows, besides its reader's: the ids, or None when
-# the page must not be cached for this reader (it is someone else's, seen by a mentor or
-# by support: every such view is checked and logged afresh).
-People = Callable[..., Iterable[int] | None]
+# Who else's data a personal page shows, besides its reader's (a mentor's dashboard: the
+# mentees): their ids. It may depend only on rows whose change gives the reader a new
+# version (watch), because it is kept under the reader's version (_others_known).
+People = Callable[..., Iterable[int]]
+_others_known: dict[tuple[str, int, str], tuple[int, ...]] = {}
+_OTHERS_KEPT = 10_000
 
 
 def _reader_only(request: HttpRequest, *args, **kwargs) -> list[int]:
@@ -274,17 +277,24 @@ def cached_for_reader(
             secret = request.META.get("CSRF_COOKIE")
             if not _usable(request) or not request.user.is_authenticated or not secret:
                 return view(request, *args, **kwargs)
-            people = others(request, *args, **kwargs)
-            if people is None:
-                return view(request, *args, **kwargs)
             reader = request.user.pk
-            ids = [reader, *sorted(set(people) - {reader})]
-            keys = [_topic_key(t) for t in (SITE, *topics)] + [_person_key(i) for i in ids]
+            keys = [_topic_key(t) for t in (SITE, *topics)] + [_person_key(reader)]
+            tokens = _versions(keys)
+            people: tuple[int, ...] = ()
+            if others is not _reader_only:
+                known = (view.__qualname__, reader, tokens[-1])
+                if known not in _others_known:
+                    if len(_others_known) >= _OTHERS_KEPT:
+                        _others_known.clear()
+                    found = set(others(request, *args, **kwargs)) - {reader}
+                    _others_known[known] = tuple(sorted(found))
+                people = _others_known[known]
+                tokens += _versions([_person_key(i) for i in people]) if people else []
             parts = [
                 "reader",
-                ",".join(map(str, ids)),
+                ",".join(map(str, (reader, *people))),
                 hashlib.sha256(str(secret).encode()).hexdigest(),
-                *_versions(keys),
+                *tokens,
                 *_common_parts(request),
             ]
             return _cached(

@@ -13,7 +13,7 @@ from cmo_portal import clock, page_cache, time_zones
 from mentors.models.feedback import PlanComment
 from pathways.models.plan import PlanAction
 from pathways.services.curriculum import curriculum_cache_drop
-from tests.factories import ProfileFactory, make_mentor
+from tests.factories import MentorshipFactory, ProfileFactory, make_mentor
 from tests.pages import client_for
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
@@ -268,3 +268,15 @@ def test_a_change_from_another_process_reaches_visitors_within_a_second(curricul
     later = page_cache.time.monotonic() + page_cache.VISITOR_VERSIONS_SECONDS + 0.1
     monkeypatch.setattr(page_cache.time, "monotonic", lambda: later)
     assert "Renamed elsewhere" in visitor.get(url).text
+
+
+def test_a_new_request_shows_on_the_mentors_stored_dashboard(
+    physician, active_mentor, other_physician, django_assert_max_num_queries
+):
+    client = client_for(active_mentor)
+    url = reverse("mentors:dashboard")
+    assert "Dr Bo Stranger" not in warm(client, url).text
+    with django_assert_max_num_queries(2):  # whom the mentor has is kept with their version
+        assert client.get(url).status_code == 200
+    MentorshipFactory(mentee=other_physician, mentor=active_mentor.mentor_profile)
+    assert "Dr Bo Stranger" in client.get(url).text
