@@ -25,7 +25,8 @@ def _action_status(request: AuthenticatedHttpRequest, pk: int, *, done: bool) ->
     plan = action.goal.plan
     if action.is_removed:
         return removed_page(request, item=action, kind="action", plan=plan)
-    in_plan = f"{plan.get_absolute_url()}#action-{action.pk}"
+    # The action in its goal shown in full: a done one is listed there, with its undo.
+    in_plan = f"{plan.get_absolute_url()}?goal={action.goal_id}#action-{action.pk}"
     back = back_to(request, in_plan)
     if not plan_editable(request, plan):
         return redirect(back)

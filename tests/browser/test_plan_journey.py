@@ -124,14 +124,19 @@ def test_mark_an_action_done_with_one_keypress_and_answer_a_met_goal(watched_pag
     page.locator(f"a[href='/plans/goals/{action.goal_id}/edit/']").focus()
     _tab_to(page, named("Mark done", action.title))
     page.keyboard.press("Enter")
-    page.wait_for_url(f"**/plans/{plan.pk}/#action-{action.pk}")
+    # Back to the goal: a done action leaves its list of next ones (the count says it).
+    page.wait_for_url(f"**/plans/{plan.pk}/#goal-{action.goal_id}")
     watched_page.check()
     action.refresh_from_db()
     assert action.status == "done"
     assert f"Marked “{action.title}” done." in main.inner_text()
+    page.get_by_role("link", name="Undo in your plan").click()
+    page.wait_for_url(f"**/plans/{plan.pk}/?goal={action.goal_id}#action-{action.pk}")
+    watched_page.check()
     undo = page.get_by_role("button", name=named("Mark not done", action.title))
     assert undo.is_visible()
 
+    watched_page.visit(f"/plans/{plan.pk}/")
     page.get_by_role("button", name=named("Yes, it is met", met_goal.title)).click()
     page.wait_for_url(f"**/plans/{plan.pk}/#goal-{met_goal.pk}")
     watched_page.check()

@@ -20,6 +20,11 @@ def action(plan) -> PlanAction:
     return PlanAction.objects.filter(goal__plan=plan).order_by("pk").first()
 
 
+def in_its_goal(plan, action) -> str:
+    """The action in its goal shown in full, where a done action is listed with its undo."""
+    return f"{plan.get_absolute_url()}?goal={action.goal_id}#action-{action.pk}"
+
+
 def done_url(action) -> str:
     return reverse("pathways:action-done", args=[action.pk])
 
@@ -42,7 +47,7 @@ def test_one_click_marks_an_action_done_and_returns_to_it_with_a_history_line(
     response = client_for(physician).post(done_url(action), {"version": action.version})
 
     assert response.status_code == 302
-    assert response.url == f"{plan.get_absolute_url()}#action-{action.pk}"
+    assert response.url == in_its_goal(plan, action)
     assert said(response) == [f"Marked “{action.title}” done."]
     saved = PlanAction.objects.get(pk=action.pk)
     assert saved.status == ItemStatus.DONE
@@ -213,7 +218,7 @@ def test_the_dashboard_button_comes_back_to_the_dashboard_with_a_way_to_undo(
     assert response.status_code == 302
     assert response.url == "/#next-actions-title"
     (message,) = said(response)
-    assert f'href="{plan.get_absolute_url()}#action-{action.pk}"' in message
+    assert f'href="{in_its_goal(plan, action)}"' in message
     assert "Undo in your plan" in message
 
 
@@ -224,7 +229,7 @@ def test_a_next_page_off_the_site_is_ignored(physician, plan, action, next_url):
     response = client_for(physician).post(
         done_url(action), {"version": action.version, "next": next_url}
     )
-    assert response.url == f"{plan.get_absolute_url()}#action-{action.pk}"
+    assert response.url == in_its_goal(plan, action)
 
 
 def test_the_plan_page_has_the_button_for_the_owner_only(physician, active_mentor, plan, action):
