@@ -1,7 +1,6 @@
 """Writes to the curriculum: loading the shipped curriculum and the editors' group."""
 
 import datetime
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,10 +10,8 @@ from django.db import transaction
 
 from cmo_portal import clock, page_cache
 from pathways.models.curriculum import (
-    STAGE_ORDER,
     Competency,
     CompetencyDomain,
-    Credential,
     CurriculumItem,
     Pathway,
     PathwayCompetency,
@@ -25,10 +22,30 @@ from pathways.models.curriculum import (
     RubricLevel,
     Setting,
 )
-from pathways.models.opportunities import LearningModule, ModuleKind, Opportunity
+from pathways.models.lessons import (
+    LessonSection,
+    ReflectionQuestion,
+    SelfCheckQuestion,
+)
+from pathways.models.opportunities import (
+    Delivery,
+    LearningModule,
+    Opportunity,
+)
 from pathways.selectors.curriculum import CURRICULUM
 
-CURRICULUM_DIR = Path(__file__).resolve().parent.parent / "curriculum"
+from .curriculum_files import (
+    CURRICULUM_DIR,
+    CurriculumError,
+    curriculum_read,
+    module_credential,
+    module_delivery,
+    next_occurrence,
+    opportunity_listing,
+    stage_range,
+)
+from .curriculum_lessons import lesson_parts_write
+
 CURRICULUM_EDITOR_GROUP = "Curriculum editor"
 
 # What curriculum editors edit, and nothing else of this app (plans are physicians' own).
@@ -44,12 +61,11 @@ CURRICULUM_MODELS = (
     PathwayEducation,
     PathwayCompetency,
     LearningModule,
+    LessonSection,
+    ReflectionQuestion,
+    SelfCheckQuestion,
     Opportunity,
 )
-
-
-class CurriculumError(ValueError):
-    """The shipped files contradict themselves (a slug that names nothing, say)."""
 
 
 @dataclass
@@ -65,67 +81,6 @@ class LoadReport:
             f"{self.kept[kind]:>4} kept as edited in admin"
             for kind in kinds
         ]
-
-
-def curriculum_read(folder: Path = CURRICULUM_DIR) -> dict[str, list]:
-    """Every [[table]] of every .toml file in `folder`, merged by table name."""
-    data: dict[str, list] = {}
-    for path in sorted(folder.glob("*.toml")):
-        with path.open("rb") as handle:
-            for key, rows in tomllib.load(handle).items():
-                data.setdefault(key, []).extend(rows)
-    return data
-
-
-def next_occurrence(month_day: str, today: datetime.date) -> datetime.date:
-    """The next date (today included) falling on "MM-DD"; 29 February becomes the
-    28th in years without it."""
-    month, day = (int(part) for part in month_day.split("-"))
-    for year in (today.year, today.year + 1):
-        try:
-            candidate = datetime.date(year, month, day)
-        except ValueError:
-            candidate = datetime.date(year, month, day - 1)
-        if candidate >= today:
-            return candidate
-    raise CurriculumError(f"cannot place deadline {month_day!r}")
-
-
-def stage_range(row: dict, where: str, *, earliest: str = STAGE_ORDER[0]) -> dict[str, str]:
-    """The row's `earliest_stage` and `latest_stage` (by default the whole career, from
-    `earliest` to the last stage), checked against the career stages and each other."""
-    stages = {
-        "earliest_stage": row.get("earliest_stage", earliest),
-        "latest_stage": row.get("latest_stage", STAGE_ORDER[-1]),
-    }
-    for name, stage in stages.items():
-        if stage not in STAGE_ORDER:
-            raise CurriculumError(
-                f"{where} has {name} {stage!r}, which is not a career stage: "
-                f"use one of {', '.join(STAGE_ORDER)}"
-            )
-    if STAGE_ORDER.index(stages["earliest_stage"]) > STAGE_ORDER.index(stages["latest_stage"]):
-        raise CurriculumError(
-            f"{where} has latest_stage {stages['latest_stage']!r} before its earliest_stage "
-            f"{stages['earliest_stage']!r}"
-        )
-    return stages
-
-
-def module_credential(row: dict, where: str) -> str:
-    """What an education module leads to: a Credential value, or "" for none. Only a
-    degree-or-certification module ("education") leads to one, and every one does."""
-    leads_to = row.get("leads_to", "")
-    if leads_to and leads_to not in Credential.values:
-        raise CurriculumError(
-            f"{where} leads to {leads_to!r}, which is not a credential: use one of "
-            f"{', '.join(Credential.values)}"
-        )
-    if leads_to and row.get("kind") != ModuleKind.EDUCATION:
-        raise CurriculumError(f'{where} leads to {leads_to!r} but is not of kind "education"')
-    if not leads_to and row.get("kind") == ModuleKind.EDUCATION:
-        raise CurriculumError(f'{where} is of kind "education" but names no leads_to')
-    return leads_to
 
 
 class _Loader:
@@ -309,10 +264,15 @@ class _Loader:
                         "kind",
                         "format",
                         "provider",
+                        "how_to_find",
                         "url",
                     )
                 }
-                | {"effort_hours": row["effort_hours"], "leads_to": module_credential(row, where)}
+                | {
+                    "effort_hours": row["effort_hours"],
+                    "leads_to": module_credential(row, where),
+                    "delivery": module_delivery(row, where),
+                }
                 | stage_range(row, where),
             )
             if writable:
@@ -337,9 +297,12 @@ class _Loader:
                         "location",
                         "format",
                         "url",
+                        "contact",
+                        "how_to_find",
                     )
                 }
                 | {
+                    "listing": opportunity_listing(row, where),
                     "is_remote": row.get("is_remote", False),
                     "deadline": next_occurrence(deadline, self.today) if deadline else None,
                 }
@@ -348,6 +311,24 @@ class _Loader:
             if writable:
                 opportunity.pathways.set(pathways)
                 opportunity.competencies.set(competencies)
+
+    def lessons(self, rows: list[dict]) -> None:
+        """Each lesson's sections, reflection questions and self-check, matched by their
+        place in the lesson. A place the shipped lesson no longer has is removed, except
+        a reflection question someone has answered: their answer is theirs to keep."""
+        modules = {m.slug: m for m in LearningModule.objects.all()}
+        for row in rows:
+            where = f"lesson {row.get('module')!r}"
+            module = modules.get(row.get("module", ""))
+            if module is None:
+                raise CurriculumError(f"{where} names no module")
+            if module.delivery != Delivery.SITE:
+                raise CurriculumError(f'{where} is for a module not delivered on the site ("site")')
+            if module.edited_locally:
+                self.report.kept["lessons"] += 1
+                continue
+            lesson_parts_write(module, row, where)
+            self.report.updated["lessons"] += 1
 
 
 @transaction.atomic
@@ -364,6 +345,7 @@ def curriculum_load(*, folder: Path = CURRICULUM_DIR) -> LoadReport:
     loader.pathways(data.get("pathway", []))
     loader.modules(data.get("module", []))
     loader.opportunities(data.get("opportunity", []))
+    loader.lessons(data.get("lesson", []))
     curriculum_editor_group_sync()
     curriculum_cache_drop()
     return loader.report
