@@ -105,8 +105,7 @@ def lesson_check_submit(
 
 
 def lesson_evidence(module: LearningModule, progress: LessonProgress) -> str:
-    assert progress.completed_at is not None
-    day = date_format(timezone.localdate(progress.completed_at), "j F Y")
+    day = date_format(timezone.localdate(progress.completed_at or clock.now()), "j F Y")
     return (
         f"Finished the lesson “{module.title}” on {day}, with {progress.check_score} of "
         f"{progress.check_total} in its self-check."
