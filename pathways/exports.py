@@ -101,7 +101,8 @@ def _action_as_dict(action: PlanAction, goal: PlanGoal, site_url: str) -> dict:
         "opportunity": {
             "title": opportunity.title,
             "organisation": opportunity.organisation,
-            "deadline": opportunity.deadline,
+            "listing": opportunity.listing,
+            "deadline": opportunity.deadline_to_act_on,
             "url": _link(opportunity.get_absolute_url(), site_url),
             "external_url": opportunity.url,
         }

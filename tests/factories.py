@@ -203,11 +203,58 @@ class LearningModuleFactory(factory.django.DjangoModelFactory):
     kind = "course"
     format = "online"
     effort_hours = 10
+    # Taken elsewhere unless it is a lesson (LessonFactory): it names who provides it.
+    delivery = "school"
+    provider = "A school's executive programme"
 
     @factory.post_generation
     def competencies(self, create: bool, extracted, **kwargs) -> None:
         if create and extracted:
             self.competencies.set(extracted)
+
+
+class LessonFactory(LearningModuleFactory):
+    """A module taken on the site as a lesson, with `sections` sections, two reflection
+    questions and `questions` self-check questions whose right choice is the second."""
+
+    delivery = "site"
+    provider = ""
+    effort_hours = 2
+
+    @factory.post_generation
+    def parts(self, create: bool, extracted, sections: int = 3, questions: int = 3) -> None:
+        if not create:
+            return
+        from pathways.models.lessons import LessonSection, ReflectionQuestion, SelfCheckQuestion
+
+        for order in range(sections):
+            LessonSection.objects.create(
+                module=self,
+                order=order,
+                heading=f"Section {order + 1}",
+                body=f"Paragraph of section {order + 1}.\n\n- a point\n- another point",
+            )
+        for order in range(2):
+            ReflectionQuestion.objects.create(
+                module=self, order=order, prompt=f"Reflection {order + 1}?"
+            )
+        for order in range(questions):
+            SelfCheckQuestion.objects.create(
+                module=self,
+                order=order,
+                question=f"Question {order + 1}?",
+                choices="Wrong\nRight\nAlso wrong",
+                answer=2,
+                explanation="Because the second is right.",
+            )
+
+
+class LessonProgressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pathways.LessonProgress"
+
+    user = factory.SubFactory(UserFactory)
+    module = factory.SubFactory(LessonFactory)
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):
@@ -218,6 +265,9 @@ class OpportunityFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"opportunity-{n}")
     title = factory.Sequence(lambda n: f"Opportunity {n}")
     kind = "fellowship"
+    # A real listing, so its deadline dates the plan's action; examples say so.
+    listing = "real"
+    url = "https://opportunities.example.org/apply"
     organisation = "A health system"
     description = "An opportunity."
     format = "hybrid"

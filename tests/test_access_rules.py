@@ -107,6 +107,22 @@ def _rating_set(owner) -> dict:
     return {"pk": rating_set_submit(rating_set=draft).pk}
 
 
+def _lesson(owner) -> dict:
+    """A lesson the owner is part way through, with a private reflection of theirs."""
+    from pathways.models.lessons import ReflectionAnswer
+    from tests.factories import LessonProgressFactory
+
+    progress = LessonProgressFactory(user=owner, sections_read=1, step=2)
+    ReflectionAnswer.objects.create(
+        user=owner, question=progress.module.reflection_questions.first(), text="Mine alone."
+    )
+    return {"slug": progress.module.slug}
+
+
+def _lesson_section(owner) -> dict:
+    return {**_lesson(owner), "number": 1}
+
+
 def _plan_parts(owner) -> dict:
     """A plan of the owner's with one goal holding one action."""
     from pathways.models.plan import CareerPlan, PlanAction, PlanGoal
@@ -282,6 +298,13 @@ ACCESS_RULES: dict[str, Row] = {
     "pathways:competency-detail": _public("CompetencyFactory"),
     "pathways:module-detail": _public("LearningModuleFactory"),
     "pathways:opportunity-detail": _public("OpportunityFactory"),
+    # A lesson's pages name a module, never a person: each signed-in reader sees their
+    # own progress and reflections (tests/pathways/test_lessons.py shows the owner's stay
+    # theirs).
+    "pathways:lesson": Row(_lesson, **SIGNED_IN, why="the reader's own progress"),
+    "pathways:lesson-section": Row(_lesson_section, **SIGNED_IN, why="the reader's own"),
+    "pathways:lesson-reflect": Row(_lesson, **SIGNED_IN, why="the reader's own reflections"),
+    "pathways:lesson-check": Row(_lesson, **SIGNED_IN, why="the reader's own self-check"),
     "accounts:profile-detail": Row(lambda owner: {"user_id": owner.pk}, **PRIVATE),
     "notifications:unsubscribe": Row(
         lambda owner: {"token": unsubscribe_token(owner.pk, "digest")},

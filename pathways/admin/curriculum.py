@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from cmo_portal.admin_inlines import LabelledTabularInline
 from pathways.models.curriculum import (
@@ -18,6 +20,8 @@ from pathways.models.curriculum import (
 )
 from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.services.curriculum import curriculum_cache_drop
+
+from .lessons import LESSON_INLINES, lesson_preview
 
 
 class CacheDroppingAdmin(admin.ModelAdmin):
@@ -170,6 +174,7 @@ class LearningModuleAdmin(CurriculumAdmin):
     list_display = [
         "title",
         "kind",
+        "delivery",
         "format",
         "effort_hours",
         "earliest_stage",
@@ -178,6 +183,7 @@ class LearningModuleAdmin(CurriculumAdmin):
         "edited_locally",
     ]
     list_filter = [
+        "delivery",
         "kind",
         "format",
         "earliest_stage",
@@ -188,13 +194,40 @@ class LearningModuleAdmin(CurriculumAdmin):
     ]
     search_fields = ["title", "objective", "description", "provider"]
     filter_horizontal = ["competencies"]
+    readonly_fields = [*CurriculumAdmin.readonly_fields, "preview"]
+    inlines = LESSON_INLINES
     fieldsets = [
         (None, {"fields": ["title", "slug", "objective", "description"]}),
-        ("How it runs", {"fields": ["kind", "format", "effort_hours", "provider", "url"]}),
+        ("How it runs", {"fields": ["kind", "format", "effort_hours"]}),
+        (
+            "Where it is taken",
+            {
+                "fields": ["delivery", "preview", "provider", "how_to_find", "url"],
+                "description": "A lesson on this site has its sections, reflection questions "
+                "and self-check below. A module taken elsewhere says who provides it and how "
+                "to find a provider; it is never shown as the site's own.",
+            },
+        ),
         ("Who it suits", {"fields": [("earliest_stage", "latest_stage"), "leads_to"]}),
         ("What it builds", {"fields": ["competencies"]}),
         ("Curriculum", {"fields": ["edited_locally", "created_at", "updated_at"]}),
     ]
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(lambda request, pk: lesson_preview(self, request, pk))
+        return [
+            path("<int:pk>/preview/", preview, name="pathways_learningmodule_preview"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="Lesson preview")
+    def preview(self, module: LearningModule) -> str:
+        if not module.pk or not module.is_lesson:
+            return "For a lesson on this site, once saved."
+        return format_html(
+            '<a href="{}">Preview the lesson as saved</a>',
+            reverse("admin:pathways_learningmodule_preview", args=[module.pk]),
+        )
 
 
 @admin.register(Opportunity)
@@ -203,6 +236,7 @@ class OpportunityAdmin(CurriculumAdmin):
     list_display = [
         "title",
         "kind",
+        "listing",
         "organisation",
         "format",
         "is_remote",
@@ -212,6 +246,7 @@ class OpportunityAdmin(CurriculumAdmin):
         "edited_locally",
     ]
     list_filter = [
+        "listing",
         "kind",
         "format",
         "is_remote",

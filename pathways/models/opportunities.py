@@ -223,18 +223,15 @@ class Opportunity(StageRange, CurriculumItem):
 
     def clean(self) -> None:
         super().clean()
+        errors = {}
         if self.listing == Listing.REAL and not (self.url or self.contact):
-            raise ValidationError(
-                {"url": "A real listing needs its link or a contact, so a physician can apply."}
-            )
+            errors["url"] = "A real listing needs its link or a contact, so a physician can apply."
         if self.listing == Listing.EXAMPLE and not self.how_to_find:
-            raise ValidationError(
-                {"how_to_find": "An example says how to find real opportunities like it."}
-            )
+            errors["how_to_find"] = "An example says how to find real opportunities like it."
         if self._state.adding and self.deadline and self.deadline < clock.today():
-            raise ValidationError(
-                {
-                    "deadline": "This deadline has already passed: a new opportunity needs "
-                    "a deadline today or later, or none if it is rolling."
-                }
+            errors["deadline"] = (
+                "This deadline has already passed: a new opportunity needs a deadline today "
+                "or later, or none if it is rolling."
             )
+        if errors:
+            raise ValidationError(errors)

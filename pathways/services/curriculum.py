@@ -327,8 +327,9 @@ class _Loader:
             if module.edited_locally:
                 self.report.kept["lessons"] += 1
                 continue
+            is_new = not LessonSection.objects.filter(module=module).exists()
             lesson_parts_write(module, row, where)
-            self.report.updated["lessons"] += 1
+            (self.report.created if is_new else self.report.updated)["lessons"] += 1
 
 
 @transaction.atomic

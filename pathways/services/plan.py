@@ -123,7 +123,7 @@ class _Generation:
             plan_rules.Work(
                 key,
                 action.effort_hours or 1,
-                action.opportunity.deadline if action.opportunity else None,
+                action.opportunity.deadline_to_act_on if action.opportunity else None,
             )
             for key, action in self.leftovers.items()
         ]

@@ -64,6 +64,16 @@ FORMATS_FROM_MENTORING = {
     "in_person": DeliveryFormat.IN_PERSON,
 }
 EARLY_STAGES = {CareerStage.MEDICAL_STUDENT, CareerStage.RESIDENT}
+# What the plan asks of an example listing (there is none to apply to), by kind.
+FIND_ONE_LIKE_IT = {
+    OpportunityKind.INTERNSHIP: "Find and apply to an internship like this",
+    OpportunityKind.FELLOWSHIP: "Find and apply to a fellowship like this",
+    OpportunityKind.SCHOLARSHIP: "Find and apply for a scholarship like this",
+    OpportunityKind.JOB: "Find and apply to a role like this",
+    OpportunityKind.CME_EVENT: "Find and book an event like this",
+    OpportunityKind.COMMUNITY: "Find and join a community like this",
+    OpportunityKind.EXECUTIVE_SEARCH: "Find and contact a search firm like this",
+}
 
 
 @dataclass
@@ -80,7 +90,7 @@ class ActionSuggestion:
 
     @property
     def deadline(self) -> datetime.date | None:
-        return self.opportunity.deadline if self.opportunity else None
+        return self.opportunity.deadline_to_act_on if self.opportunity else None
 
 
 @dataclass
@@ -176,7 +186,7 @@ def _candidate(item: LearningModule | Opportunity, key: str, hours: int) -> plan
         format=item.format,
         is_job=opening is not None and opening.kind == OpportunityKind.JOB,
         is_remote=opening is not None and opening.is_remote,
-        deadline=opening.deadline if opening else None,
+        deadline=opening.deadline_to_act_on if opening else None,
     )
 
 
@@ -221,7 +231,11 @@ def _action(item, key: str, ranked: plan_rules.Ranked, *, verb: str) -> ActionSu
     why = "Suggested because it " + "; ".join(ranked.reasons) + "."
     if isinstance(item, LearningModule):
         return ActionSuggestion(key, item.title, item.effort_hours, notes=why, module=item)
-    title = f"{verb or 'Apply'}: {item.title}"
+    if item.is_example:  # no listing to apply to: find a real one like it, undated
+        title = f"{FIND_ONE_LIKE_IT[item.kind]}: {item.title}"
+        why += " It is an example: the opportunity's page says how to find real ones."
+    else:
+        title = f"{verb or 'Apply'}: {item.title}"
     return ActionSuggestion(key[:40], title[:200], OPPORTUNITY_HOURS, notes=why, opportunity=item)
 
 

@@ -22,10 +22,12 @@ from mentors.services.mentorships import (
     mentorship_request_create,
 )
 from mentors.services.profiles import mentor_application_review
+from pathways.models.lessons import ReflectionAnswer
 from pathways.models.plan import PlanStatus
 from tests.factories import (
     AuthenticatorFactory,
     CareerPlanFactory,
+    LessonProgressFactory,
     LogEntryFactory,
     MentorProfileFactory,
     MentorshipFactory,
@@ -159,6 +161,15 @@ def _ended_by(w: World) -> None:
     mentorship_end(mentorship=mentorship, user=w.person, reason="Moving on.")
 
 
+def _lesson(w: World) -> None:
+    """The person is part way through a lesson and has written a private reflection."""
+    progress = LessonProgressFactory(user=w.person, sections_read=1, step=2)
+    question = progress.module.reflection_questions.first()
+    ReflectionAnswer.objects.create(
+        user=w.person, question=question, text="My own answer, for me alone."
+    )
+
+
 def _needs_assessment(w: World) -> None:
     complete_assessment(w.person, w.curriculum["pharma"])
 
@@ -210,6 +221,8 @@ ROWS = {
     "pathways.PlanAction.mentor": _suggested_as_mentor,
     "mentors.Mentorship.mentee": _mentee_of,
     "mentors.Mentorship.ended_by": _ended_by,
+    "pathways.LessonProgress.user": _lesson,
+    "pathways.ReflectionAnswer.user": _lesson,
     "assessments.NeedsAssessment.user": _needs_assessment,
     "assessments.RatingSet.subject": _self_rating,
     "assessments.StoredResults.subject": _stored_results,

@@ -191,10 +191,11 @@ def test_load_curriculum_command_reports_what_it_did(capsys):
 MODULE = (
     '[[module]]\nslug = "m"\ntitle = "M"\nobjective = "o"\ndescription = "d"\n'
     'format = "online"\neffort_hours = 1\ncompetencies = []\n'
+    'delivery = "school"\nprovider = "A school of public health"\n'
 )
 OPPORTUNITY = (
     '[[opportunity]]\nslug = "o"\ntitle = "O"\nkind = "community"\norganisation = "A"\n'
-    'description = "d"\nformat = "online"\n'
+    'description = "d"\nformat = "online"\nlisting = "real"\nurl = "https://a.example.org/"\n'
 )
 
 
@@ -300,3 +301,106 @@ def test_the_load_command_names_the_bad_value(tmp_path, monkeypatch):
     )
     with pytest.raises(CommandError, match="earliest_stage 'intern', which is not a career stage"):
         call_command("load_curriculum")
+
+
+# --- Where a module is taken, what a listing is, lessons --------------------------------
+
+SITE_MODULE = (
+    '[[module]]\nslug = "l"\ntitle = "L"\nobjective = "o"\ndescription = "d"\n'
+    'kind = "course"\nformat = "online"\neffort_hours = 1\ncompetencies = []\n'
+    'delivery = "site"\n\n'
+)
+LESSON = (
+    '[[lesson]]\nmodule = "l"\n'
+    '[[lesson.section]]\nheading = "What it is"\nbody = "One.\\n\\n- a\\n- b"\n'
+    '[[lesson.section]]\nheading = "Why"\nbody = "Two."\n'
+    '[[lesson.section]]\nheading = "How"\nbody = "Three."\n'
+    '[[lesson.reflection]]\nprompt = "What would you do?"\n'
+    '[[lesson.check]]\nquestion = "Q?"\nchoices = ["a", "b", "c"]\nanswer = 3\n'
+    'explanation = "Because c."\n'
+)
+
+
+def test_a_lesson_is_loaded_with_its_parts_and_reloading_changes_nothing(tmp_path):
+    load_rows(tmp_path, SITE_MODULE + LESSON)
+    curriculum_load(folder=tmp_path)
+
+    module = LearningModule.objects.get(slug="l")
+    assert module.is_lesson
+    assert [s.heading for s in module.lesson_sections.all()] == ["What it is", "Why", "How"]
+    assert module.lesson_sections.first().blocks() == [("p", ["One."]), ("ul", ["a", "b"])]
+    check = module.check_questions.get()
+    assert check.choice_list == ["a", "b", "c"] and check.answer == 3
+    assert module.reflection_questions.count() == 1
+
+
+def test_a_shorter_lesson_keeps_a_reflection_question_someone_answered(tmp_path, physician):
+    from pathways.models.lessons import ReflectionAnswer, ReflectionQuestion
+
+    two = LESSON + '[[lesson.reflection]]\nprompt = "And then?"\n'
+    load_rows(tmp_path, SITE_MODULE + two)
+    answered = ReflectionQuestion.objects.get(prompt="And then?")
+    ReflectionAnswer.objects.create(user=physician, question=answered, text="Mine.")
+
+    load_rows(tmp_path, SITE_MODULE + LESSON)
+
+    assert ReflectionAnswer.objects.get(user=physician).text == "Mine."
+    assert ReflectionQuestion.objects.filter(pk=answered.pk).exists()
+
+
+def test_a_lesson_for_a_module_taken_elsewhere_is_refused(tmp_path):
+    elsewhere = SITE_MODULE.replace('delivery = "site"', 'delivery = "society"\nprovider = "S"')
+    with pytest.raises(CurriculumError, match="not delivered on the site"):
+        load_rows(tmp_path, elsewhere + LESSON)
+    assert not LearningModule.objects.exists()
+
+
+def test_a_self_check_answer_off_its_choices_is_refused(tmp_path):
+    with pytest.raises(CurriculumError, match="question 1"):
+        load_rows(tmp_path, SITE_MODULE + LESSON.replace("answer = 3", "answer = 4"))
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (MODULE.replace('delivery = "school"', 'delivery = "moon"'), "delivery 'moon'"),
+        (
+            MODULE.replace('provider = "A school of public health"', ""),
+            "names no provider or how_to_find",
+        ),
+        (OPPORTUNITY.replace('url = "https://a.example.org/"', ""), "neither a url nor a contact"),
+        (OPPORTUNITY.replace('listing = "real"', 'listing = "example"'), "how_to_find"),
+        (OPPORTUNITY.replace('listing = "real"', ""), "listing ''"),
+    ],
+)
+def test_where_a_module_is_taken_and_what_a_listing_is_are_checked(tmp_path, rows, message):
+    with pytest.raises(CurriculumError, match=message):
+        load_rows(tmp_path, rows)
+
+
+def test_every_module_the_site_delivers_has_a_full_lesson_and_every_other_says_where():
+    """The shipped curriculum: a lesson of at least three sections, reflection questions
+    and a self-check for each module taken here; a provider or how to find one for the
+    rest; a way to find real ones for each example listing."""
+    from pathways.models.opportunities import Opportunity
+
+    curriculum_load()
+    lessons = LearningModule.objects.lessons().prefetch_related(
+        "lesson_sections", "reflection_questions", "check_questions"
+    )
+    assert lessons.count() >= 30
+    for lesson in lessons:
+        assert len(lesson.lesson_sections.all()) >= 3, lesson.slug
+        assert len(lesson.reflection_questions.all()) >= 2, lesson.slug
+        assert len(lesson.check_questions.all()) >= 3, lesson.slug
+        assert lesson.format == "online", lesson.slug
+        for question in lesson.check_questions.all():
+            question.clean()  # its right answer is one of its choices
+        assert "CMO Pathways" not in lesson.description, lesson.slug
+    for module in LearningModule.objects.exclude(delivery="site"):
+        assert module.how_to_find or module.provider, module.slug
+        assert "CMO Pathways" not in module.provider, module.slug
+    for example in Opportunity.objects.filter(listing="example"):
+        assert example.how_to_find, example.slug
+    for real in Opportunity.objects.filter(listing="real"):
+        assert real.url or real.contact, real.slug
