@@ -4,6 +4,7 @@ the lessons they finished as evidence of the competencies those lessons build.""
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 
 from cmo_portal.accounts.models import User
@@ -33,9 +34,9 @@ def lesson_get(slug: str) -> LearningModule:
     )
 
 
-def lesson_progress(user: User, module: LearningModule) -> LessonProgress | None:
-    if not user.is_authenticated:
-        return None
+def lesson_progress(user: User | AnonymousUser, module: LearningModule) -> LessonProgress | None:
+    if not isinstance(user, User):
+        return None  # a visitor has no progress
     return LessonProgress.objects.filter(user=user, module=module).first()
 
 
@@ -56,10 +57,12 @@ class FinishedLesson:
     completed_at: datetime.datetime
 
 
-def lessons_finished(user: User, competency_ids: list[int] | None = None) -> list[FinishedLesson]:
+def lessons_finished(
+    user: User | AnonymousUser, competency_ids: list[int] | None = None
+) -> list[FinishedLesson]:
     """The lessons the physician finished, latest first; only those building one of
     `competency_ids` when given."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return []
     progress = LessonProgress.objects.finished().filter(user=user)
     if competency_ids is not None:
