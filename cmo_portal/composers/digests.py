@@ -203,8 +203,12 @@ def _digest_for(prefs: NotificationPreferences, data: BatchData, *, now, today) 
     digest.new_opportunities = sorted(
         (o for o in relevant if o.created_at >= since), key=lambda o: o.title
     )[:5]
-    digest.deadlines = sorted(
-        (o for o in relevant if o.deadline and o.deadline <= today + DEADLINES_AHEAD),
+    digest.deadlines = sorted(  # real listings only: an example's date is a rough guide
+        (
+            o
+            for o in relevant
+            if o.deadline_to_act_on and o.deadline_to_act_on <= today + DEADLINES_AHEAD
+        ),
         key=lambda o: (o.deadline, o.title),
     )[:5]
     if user_id in data.mentor_profiles:

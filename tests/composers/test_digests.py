@@ -68,6 +68,29 @@ def test_a_physicians_digest_has_progress_next_actions_comments_and_opportunitie
     assert digest.extra_headers["List-Unsubscribe"].startswith("<http")
 
 
+def test_a_digest_says_an_example_listing_is_one_and_lists_no_deadline_for_it(clock, run):
+    user, plan, _ = physician_with_plan(clock)
+    at_now(clock)  # a new listing this week
+    example = OpportunityFactory(
+        title="Payer fellowship of this kind",
+        listing="example",
+        url="",
+        how_to_find="Ask the payer medical directors' society.",
+        deadline=TODAY + datetime.timedelta(10),
+    )
+    example.pathways.add(plan.pathway)
+
+    run(digests_due_sweep)
+
+    [digest] = [m for m in mail.outbox if m.to == [user.email]]
+    assert "Payer fellowship of this kind, A health system (an example: its page" in digest.body
+    assert "apply by" not in digest.body.lower()
+    assert "deadline" not in digest.subject.lower()
+    html = digest.alternatives[0].content
+    assert "An example: its page says how to find real ones" in html
+    assert "Apply by" not in html
+
+
 def test_a_mentors_digest_has_requests_mentee_activity_and_plans_to_review(clock, run):
     mentor = MentorProfileFactory(user=ProfileFactory(time_zone="America/Chicago").user)
     services.preferences_for(mentor.user)

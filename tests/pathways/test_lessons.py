@@ -385,3 +385,18 @@ def test_an_example_listing_says_so_and_how_to_find_real_ones(client):
     assert "An example, not a live listing" in page
     assert "How to find real ones" in page and "fellowship office" in page
     assert "Apply by" not in page
+
+
+def test_the_plan_sends_its_owner_to_the_lesson_and_says_an_example_is_one(
+    physician, owner_client, lesson, planned
+):
+    example = OpportunityFactory(listing="example", url="", how_to_find="Ask the society.")
+    PlanAction.objects.create(
+        goal=planned.goal, title="Find and apply to a fellowship like this", opportunity=example
+    )
+
+    page = owner_client.get(planned.goal.plan.get_absolute_url()).content.decode()
+
+    assert f'href="{_url("lesson", lesson)}"' in page
+    assert "A lesson on this site: <a" in page
+    assert "its page says how to find real ones" in page
