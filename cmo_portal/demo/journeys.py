@@ -31,7 +31,9 @@ from mentors.models.profiles import MentorProfile
 from mentors.services.feedback import plan_comment_add, plan_review_submit
 from mentors.services.mentorships import mentorship_accept, mentorship_request_create
 from pathways.models.curriculum import Pathway, ProficiencyLevel, Setting
+from pathways.models.opportunities import LearningModule
 from pathways.models.plan import CareerPlan, ItemStatus, PlanAction, PlanSection, PlanStatus
+from pathways.services.lessons import lesson_check_submit, lesson_section_read
 from pathways.services.plan import plan_generate, plan_set_status
 from pathways.services.plan_items import action_update
 
@@ -147,12 +149,37 @@ def _plan_progress(plan: CareerPlan, owner: User, persona: Persona) -> list[Plan
     for index, action in enumerate(actions):
         finished = index < done
         status = ItemStatus.DONE if finished else ItemStatus.IN_PROGRESS
+        if action.module is not None and action.module.is_lesson:
+            # A lesson is taken here: the persona reads it (to the end, when finished),
+            # and finishing it marks the action done, as it does for a physician.
+            _lesson_taken(owner, action.module, finished=finished)
+            action.refresh_from_db()
+            if action.status == ItemStatus.DONE:
+                continue
         data: dict[str, str] = {"status": status}
         if finished:
             data["evidence"] = EVIDENCE[index % len(EVIDENCE)]
         action_update(action=action, actor=owner, data=data, version=action.version)
         action.status = status
     return actions
+
+
+def _lesson_taken(owner: User, module: LearningModule, *, finished: bool) -> None:
+    """The persona reads the lesson's first section, or every section and passes the
+    self-check with every answer right."""
+    sections = module.lesson_sections.count()
+    questions = list(module.check_questions.all())
+    if not sections or not questions:
+        return
+    for number in range(1, (sections if finished else 1) + 1):
+        lesson_section_read(user=owner, module=module, number=number, count=sections)
+    if finished:
+        lesson_check_submit(
+            user=owner,
+            module=module,
+            choices={q.pk: q.answer for q in questions},
+            sections=sections,
+        )
 
 
 def _mentor_actions_done(plan: CareerPlan, owner: User, mentor: User) -> None:
