@@ -51,6 +51,15 @@ class PathwayCompareForm(forms.Form):
 
 
 class ModuleFilterForm(SearchForm):
+    where = forms.ChoiceField(
+        label="Where it is taken",
+        choices=[
+            ("", "Here or elsewhere"),
+            ("here", "Lessons on this site"),
+            ("elsewhere", "Elsewhere"),
+        ],
+        required=False,
+    )
     kind = forms.ChoiceField(choices=_any("Any kind", ModuleKind.choices), required=False)
     format = forms.ChoiceField(choices=_any("Any format", DeliveryFormat.choices), required=False)
     competency = forms.ModelChoiceField(

@@ -14,7 +14,7 @@ from pathways.models.curriculum import (
     ProficiencyLevel,
     RubricLevel,
 )
-from pathways.models.opportunities import LearningModule, Opportunity
+from pathways.models.opportunities import Delivery, LearningModule, Opportunity
 
 
 def pathway_list(*, q: str = "", setting=None, stage: str = "") -> QuerySet[Pathway]:
@@ -121,8 +121,20 @@ def scale_names() -> dict[int, str]:
     return dict(ProficiencyLevel.objects.values_list("number", "name"))
 
 
-def module_list(*, q: str = "", kind: str = "", format: str = "", competency=None, stage: str = ""):
+def module_list(
+    *,
+    q: str = "",
+    where: str = "",
+    kind: str = "",
+    format: str = "",
+    competency=None,
+    stage: str = "",
+):
     modules = LearningModule.objects.prefetch_related("competencies")
+    if where == "here":
+        modules = modules.lessons()
+    elif where == "elsewhere":
+        modules = modules.exclude(delivery=Delivery.SITE)
     if q:
         modules = modules.filter(
             Q(title__icontains=q) | Q(objective__icontains=q) | Q(description__icontains=q)

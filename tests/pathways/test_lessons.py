@@ -400,3 +400,16 @@ def test_the_plan_sends_its_owner_to_the_lesson_and_says_an_example_is_one(
     assert f'href="{_url("lesson", lesson)}"' in page
     assert "A lesson on this site: <a" in page
     assert "its page says how to find real ones" in page
+
+
+def test_the_module_list_filters_lessons_here_from_modules_taken_elsewhere(client):
+    LessonFactory(title="A lesson here")
+    LearningModuleFactory(title="A course at a school")
+
+    here = client.get(reverse("pathways:module-list") + "?where=here").content.decode()
+    elsewhere = client.get(reverse("pathways:module-list") + "?where=elsewhere").content.decode()
+
+    assert "A lesson here" in here and "A course at a school" not in here
+    assert "A course at a school" in elsewhere and "A lesson here" not in elsewhere
+    assert "Lesson on this site" in here
+    assert "Taken elsewhere: A school&#x27;s executive programme" in elsewhere
