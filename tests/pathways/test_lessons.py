@@ -156,7 +156,7 @@ def test_a_failed_self_check_finishes_nothing_and_shows_why(
     page = response.content.decode()
     assert "1 of 3 right: not yet a pass" in page
     assert "Because the second is right." in page  # the explanation
-    assert "The right answer: Right" in page
+    assert "<dt>The right answer</dt><dd>Right</dd>" in page
     assert not LessonProgress.objects.get(user=physician, module=lesson).is_finished
     planned.refresh_from_db()
     assert planned.status == ItemStatus.NOT_STARTED
