@@ -13,6 +13,7 @@ from cmo_portal.accounts.selectors import profile_of
 from mentors.models.mentorships import Mentorship, MentorshipStatus
 from mentors.models.profiles import MentorProfile
 from mentors.selectors.feedback import latest_comments_for_mentee, plans_to_review
+from pathways.models.lessons import LessonProgress
 from pathways.models.opportunities import Opportunity
 from pathways.models.plan import (
     CareerPlan,
@@ -44,6 +45,7 @@ class Dashboard:
     mentorships: list[Mentorship] = field(default_factory=list)
     comments: list = field(default_factory=list)
     deadlines: list[Opportunity] = field(default_factory=list)
+    lesson_under_way: LessonProgress | None = None  # the lesson begun last, not finished
     readiness_chart: charts.LineChart | None = None
     history: list = field(default_factory=list)  # the latest HISTORY_POINTS of results'
     mentor_profile: MentorProfile | None = None
@@ -100,6 +102,12 @@ def dashboard_for(user: User, *, today: datetime.date | None = None) -> Dashboar
             .select_related("mentor__user__profile")
         )
         board.comments = latest_comments_for_mentee(user, limit=3)
+        board.lesson_under_way = (
+            LessonProgress.objects.filter(user=user, completed_at__isnull=True)
+            .select_related("module")
+            .order_by("-updated_at", "-pk")
+            .first()
+        )
         actions = [
             (action, plan)
             for plan in board.plans

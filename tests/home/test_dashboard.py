@@ -209,3 +209,25 @@ def test_skipping_the_mentor_step_needs_a_post_and_a_login(client, physician):
     assert client_for(physician).get(reverse("skip-mentor-step")).status_code == 405
     physician.profile.refresh_from_db()
     assert not physician.profile.onboarding.get("mentors_skipped")
+
+
+def test_the_dashboard_offers_the_lesson_under_way_and_not_one_finished(
+    curriculum, django_assert_max_num_queries
+):
+    from tests.factories import LessonProgressFactory
+
+    small, large = ProfileFactory().user, ProfileFactory().user
+    make_busy(small, curriculum, plans=1, actions=1, comments=1)
+    make_busy(large, curriculum, plans=1, actions=1, comments=1)
+    LessonProgressFactory(user=large, module__title="Old lesson", completed_at=timezone.now())
+    for number in range(20):
+        LessonProgressFactory(user=large, module__title=f"Lesson {number}", sections_read=1)
+    small_client, large_client = client_for(small), client_for(large)
+    budget = warm_queries(small_client, django_assert_max_num_queries)
+    assert large_client.get("/").status_code == 200
+    with django_assert_max_num_queries(budget):
+        response = large_client.get("/")
+
+    assert "Your lesson under way" in response.text
+    assert "Lesson 19" in response.text and "Lesson 18<" not in response.text
+    assert "Old lesson" not in response.text
