@@ -15,6 +15,7 @@ from cmo_portal.page_cache import cached_for_reader
 from cmo_portal.submissions.services import TOKEN_FIELD, AlreadySent, form_sent_once
 from cmo_portal.submissions.views import already_sent
 from pathways.models.curriculum import ProficiencyLevel
+from pathways.selectors import lessons as lessons_selectors
 from pathways.selectors.curriculum import CURRICULUM
 
 from . import charts, scoring, selectors, services
@@ -148,6 +149,10 @@ def rubric_page(
     for competency_id, rating in saved.items():
         initial[f"level_{competency_id}"] = str(rating.level)
         initial[f"evidence_{competency_id}"] = rating.evidence
+    if role == RaterRole.SELF:  # the lessons they finished: evidence to cite, theirs alone
+        evidence = lessons_selectors.lesson_evidence_by_competency(subject)
+        for competency in competencies:
+            setattr(competency, "finished_lessons", evidence.get(competency.pk, []))  # noqa: B010
     scale = list(ProficiencyLevel.objects.values_list("number", flat=True))
     form = RubricForm(request.POST or None, initial=initial, competencies=competencies, scale=scale)
     if request.method == "POST":

@@ -2,7 +2,7 @@ from django.urls import path
 
 from .urls_exports import urlpatterns as export_urlpatterns
 from .views import curriculum as views
-from .views import plan, plan_history, plan_items, plan_quick
+from .views import lessons, plan, plan_history, plan_items, plan_quick
 
 app_name = "pathways"
 
@@ -15,6 +15,15 @@ urlpatterns = [
     path("competencies/<slug:slug>/", views.competency_detail, name="competency-detail"),
     path("modules/", views.module_list, name="module-list"),
     path("modules/<slug:slug>/", views.module_detail, name="module-detail"),
+    # A lesson on the site, taken by the signed-in physician.
+    path("modules/<slug:slug>/lesson/", lessons.lesson, name="lesson"),
+    path(
+        "modules/<slug:slug>/lesson/<int:number>/",
+        lessons.lesson_section,
+        name="lesson-section",
+    ),
+    path("modules/<slug:slug>/lesson/reflect/", lessons.lesson_reflect, name="lesson-reflect"),
+    path("modules/<slug:slug>/lesson/check/", lessons.lesson_check, name="lesson-check"),
     path("opportunities/", views.opportunity_list, name="opportunity-list"),
     path("opportunities/<slug:slug>/", views.opportunity_detail, name="opportunity-detail"),
     # The physician's career plan.

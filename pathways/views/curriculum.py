@@ -15,6 +15,7 @@ from pathways.forms.curriculum import (
 from pathways.models.curriculum import Competency, Pathway, ProficiencyLevel, RoleKind
 from pathways.models.opportunities import LearningModule, Opportunity
 from pathways.selectors import curriculum as selectors
+from pathways.selectors import lessons as lesson_selectors
 
 PAGE_SIZE = 20
 
@@ -125,6 +126,10 @@ def competency_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "scale": selectors.scale_names(),
             "modules": competency.modules.order_by("title"),
             "opportunities": competency.opportunities.open().soonest_first()[:6],
+            # The reader's own evidence: the lessons they finished that build it.
+            "finished_lessons": lesson_selectors.lessons_finished(
+                request.user, competency_ids=[competency.pk]
+            ),
         },
     )
 
@@ -139,9 +144,11 @@ def module_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     module = get_object_or_404(
-        LearningModule.objects.prefetch_related("competencies__domain"), slug=slug
+        LearningModule.objects.prefetch_related("competencies__domain", "lesson_sections"),
+        slug=slug,
     )
-    return render(request, "pathways/module_detail.html", {"module": module})
+    progress = lesson_selectors.lesson_progress(request.user, module) if module.is_lesson else None
+    return render(request, "pathways/module_detail.html", {"module": module, "progress": progress})
 
 
 @require_safe
