@@ -242,6 +242,7 @@ class _Loader:
     def modules(self, rows: list[dict]) -> None:
         for row in rows:
             where = f"module {row['slug']}"
+            competencies = self.by_slug(Competency, row["competencies"], where)
             self.upsert(
                 LearningModule,
                 row["slug"],
@@ -265,12 +266,16 @@ class _Loader:
                 }
                 | stage_range(row, where),
                 where=where,
-                many={"competencies": self.by_slug(Competency, row["competencies"], where)},
+                many={"competencies": competencies},
             )
 
     def opportunities(self, rows: list[dict]) -> None:
         for row in rows:
             where = f"opportunity {row['slug']}"
+            many = {
+                "pathways": self.by_slug(Pathway, row.get("pathways", []), where),
+                "competencies": self.by_slug(Competency, row.get("competencies", []), where),
+            }
             deadline = row.get("deadline")
             self.upsert(
                 Opportunity,
@@ -296,10 +301,7 @@ class _Loader:
                 }
                 | stage_range(row, where),
                 where=where,
-                many={
-                    "pathways": self.by_slug(Pathway, row.get("pathways", []), where),
-                    "competencies": self.by_slug(Competency, row.get("competencies", []), where),
-                },
+                many=many,
             )
 
     def lessons(self, rows: list[dict]) -> None:
