@@ -17,6 +17,7 @@ class LoadReport:
     unchanged: Counter = field(default_factory=Counter)
     removed: Counter = field(default_factory=Counter)
     kept: Counter = field(default_factory=Counter)  # edited in admin, left alone
+    overwritten: Counter = field(default_factory=Counter)  # edited in admin, updated
 
     def kinds(self) -> list[str]:
         counters = (self.created, self.updated, self.unchanged, self.removed, self.kept)
@@ -74,6 +75,7 @@ class RowWriter:
                 setattr(row, name, value)
             self._save(row, where, many)
             self.report.updated[kind] += 1
+            self.report.overwritten[kind] += getattr(row, "edited_locally", False)
         else:
             self.report.unchanged[kind] += 1
         return row, True
