@@ -33,6 +33,8 @@ def curriculum_file_read(content: bytes) -> dict[str, list]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CurriculumError(f"The file is not valid TOML: {error}.") from error
+    except RecursionError as error:  # tomllib reads nested arrays by recursion
+        raise CurriculumError("The file nests lists too deeply to be a curriculum.") from error
     unknown = sorted(set(data) - set(TABLES))
     if unknown:
         raise CurriculumError(

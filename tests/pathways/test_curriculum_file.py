@@ -232,6 +232,7 @@ BAD_FILES = {
         ),
         "deadline",
     ),
+    "nested too deeply": (lambda shipped: "setting = " + "[" * 100_000, "nests lists too deeply"),
     "too big": (lambda shipped: "#" * (CURRICULUM_FILE_MAX_BYTES + 1), "at most 4 MB"),
 }
 
