@@ -348,7 +348,8 @@ def curriculum_load(
             curriculum_editor_group_sync()
     except (IntegrityError, DataError) as error:
         raise CurriculumError(f"the database refused a row: {error}") from error
-    curriculum_cache_drop()
+    if loader.report.changes_anything:  # a deploy that changes nothing keeps the cache
+        curriculum_cache_drop()
     return loader.report
 
 

@@ -26,7 +26,8 @@ class LoadReport:
     def lines(self) -> list[str]:
         return [
             f"{kind:<22} {self.created[kind]:>4} created {self.updated[kind]:>4} updated "
-            f"{self.removed[kind]:>4} removed {self.kept[kind]:>4} kept as edited in admin"
+            f"{self.removed[kind]:>4} removed {self.unchanged[kind]:>4} unchanged "
+            f"{self.kept[kind]:>4} kept as edited in admin"
             for kind in self.kinds()
         ]
 

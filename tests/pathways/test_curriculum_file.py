@@ -155,6 +155,9 @@ def test_the_preview_shows_what_changes_and_changes_nothing(editor_client, shipp
     assert report.updated["rubric levels"] == 1
     assert report.created["settings"] == 1
     assert sum(report.updated.values()) == 1
+    page = preview.content.decode()
+    assert '<th scope="row">Rubric levels</th><td>0</td><td>1</td>' in page
+    assert f'value="{preview.context["digest"]}"' in page
     assert curriculum_dump() == before
 
 
