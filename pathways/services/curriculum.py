@@ -80,11 +80,15 @@ class _Loader:
         values: dict,
         *,
         where: str,
+        source: dict,
         many: dict[str, list] | None = None,
     ):
-        """Create the row, or update it unless an editor has changed it in admin.
-        Returns (row, writable): writable is False for rows edited in admin."""
-        return self.rows.write(model, {"slug": slug}, values, where=where, many=many)
+        """Create the row, or update it unless an editor has changed it in admin (and
+        the load is not theirs). `source` is the row as the file has it, which may say
+        it was edited in admin. Returns (row, writable): writable is False for rows kept
+        as edited in admin."""
+        edited = source.get("edited_locally") is True
+        return self.rows.write(model, {"slug": slug}, values, where=where, many=many, edited=edited)
 
     @staticmethod
     def by_slug(model: type[CurriculumItem], slugs: list[str], where: str) -> list:
@@ -119,6 +123,7 @@ class _Loader:
                     "order": row.get("order", 0),
                 },
                 where=f"setting {row['slug']}",
+                source=row,
             )
 
     def role_kinds(self, rows: list[dict]) -> None:
@@ -138,6 +143,7 @@ class _Loader:
                 }
                 | {"order": row.get("order", 0)},
                 where=f"role kind {row['slug']}",
+                source=row,
             )
 
     def domains(self, rows: list[dict]) -> None:
@@ -153,6 +159,7 @@ class _Loader:
                     "order": row.get("order", order),
                 },
                 where=f"domain {row['slug']}",
+                source=row,
             )
             for position, item in enumerate(row.get("competency", [])):
                 where = f"competency {item['slug']}"
@@ -171,8 +178,11 @@ class _Loader:
                         "order": item.get("order", position),
                     },
                     where=where,
+                    source=item,
                 )
-                if writable:
+                if not writable:
+                    continue
+                with self.rows.parts_of(competency):
                     for number, descriptor in zip(scale, item["levels"], strict=True):
                         self.rows.write(
                             RubricLevel,
@@ -209,35 +219,40 @@ class _Loader:
                 # A pathway names its earliest stage: there is no sensible default.
                 | stage_range(row, where, earliest=row.get("earliest_stage", "")),
                 where=where,
+                source=row,
             )
-            if not writable:
-                continue
-            for order, step in enumerate(row.get("steps", [])):
-                self.rows.write(
-                    PathwayStep,
-                    {"pathway": pathway, "order": order},
-                    {
-                        "title": step["title"],
-                        "years_min": step.get("years_min") or None,
-                        "years_max": step.get("years_max") or None,
-                        "description": step.get("description", ""),
-                    },
-                    where=f"{where}, step {order + 1}",
-                )
-            for item in row.get("education", []):
-                self.rows.write(
-                    PathwayEducation,
-                    {"pathway": pathway, "degree": item["degree"]},
-                    {"expectation": item["expectation"], "note": item.get("note", "")},
-                    where=f"{where}, education {item['degree']}",
-                )
-            for slug, (level, weight) in row["targets"].items():
-                self.rows.write(
-                    PathwayCompetency,
-                    {"pathway": pathway, "competency": competencies[slug]},
-                    {"target_level": level, "weight": weight},
-                    where=f"{where}, target {slug}",
-                )
+            if writable:
+                with self.rows.parts_of(pathway):
+                    self.pathway_parts(pathway, row, where, competencies)
+
+    def pathway_parts(self, pathway: Pathway, row: dict, where: str, competencies: dict) -> None:
+        """A pathway's ladder of steps (by place), education and target levels."""
+        for order, step in enumerate(row.get("steps", [])):
+            self.rows.write(
+                PathwayStep,
+                {"pathway": pathway, "order": order},
+                {
+                    "title": step["title"],
+                    "years_min": step.get("years_min") or None,
+                    "years_max": step.get("years_max") or None,
+                    "description": step.get("description", ""),
+                },
+                where=f"{where}, step {order + 1}",
+            )
+        for item in row.get("education", []):
+            self.rows.write(
+                PathwayEducation,
+                {"pathway": pathway, "degree": item["degree"]},
+                {"expectation": item["expectation"], "note": item.get("note", "")},
+                where=f"{where}, education {item['degree']}",
+            )
+        for slug, (level, weight) in row["targets"].items():
+            self.rows.write(
+                PathwayCompetency,
+                {"pathway": pathway, "competency": competencies[slug]},
+                {"target_level": level, "weight": weight},
+                where=f"{where}, target {slug}",
+            )
 
     def modules(self, rows: list[dict]) -> None:
         for row in rows:
@@ -266,6 +281,7 @@ class _Loader:
                 }
                 | stage_range(row, where),
                 where=where,
+                source=row,
                 many={"competencies": competencies},
             )
 
@@ -301,6 +317,7 @@ class _Loader:
                 }
                 | stage_range(row, where),
                 where=where,
+                source=row,
                 many=many,
             )
 
@@ -318,7 +335,8 @@ class _Loader:
             if module.edited_locally and not self.rows.overwrite_edited:
                 self.report.kept["lessons"] += 1
                 continue
-            lesson_parts_write(self.rows, module, row, where)
+            with self.rows.parts_of(module):
+                lesson_parts_write(self.rows, module, row, where)
 
 
 def curriculum_load(

@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from pathways.models.curriculum import (
     Competency,
     CompetencyDomain,
+    CurriculumItem,
     Pathway,
     ProficiencyLevel,
     RoleKind,
@@ -55,6 +56,12 @@ def _present(row: dict) -> dict:
     return {key: value for key, value in row.items() if value is not None}
 
 
+def _item(row: CurriculumItem, fields: dict) -> dict:
+    """A row's fields, with the mark of an edit in admin where it has one: an import
+    keeps the mark (services/curriculum_rows.py)."""
+    return fields | ({"edited_locally": True} if row.edited_locally else {})
+
+
 def _levels() -> list[dict]:
     return [
         {"number": level.number, "name": level.name, "summary": level.summary}
@@ -64,27 +71,33 @@ def _levels() -> list[dict]:
 
 def _settings() -> list[dict]:
     return [
-        {
-            "slug": setting.slug,
-            "name": setting.name,
-            "order": setting.order,
-            "description": setting.description,
-        }
+        _item(
+            setting,
+            {
+                "slug": setting.slug,
+                "name": setting.name,
+                "order": setting.order,
+                "description": setting.description,
+            },
+        )
         for setting in Setting.objects.order_by("order", "name")
     ]
 
 
 def _role_kinds() -> list[dict]:
     return [
-        {
-            "slug": kind.slug,
-            "name": kind.name,
-            "order": kind.order,
-            "summary": kind.summary,
-            "accountability": kind.accountability,
-            "time_commitment": kind.time_commitment,
-            "compensation": kind.compensation,
-        }
+        _item(
+            kind,
+            {
+                "slug": kind.slug,
+                "name": kind.name,
+                "order": kind.order,
+                "summary": kind.summary,
+                "accountability": kind.accountability,
+                "time_commitment": kind.time_commitment,
+                "compensation": kind.compensation,
+            },
+        )
         for kind in RoleKind.objects.order_by("order", "name")
     ]
 
@@ -95,27 +108,35 @@ def _domains() -> list[dict]:
         Prefetch("competencies", queryset=competencies)
     )
     return [
-        {
-            "slug": domain.slug,
-            "name": domain.name,
-            "source": domain.source,
-            "order": domain.order,
-            "description": domain.description,
-            "competency": [
-                {
-                    "slug": competency.slug,
-                    "name": competency.name,
-                    "order": competency.order,
-                    "description": competency.description,
-                    # One descriptor per level of the scale, in the scale's order.
-                    "levels": [
-                        level.descriptor
-                        for level in sorted(competency.levels.all(), key=lambda row: row.level)
-                    ],
-                }
-                for competency in domain.competencies.all()
-            ],
-        }
+        _item(
+            domain,
+            {
+                "slug": domain.slug,
+                "name": domain.name,
+                "source": domain.source,
+                "order": domain.order,
+                "description": domain.description,
+                "competency": [
+                    _item(
+                        competency,
+                        {
+                            "slug": competency.slug,
+                            "name": competency.name,
+                            "order": competency.order,
+                            "description": competency.description,
+                            # One descriptor per level of the scale, in the scale's order.
+                            "levels": [
+                                level.descriptor
+                                for level in sorted(
+                                    competency.levels.all(), key=lambda row: row.level
+                                )
+                            ],
+                        },
+                    )
+                    for competency in domain.competencies.all()
+                ],
+            },
+        )
         for domain in domains
     ]
 
@@ -127,40 +148,43 @@ def _pathways() -> list[dict]:
         .prefetch_related("steps", "education", "targets__competency")
     )
     return [
-        {
-            "slug": pathway.slug,
-            "title": pathway.title,
-            "setting": pathway.setting.slug,
-            "role_kind": pathway.role_kind.slug,
-            "summary": pathway.summary,
-            # Split exactly as the loader joins them, so every line comes back as it was.
-            "responsibilities": pathway.responsibilities.split("\n"),
-            "years_clinical_min": pathway.years_clinical_min,
-            "years_clinical_max": pathway.years_clinical_max,
-            "earliest_stage": pathway.earliest_stage,
-            "latest_stage": pathway.latest_stage,
-            "education_note": pathway.education_note,
-            "compensation": pathway.compensation,
-            "steps": [
-                _present(
-                    {
-                        "title": step.title,
-                        "years_min": step.years_min,
-                        "years_max": step.years_max,
-                        "description": step.description,
-                    }
-                )
-                for step in sorted(pathway.steps.all(), key=lambda row: row.order)
-            ],
-            "education": [
-                {"degree": item.degree, "expectation": item.expectation, "note": item.note}
-                for item in sorted(pathway.education.all(), key=lambda row: row.degree)
-            ],
-            "targets": {
-                target.competency.slug: [target.target_level, target.weight]
-                for target in pathway.targets.all()
+        _item(
+            pathway,
+            {
+                "slug": pathway.slug,
+                "title": pathway.title,
+                "setting": pathway.setting.slug,
+                "role_kind": pathway.role_kind.slug,
+                "summary": pathway.summary,
+                # Split exactly as the loader joins them, so every line comes back as it was.
+                "responsibilities": pathway.responsibilities.split("\n"),
+                "years_clinical_min": pathway.years_clinical_min,
+                "years_clinical_max": pathway.years_clinical_max,
+                "earliest_stage": pathway.earliest_stage,
+                "latest_stage": pathway.latest_stage,
+                "education_note": pathway.education_note,
+                "compensation": pathway.compensation,
+                "steps": [
+                    _present(
+                        {
+                            "title": step.title,
+                            "years_min": step.years_min,
+                            "years_max": step.years_max,
+                            "description": step.description,
+                        }
+                    )
+                    for step in sorted(pathway.steps.all(), key=lambda row: row.order)
+                ],
+                "education": [
+                    {"degree": item.degree, "expectation": item.expectation, "note": item.note}
+                    for item in sorted(pathway.education.all(), key=lambda row: row.degree)
+                ],
+                "targets": {
+                    target.competency.slug: [target.target_level, target.weight]
+                    for target in pathway.targets.all()
+                },
             },
-        }
+        )
         for pathway in pathways
     ]
 
@@ -171,23 +195,26 @@ def _slugs(rows) -> list[str]:
 
 def _modules() -> list[dict]:
     return [
-        {
-            "slug": module.slug,
-            "title": module.title,
-            "objective": module.objective,
-            "description": module.description,
-            "kind": module.kind,
-            "format": module.format,
-            "effort_hours": module.effort_hours,
-            "earliest_stage": module.earliest_stage,
-            "latest_stage": module.latest_stage,
-            "delivery": module.delivery,
-            "provider": module.provider,
-            "how_to_find": module.how_to_find,
-            "url": module.url,
-            "leads_to": module.leads_to,
-            "competencies": _slugs(module.competencies.all()),
-        }
+        _item(
+            module,
+            {
+                "slug": module.slug,
+                "title": module.title,
+                "objective": module.objective,
+                "description": module.description,
+                "kind": module.kind,
+                "format": module.format,
+                "effort_hours": module.effort_hours,
+                "earliest_stage": module.earliest_stage,
+                "latest_stage": module.latest_stage,
+                "delivery": module.delivery,
+                "provider": module.provider,
+                "how_to_find": module.how_to_find,
+                "url": module.url,
+                "leads_to": module.leads_to,
+                "competencies": _slugs(module.competencies.all()),
+            },
+        )
         for module in LearningModule.objects.order_by("title").prefetch_related("competencies")
     ]
 
@@ -197,26 +224,29 @@ def _opportunities() -> list[dict]:
         "pathways", "competencies"
     )
     return [
-        _present(
-            {
-                "slug": opportunity.slug,
-                "title": opportunity.title,
-                "kind": opportunity.kind,
-                "listing": opportunity.listing,
-                "organisation": opportunity.organisation,
-                "description": opportunity.description,
-                "location": opportunity.location,
-                "is_remote": opportunity.is_remote,
-                "format": opportunity.format,
-                "earliest_stage": opportunity.earliest_stage,
-                "latest_stage": opportunity.latest_stage,
-                "deadline": opportunity.deadline,  # a full date; none for a rolling one
-                "url": opportunity.url,
-                "contact": opportunity.contact,
-                "how_to_find": opportunity.how_to_find,
-                "pathways": _slugs(opportunity.pathways.all()),
-                "competencies": _slugs(opportunity.competencies.all()),
-            }
+        _item(
+            opportunity,
+            _present(
+                {
+                    "slug": opportunity.slug,
+                    "title": opportunity.title,
+                    "kind": opportunity.kind,
+                    "listing": opportunity.listing,
+                    "organisation": opportunity.organisation,
+                    "description": opportunity.description,
+                    "location": opportunity.location,
+                    "is_remote": opportunity.is_remote,
+                    "format": opportunity.format,
+                    "earliest_stage": opportunity.earliest_stage,
+                    "latest_stage": opportunity.latest_stage,
+                    "deadline": opportunity.deadline,  # a full date; none for a rolling one
+                    "url": opportunity.url,
+                    "contact": opportunity.contact,
+                    "how_to_find": opportunity.how_to_find,
+                    "pathways": _slugs(opportunity.pathways.all()),
+                    "competencies": _slugs(opportunity.competencies.all()),
+                }
+            ),
         )
         for opportunity in opportunities
     ]

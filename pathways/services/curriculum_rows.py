@@ -2,6 +2,8 @@
 it, update it, leave it as it is, or keep an editor's version; and the count of each."""
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -40,13 +42,16 @@ class RowWriter:
     """Writes rows and counts, per kind (the model's plural name), what it did.
 
     A row an editor changed in admin (`edited_locally`) is kept as it is, unless
-    `overwrite_edited`: an editor's own import is their decision. Either way the row stays
-    marked as edited. A row whose values are already those given is not saved again, so
-    its history (simple-history) records only real changes."""
+    `overwrite_edited`: an editor's own import is their decision. Such an import marks
+    what it changes as edited (a row, or the row whose parts it changed: parts_of), so
+    the shipped curriculum does not undo it at the next deploy; a row already marked
+    stays marked. A row whose values are already those given is not saved again, so its
+    history (simple-history) records only real changes."""
 
     def __init__(self, *, overwrite_edited: bool = False) -> None:
         self.overwrite_edited = overwrite_edited
         self.report = LoadReport()
+        self._created: set[tuple[type[models.Model], object]] = set()
 
     def write(
         self,
@@ -56,30 +61,57 @@ class RowWriter:
         *,
         where: str,
         many: dict[str, list] | None = None,
+        edited: bool = False,
     ):
         """Create or update the row of `model` found by `key`, with `values` and its
-        many-to-many fields `many`. Returns (row, writable): writable is False for a row
-        kept as the editor left it."""
+        many-to-many fields `many`; `edited` is the file's own mark of a row edited in
+        admin, read only by an import. Returns (row, writable): writable is False for a
+        row kept as the editor left it."""
         kind = str(model._meta.verbose_name_plural)
         many = many or {}
+        marks = self.overwrite_edited and hasattr(model, "edited_locally")
         row = model._default_manager.filter(**key).first()
         if row is None:
             row = model(**key, **values)
+            if marks and edited:
+                row.edited_locally = True  # type: ignore[attr-defined]  # hasattr above
             self._save(row, where, many)
             self.report.created[kind] += 1
+            self._created.add((model, row.pk))
             return row, True
-        if getattr(row, "edited_locally", False) and not self.overwrite_edited:
+        was_edited = getattr(row, "edited_locally", False)
+        if was_edited and not self.overwrite_edited:
             self.report.kept[kind] += 1
             return row, False
-        if _differs(row, values, many):
+        differs = _differs(row, values, many)
+        if differs or (marks and edited and not was_edited):
             for name, value in values.items():
                 setattr(row, name, value)
+            if marks:
+                row.edited_locally = True  # type: ignore[attr-defined]  # hasattr above
             self._save(row, where, many)
             self.report.updated[kind] += 1
-            self.report.overwritten[kind] += getattr(row, "edited_locally", False)
+            self.report.overwritten[kind] += was_edited and differs
         else:
             self.report.unchanged[kind] += 1
         return row, True
+
+    @contextmanager
+    def parts_of(self, row: models.Model) -> Iterator[None]:
+        """Write `row`'s parts (rubric levels, steps, sections ...) inside this block: if
+        an import changes any of them, `row` is marked as edited too (unless the import
+        created it: its parts are then new, not changed)."""
+        before = self._changes()
+        yield
+        new = (type(row), row.pk) in self._created
+        changed = self.overwrite_edited and not new and self._changes() != before
+        if changed and not getattr(row, "edited_locally", True):
+            row.edited_locally = True  # type: ignore[attr-defined]  # getattr above
+            row.save(update_fields=["edited_locally"])
+
+    def _changes(self) -> int:
+        report = self.report
+        return sum((report.created + report.updated + report.removed).values())
 
     def remove(self, queryset: models.QuerySet) -> None:
         """Delete the rows the file no longer has (a lesson's surplus parts)."""

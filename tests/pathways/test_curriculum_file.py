@@ -363,3 +363,32 @@ def test_plain_staff_cannot_see_the_history(staff, shipped):
     url = reverse("admin:pathways_rubriclevel_history", args=[level.pk])
 
     assert client_for(staff).get(url).status_code == 403
+
+
+def test_what_an_import_changes_is_marked_edited_so_the_next_deploy_keeps_it(
+    editor_client, shipped
+):
+    tables = tomllib.loads(shipped)
+    item = tables["domain"][0]["competency"][0]
+    item["levels"][2] = "The editor's own level 3."
+    untouched = tables["domain"][0]["competency"][1]["slug"]
+    confirm(editor_client, upload(editor_client, tomli_w.dumps(tables)))
+
+    curriculum_load()  # the shipped files, as a deploy loads them
+
+    competency = Competency.objects.get(slug=item["slug"])
+    assert competency.edited_locally
+    assert competency.levels.get(level=3).descriptor == "The editor's own level 3."
+    assert not Competency.objects.get(slug=untouched).edited_locally
+
+
+def test_the_mark_of_an_edit_in_admin_goes_out_and_back_in(editor_client, shipped):
+    Setting.objects.filter(pk=Setting.objects.first().pk).update(edited_locally=True)
+    before = curriculum_dump()
+    exported = editor_client.get(EXPORT).content
+    assert b"edited_locally = true" in exported
+
+    curriculum_empty()
+    confirm(editor_client, upload(editor_client, exported))
+
+    assert curriculum_dump() == before
