@@ -2,6 +2,8 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
+from pathways.admin.curriculum_file import curriculum_file_urls
+
 from . import health, security
 from .home import views as home
 
@@ -23,5 +25,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("mentors.urls")),
     path("", include("cmo_portal.notifications.urls")),
+    # The curriculum as one file, for curriculum editors (admin pages, before the admin's own).
+    path("admin/curriculum-file/", include((curriculum_file_urls(), "curriculum_file"))),
     path("admin/", admin.site.urls),
 ]

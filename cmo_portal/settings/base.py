@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The history of rubric descriptors and competencies, revertible in admin.
+    "simple_history",
     "cmo_portal.accounts",
     "cmo_portal.notifications",
     "cmo_portal.submissions",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Records who made each change that simple-history keeps (the curriculum's history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     # After a signed-in person's POST their cached pages are rendered afresh.
     "cmo_portal.page_cache.pages_changed_by_writes",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.urls import path, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
 from cmo_portal.admin_inlines import LabelledTabularInline
 from pathways.models.curriculum import (
@@ -38,6 +39,17 @@ class CacheDroppingAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         super().delete_queryset(request, queryset)
         curriculum_cache_drop()
+
+
+class HistoryAdmin(SimpleHistoryAdmin, CacheDroppingAdmin):
+    """Every saved version in History, where an editor can revert to one. A revert
+    saves the row (save_model) but not its inlines, so the cache is dropped here."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if request.method == "POST":
+            curriculum_cache_drop()
+        return response
 
 
 class CurriculumAdmin(CacheDroppingAdmin):
@@ -101,8 +113,25 @@ class CompetencyDomainAdmin(CurriculumAdmin):
         return domain._competencies  # type: ignore[attr-defined]  # annotated in get_queryset
 
 
+@admin.register(RubricLevel)
+class RubricLevelAdmin(HistoryAdmin):
+    """Descriptors one by one, for their history: each change is kept and can be
+    reverted. Saving one here, or reverting it, marks its competency as edited, so the
+    shipped curriculum no longer overwrites it."""
+
+    list_display = ["competency", "level", "descriptor"]
+    list_filter = ["level", "competency__domain"]
+    list_select_related = ["competency"]
+    search_fields = ["competency__name", "descriptor"]
+    autocomplete_fields = ["competency"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        Competency.objects.filter(pk=obj.competency_id).update(edited_locally=True)
+
+
 @admin.register(Competency)
-class CompetencyAdmin(CurriculumAdmin):
+class CompetencyAdmin(HistoryAdmin, CurriculumAdmin):
     list_display = ["name", "domain", "order", "level_count", "edited_locally"]
     list_filter = ["domain", "edited_locally"]
     list_select_related = ["domain"]

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from cmo_portal.accounts.models import CareerStage
 
@@ -131,6 +132,9 @@ class Competency(CurriculumItem):
     description = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
 
+    # Every saved version, so an editor sees who changed what and can revert it in admin.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["domain__order", "order", "name"]
         verbose_name_plural = "competencies"
@@ -148,6 +152,9 @@ class RubricLevel(models.Model):
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="levels")
     level = models.PositiveSmallIntegerField(validators=[validate_on_scale])
     descriptor = models.TextField()
+
+    # Every saved version of the descriptor, revertible in admin (RubricLevelAdmin).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["competency", "level"]

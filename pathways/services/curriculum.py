@@ -1,12 +1,10 @@
 """Writes to the curriculum: loading the shipped curriculum and the editors' group."""
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 
 from cmo_portal import clock, page_cache
 from pathways.models.curriculum import (
@@ -38,13 +36,14 @@ from .curriculum_files import (
     CURRICULUM_DIR,
     CurriculumError,
     curriculum_read,
+    deadline_date,
     module_credential,
     module_delivery,
-    next_occurrence,
     opportunity_listing,
     stage_range,
 )
 from .curriculum_lessons import lesson_parts_write
+from .curriculum_rows import LoadReport, RowWriter
 
 CURRICULUM_EDITOR_GROUP = "Curriculum editor"
 
@@ -68,45 +67,28 @@ CURRICULUM_MODELS = (
 )
 
 
-@dataclass
-class LoadReport:
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    kept: Counter = field(default_factory=Counter)  # edited in admin, left alone
-
-    def lines(self) -> list[str]:
-        kinds = sorted(set(self.created) | set(self.updated) | set(self.kept))
-        return [
-            f"{kind:<16} {self.created[kind]:>4} created {self.updated[kind]:>4} updated "
-            f"{self.kept[kind]:>4} kept as edited in admin"
-            for kind in kinds
-        ]
-
-
 class _Loader:
-    def __init__(self, today: datetime.date) -> None:
+    def __init__(self, today: datetime.date, *, overwrite_edited: bool) -> None:
         self.today = today
-        self.report = LoadReport()
+        self.rows = RowWriter(overwrite_edited=overwrite_edited)
+        self.report = self.rows.report
 
-    def upsert(self, model: type[CurriculumItem], slug: str, values: dict):
-        """Create the row, or update it unless an editor has changed it in admin.
-        Returns (row, writable): writable is False for rows edited in admin."""
-        kind = model._meta.verbose_name_plural
-        row = model._default_manager.filter(slug=slug).first()
-        if row is None:
-            row = model(slug=slug, **values)
-            row.full_clean(validate_unique=False)
-            row.save()
-            self.report.created[kind] += 1
-            return row, True
-        if row.edited_locally:
-            self.report.kept[kind] += 1
-            return row, False
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.save()
-        self.report.updated[kind] += 1
-        return row, True
+    def upsert(
+        self,
+        model: type[CurriculumItem],
+        slug: str,
+        values: dict,
+        *,
+        where: str,
+        source: dict,
+        many: dict[str, list] | None = None,
+    ):
+        """Create the row, or update it unless an editor has changed it in admin (and
+        the load is not theirs). `source` is the row as the file has it, which may say
+        it was edited in admin. Returns (row, writable): writable is False for rows kept
+        as edited in admin."""
+        edited = source.get("edited_locally") is True
+        return self.rows.write(model, {"slug": slug}, values, where=where, many=many, edited=edited)
 
     @staticmethod
     def by_slug(model: type[CurriculumItem], slugs: list[str], where: str) -> list:
@@ -119,13 +101,16 @@ class _Loader:
         return [rows[slug] for slug in slugs]
 
     def scale(self, levels: list[dict]) -> None:
-        # The scale belongs to the editors once it exists: only missing levels are added.
+        # The scale belongs to the editors once it exists: only missing levels are added,
+        # unless an editor imports a file, whose levels then replace theirs.
         for level in levels:
-            _, created = ProficiencyLevel.objects.get_or_create(
-                number=level["number"],
-                defaults={"name": level["name"], "summary": level["summary"]},
-            )
-            self.report.created["levels"] += created
+            values = {"name": level["name"], "summary": level["summary"]}
+            key = {"number": level["number"]}
+            if self.rows.overwrite_edited:
+                self.rows.write(ProficiencyLevel, key, values, where=f"level {key['number']}")
+            else:
+                _, created = ProficiencyLevel.objects.get_or_create(**key, defaults=values)
+                self.report.created["proficiency levels"] += created
 
     def settings(self, rows: list[dict]) -> None:
         for row in rows:
@@ -137,6 +122,8 @@ class _Loader:
                     "description": row.get("description", ""),
                     "order": row.get("order", 0),
                 },
+                where=f"setting {row['slug']}",
+                source=row,
             )
 
     def role_kinds(self, rows: list[dict]) -> None:
@@ -155,6 +142,8 @@ class _Loader:
                     )
                 }
                 | {"order": row.get("order", 0)},
+                where=f"role kind {row['slug']}",
+                source=row,
             )
 
     def domains(self, rows: list[dict]) -> None:
@@ -169,11 +158,14 @@ class _Loader:
                     "source": row.get("source", ""),
                     "order": row.get("order", order),
                 },
+                where=f"domain {row['slug']}",
+                source=row,
             )
             for position, item in enumerate(row.get("competency", [])):
+                where = f"competency {item['slug']}"
                 if len(item["levels"]) != len(scale):
                     raise CurriculumError(
-                        f"competency {item['slug']} has {len(item['levels'])} descriptors "
+                        f"{where} has {len(item['levels'])} descriptors "
                         f"for a scale of {len(scale)} levels"
                     )
                 competency, writable = self.upsert(
@@ -183,15 +175,20 @@ class _Loader:
                         "domain": domain,
                         "name": item["name"],
                         "description": item["description"],
-                        "order": position,
+                        "order": item.get("order", position),
                     },
+                    where=where,
+                    source=item,
                 )
-                if writable:
+                if not writable:
+                    continue
+                with self.rows.parts_of(competency):
                     for number, descriptor in zip(scale, item["levels"], strict=True):
-                        RubricLevel.objects.update_or_create(
-                            competency=competency,
-                            level=number,
-                            defaults={"descriptor": descriptor},
+                        self.rows.write(
+                            RubricLevel,
+                            {"competency": competency, "level": number},
+                            {"descriptor": descriptor},
+                            where=f"{where}, level {number}",
                         )
 
     def pathways(self, rows: list[dict]) -> None:
@@ -221,38 +218,47 @@ class _Loader:
                 }
                 # A pathway names its earliest stage: there is no sensible default.
                 | stage_range(row, where, earliest=row.get("earliest_stage", "")),
+                where=where,
+                source=row,
             )
-            if not writable:
-                continue
-            for order, step in enumerate(row.get("steps", [])):
-                PathwayStep.objects.update_or_create(
-                    pathway=pathway,
-                    order=order,
-                    defaults={
-                        "title": step["title"],
-                        "years_min": step.get("years_min") or None,
-                        "years_max": step.get("years_max") or None,
-                        "description": step.get("description", ""),
-                    },
-                )
-            for item in row.get("education", []):
-                PathwayEducation.objects.update_or_create(
-                    pathway=pathway,
-                    degree=item["degree"],
-                    defaults={"expectation": item["expectation"], "note": item.get("note", "")},
-                )
-            for slug, (level, weight) in row["targets"].items():
-                PathwayCompetency.objects.update_or_create(
-                    pathway=pathway,
-                    competency=competencies[slug],
-                    defaults={"target_level": level, "weight": weight},
-                )
+            if writable:
+                with self.rows.parts_of(pathway):
+                    self.pathway_parts(pathway, row, where, competencies)
+
+    def pathway_parts(self, pathway: Pathway, row: dict, where: str, competencies: dict) -> None:
+        """A pathway's ladder of steps (by place), education and target levels."""
+        for order, step in enumerate(row.get("steps", [])):
+            self.rows.write(
+                PathwayStep,
+                {"pathway": pathway, "order": order},
+                {
+                    "title": step["title"],
+                    "years_min": step.get("years_min") or None,
+                    "years_max": step.get("years_max") or None,
+                    "description": step.get("description", ""),
+                },
+                where=f"{where}, step {order + 1}",
+            )
+        for item in row.get("education", []):
+            self.rows.write(
+                PathwayEducation,
+                {"pathway": pathway, "degree": item["degree"]},
+                {"expectation": item["expectation"], "note": item.get("note", "")},
+                where=f"{where}, education {item['degree']}",
+            )
+        for slug, (level, weight) in row["targets"].items():
+            self.rows.write(
+                PathwayCompetency,
+                {"pathway": pathway, "competency": competencies[slug]},
+                {"target_level": level, "weight": weight},
+                where=f"{where}, target {slug}",
+            )
 
     def modules(self, rows: list[dict]) -> None:
         for row in rows:
             where = f"module {row['slug']}"
             competencies = self.by_slug(Competency, row["competencies"], where)
-            module, writable = self.upsert(
+            self.upsert(
                 LearningModule,
                 row["slug"],
                 {
@@ -274,17 +280,20 @@ class _Loader:
                     "delivery": module_delivery(row, where),
                 }
                 | stage_range(row, where),
+                where=where,
+                source=row,
+                many={"competencies": competencies},
             )
-            if writable:
-                module.competencies.set(competencies)
 
     def opportunities(self, rows: list[dict]) -> None:
         for row in rows:
             where = f"opportunity {row['slug']}"
-            pathways = self.by_slug(Pathway, row.get("pathways", []), where)
-            competencies = self.by_slug(Competency, row.get("competencies", []), where)
+            many = {
+                "pathways": self.by_slug(Pathway, row.get("pathways", []), where),
+                "competencies": self.by_slug(Competency, row.get("competencies", []), where),
+            }
             deadline = row.get("deadline")
-            opportunity, writable = self.upsert(
+            self.upsert(
                 Opportunity,
                 row["slug"],
                 {
@@ -304,18 +313,17 @@ class _Loader:
                 | {
                     "listing": opportunity_listing(row, where),
                     "is_remote": row.get("is_remote", False),
-                    "deadline": next_occurrence(deadline, self.today) if deadline else None,
+                    "deadline": deadline_date(deadline, self.today, where) if deadline else None,
                 }
                 | stage_range(row, where),
+                where=where,
+                source=row,
+                many=many,
             )
-            if writable:
-                opportunity.pathways.set(pathways)
-                opportunity.competencies.set(competencies)
 
     def lessons(self, rows: list[dict]) -> None:
-        """Each lesson's sections, reflection questions and self-check, matched by their
-        place in the lesson. A place the shipped lesson no longer has is removed, except
-        a reflection question someone has answered: their answer is theirs to keep."""
+        """Each lesson's sections, reflection questions and self-check, by place
+        (curriculum_lessons.lesson_parts_write)."""
         modules = {m.slug: m for m in LearningModule.objects.all()}
         for row in rows:
             where = f"lesson {row.get('module')!r}"
@@ -324,31 +332,42 @@ class _Loader:
                 raise CurriculumError(f"{where} names no module")
             if module.delivery != Delivery.SITE:
                 raise CurriculumError(f'{where} is for a module not delivered on the site ("site")')
-            if module.edited_locally:
+            if module.edited_locally and not self.rows.overwrite_edited:
                 self.report.kept["lessons"] += 1
                 continue
-            is_new = not LessonSection.objects.filter(module=module).exists()
-            lesson_parts_write(module, row, where)
-            (self.report.created if is_new else self.report.updated)["lessons"] += 1
+            with self.rows.parts_of(module):
+                lesson_parts_write(self.rows, module, row, where)
 
 
-@transaction.atomic
-def curriculum_load(*, folder: Path = CURRICULUM_DIR) -> LoadReport:
-    """Load the shipped curriculum. Idempotent: rows are matched by slug, so a second
-    run duplicates nothing; rows an editor changed in admin are left as they are; and
-    nothing is ever deleted. A broken reference rolls the whole load back."""
-    data = curriculum_read(folder)
-    loader = _Loader(clock.today())
-    loader.scale(data.get("level", []))
-    loader.settings(data.get("setting", []))
-    loader.role_kinds(data.get("role_kind", []))
-    loader.domains(data.get("domain", []))
-    loader.pathways(data.get("pathway", []))
-    loader.modules(data.get("module", []))
-    loader.opportunities(data.get("opportunity", []))
-    loader.lessons(data.get("lesson", []))
-    curriculum_editor_group_sync()
-    curriculum_cache_drop()
+def curriculum_load(
+    *,
+    folder: Path = CURRICULUM_DIR,
+    data: dict[str, list] | None = None,
+    overwrite_edited: bool = False,
+) -> LoadReport:
+    """Load the curriculum: the shipped files in `folder`, or `data` already read (an
+    editor's upload, curriculum_import). Idempotent: rows are matched by slug (or by
+    their parent and place), so a second run duplicates nothing; rows an editor changed
+    in admin are left as they are unless `overwrite_edited`; and nothing is deleted but
+    the surplus parts of a lesson. A broken row or reference rolls the whole load back
+    and raises CurriculumError."""
+    tables = curriculum_read(folder) if data is None else data
+    loader = _Loader(clock.today(), overwrite_edited=overwrite_edited)
+    try:
+        with transaction.atomic():
+            loader.scale(tables.get("level", []))
+            loader.settings(tables.get("setting", []))
+            loader.role_kinds(tables.get("role_kind", []))
+            loader.domains(tables.get("domain", []))
+            loader.pathways(tables.get("pathway", []))
+            loader.modules(tables.get("module", []))
+            loader.opportunities(tables.get("opportunity", []))
+            loader.lessons(tables.get("lesson", []))
+            curriculum_editor_group_sync()
+    except (IntegrityError, DataError) as error:
+        raise CurriculumError(f"the database refused a row: {error}") from error
+    if loader.report.changes_anything:  # a deploy that changes nothing keeps the cache
+        curriculum_cache_drop()
     return loader.report
 
 

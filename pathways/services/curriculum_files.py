@@ -26,6 +26,19 @@ def curriculum_read(folder: Path = CURRICULUM_DIR) -> dict[str, list]:
     return data
 
 
+def deadline_date(deadline: object, today: datetime.date, where: str) -> datetime.date:
+    """A deadline as the files write it: a full TOML date (as an export writes it), or
+    "MM-DD" for its next occurrence (as the shipped files write it)."""
+    if isinstance(deadline, datetime.date) and not isinstance(deadline, datetime.datetime):
+        return deadline
+    if isinstance(deadline, str) and len(deadline) == 5 and deadline[2] == "-":
+        try:
+            return next_occurrence(deadline, today)
+        except ValueError:
+            pass
+    raise CurriculumError(f'{where} has deadline {deadline!r}: write a date or "MM-DD"')
+
+
 def next_occurrence(month_day: str, today: datetime.date) -> datetime.date:
     """The next date (today included) falling on "MM-DD"; 29 February becomes the
     28th in years without it."""

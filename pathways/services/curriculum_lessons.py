@@ -1,7 +1,5 @@
-"""Writes a shipped lesson over its module's lesson: sections, reflection questions and
-self-check, matched by their place in the lesson."""
-
-from django.core.exceptions import ValidationError
+"""Writes a lesson from the curriculum's files over its module's lesson: sections,
+reflection questions and self-check, matched by their place in the lesson."""
 
 from pathways.models.lessons import (
     LessonSection,
@@ -12,52 +10,49 @@ from pathways.models.lessons import (
 from pathways.models.opportunities import LearningModule
 
 from .curriculum_files import CurriculumError
+from .curriculum_rows import RowWriter
 
 
-def lesson_parts_write(module: LearningModule, row: dict, where: str) -> None:
-    """Write a shipped lesson's sections, reflection questions and self-check over those
-    of `module`, by place."""
+def lesson_parts_write(writer: RowWriter, module: LearningModule, row: dict, where: str) -> None:
+    """Write a lesson's sections, reflection questions and self-check over those of
+    `module`, by place. A place the lesson no longer has is removed, except a reflection
+    question someone has answered: their answer is theirs to keep."""
     sections = row.get("section", [])
     reflections = row.get("reflection", [])
     checks = row.get("check", [])
     if not sections or not reflections or not checks:
         raise CurriculumError(f"{where} needs sections, reflection questions and a self-check")
     for order, section in enumerate(sections):
-        LessonSection.objects.update_or_create(
-            module=module,
-            order=order,
-            defaults={"heading": section["heading"], "body": section["body"].strip()},
+        writer.write(
+            LessonSection,
+            {"module": module, "order": order},
+            {"heading": section["heading"], "body": section["body"].strip()},
+            where=f"{where}, section {order + 1}",
         )
-    LessonSection.objects.filter(module=module, order__gte=len(sections)).delete()
+    writer.remove(LessonSection.objects.filter(module=module, order__gte=len(sections)))
     for order, reflection in enumerate(reflections):
-        ReflectionQuestion.objects.update_or_create(
-            module=module, order=order, defaults={"prompt": reflection["prompt"]}
+        writer.write(
+            ReflectionQuestion,
+            {"module": module, "order": order},
+            {"prompt": reflection["prompt"]},
+            where=f"{where}, reflection question {order + 1}",
         )
     answered = ReflectionAnswer.objects.values("question_id")
-    ReflectionQuestion.objects.filter(module=module, order__gte=len(reflections)).exclude(
-        pk__in=answered
-    ).delete()
+    writer.remove(
+        ReflectionQuestion.objects.filter(module=module, order__gte=len(reflections)).exclude(
+            pk__in=answered
+        )
+    )
     for order, check in enumerate(checks):
-        question = SelfCheckQuestion(
-            module=module,
-            order=order,
-            question=check["question"],
-            choices="\n".join(check["choices"]),
-            answer=check["answer"],
-            explanation=check["explanation"],
-        )
-        try:
-            question.clean()
-        except ValidationError as error:
-            raise CurriculumError(f"{where}, question {order + 1}: {error.messages}") from error
-        SelfCheckQuestion.objects.update_or_create(
-            module=module,
-            order=order,
-            defaults={
-                "question": question.question,
-                "choices": question.choices,
-                "answer": question.answer,
-                "explanation": question.explanation,
+        writer.write(
+            SelfCheckQuestion,
+            {"module": module, "order": order},
+            {
+                "question": check["question"],
+                "choices": "\n".join(check["choices"]),
+                "answer": check["answer"],
+                "explanation": check["explanation"],
             },
+            where=f"{where}, question {order + 1}",
         )
-    SelfCheckQuestion.objects.filter(module=module, order__gte=len(checks)).delete()
+    writer.remove(SelfCheckQuestion.objects.filter(module=module, order__gte=len(checks)))

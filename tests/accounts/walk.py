@@ -67,6 +67,19 @@ class World:
         return {competency: level for competency in self.curriculum["competencies"].values()}
 
 
+def _curriculum_changed_by(w: World) -> None:
+    """The person, as a curriculum editor, rewrites a competency and a descriptor: a line
+    of each one's history (simple-history) names them."""
+    competency = w.curriculum["competencies"]["Finance"]
+    competency._history_user = w.person  # type: ignore[attr-defined]  # as admin sets it
+    competency.description = "Reads a budget and a balance sheet."
+    competency.save()
+    level = competency.levels.first()
+    level._history_user = w.person  # type: ignore[attr-defined]
+    level.descriptor = "Builds the budget of a service line."
+    level.save()
+
+
 def _profile(w: World) -> None:
     ProfileFactory(user=w.person, full_name=NAME, career_stage="physician_leader")
 
@@ -229,6 +242,8 @@ ROWS = {
     "accounts.DataAccessLog.person": _seen_by_support,
     "accounts.DataAccessLog.viewer": _support_view_by,
     "submissions.SubmittedForm.user": _submitted_form,
+    "pathways.HistoricalCompetency.history_user": _curriculum_changed_by,
+    "pathways.HistoricalRubricLevel.history_user": _curriculum_changed_by,
 }
 
 

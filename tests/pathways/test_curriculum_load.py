@@ -19,7 +19,8 @@ from pathways.models.curriculum import (
     Setting,
 )
 from pathways.models.opportunities import LearningModule, Opportunity, OpportunityKind
-from pathways.services.curriculum import CurriculumError, curriculum_load, next_occurrence
+from pathways.services.curriculum import CurriculumError, curriculum_load
+from pathways.services.curriculum_files import next_occurrence
 
 pytestmark = pytest.mark.django_db
 
