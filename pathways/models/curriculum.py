@@ -1,6 +1,9 @@
 """The curriculum: what a CMO career is made of. Edited by curriculum editors in admin,
 shipped as TOML in pathways/curriculum/ and loaded by `manage.py load_curriculum`."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Self
 
 from django.core.exceptions import ValidationError
@@ -92,9 +95,26 @@ class ProficiencyLevel(models.Model):
         return f"{self.number}. {self.name}"
 
 
+# The scale's numbers while a curriculum load runs (scale_fixed): the load validates
+# hundreds of levels against a scale that does not change under it.
+_fixed_scale: ContextVar[list[int] | None] = ContextVar("fixed_scale", default=None)
+
+
+@contextmanager
+def scale_fixed() -> Iterator[None]:
+    """Within this block, levels are checked against the scale as it is now, read once."""
+    token = _fixed_scale.set(list(ProficiencyLevel.objects.values_list("number", flat=True)))
+    try:
+        yield
+    finally:
+        _fixed_scale.reset(token)
+
+
 def validate_on_scale(level: int) -> None:
     """A level must be one of the scale's numbers, which editors may change in admin."""
-    numbers = list(ProficiencyLevel.objects.values_list("number", flat=True))
+    numbers = _fixed_scale.get()
+    if numbers is None:
+        numbers = list(ProficiencyLevel.objects.values_list("number", flat=True))
     if numbers and level not in numbers:
         raise ValidationError(
             f"Level {level} is not on the rubric scale, which runs from {min(numbers)} "

@@ -19,6 +19,7 @@ from pathways.models.curriculum import (
     RoleKind,
     RubricLevel,
     Setting,
+    scale_fixed,
 )
 from pathways.models.lessons import (
     LessonSection,
@@ -339,6 +340,26 @@ class _Loader:
                 lesson_parts_write(self.rows, module, row, where)
 
 
+# The rows a load reads ahead, by the key it finds them by: one query per table, not
+# one per row.
+PRELOADED = (
+    (Setting, "slug"),
+    (RoleKind, "slug"),
+    (CompetencyDomain, "slug"),
+    (Competency, "slug"),
+    (RubricLevel, "competency", "level"),
+    (Pathway, "slug"),
+    (PathwayStep, "pathway", "order"),
+    (PathwayEducation, "pathway", "degree"),
+    (PathwayCompetency, "pathway", "competency"),
+    (LearningModule, "slug"),
+    (Opportunity, "slug"),
+    (LessonSection, "module", "order"),
+    (ReflectionQuestion, "module", "order"),
+    (SelfCheckQuestion, "module", "order"),
+)
+
+
 def curriculum_load(
     *,
     folder: Path = CURRICULUM_DIR,
@@ -356,13 +377,16 @@ def curriculum_load(
     try:
         with transaction.atomic():
             loader.scale(tables.get("level", []))
-            loader.settings(tables.get("setting", []))
-            loader.role_kinds(tables.get("role_kind", []))
-            loader.domains(tables.get("domain", []))
-            loader.pathways(tables.get("pathway", []))
-            loader.modules(tables.get("module", []))
-            loader.opportunities(tables.get("opportunity", []))
-            loader.lessons(tables.get("lesson", []))
+            for model, *key in PRELOADED:
+                loader.rows.preload(model, *key)
+            with scale_fixed():  # the scale is set: levels are checked against it
+                loader.settings(tables.get("setting", []))
+                loader.role_kinds(tables.get("role_kind", []))
+                loader.domains(tables.get("domain", []))
+                loader.pathways(tables.get("pathway", []))
+                loader.modules(tables.get("module", []))
+                loader.opportunities(tables.get("opportunity", []))
+                loader.lessons(tables.get("lesson", []))
             curriculum_editor_group_sync()
     except (IntegrityError, DataError) as error:
         raise CurriculumError(f"the database refused a row: {error}") from error

@@ -52,6 +52,27 @@ class RowWriter:
         self.overwrite_edited = overwrite_edited
         self.report = LoadReport()
         self._created: set[tuple[type[models.Model], object]] = set()
+        # Rows read ahead (preload), by model: the key fields and the rows by key.
+        self._known: dict[
+            type[models.Model], tuple[tuple[str, ...], dict[tuple, models.Model]]
+        ] = {}
+
+    def preload(self, model: type[models.Model], *key_fields: str) -> None:
+        """Read every row of `model` once, by `key_fields`, so that writing them finds
+        each without a query of its own."""
+        rows = {_key_of(row, key_fields): row for row in model._default_manager.all()}
+        self._known[model] = (key_fields, rows)
+
+    def _find(self, model: type[models.Model], key: dict) -> models.Model | None:
+        fields, rows = self._known.get(model, ((), {}))
+        if fields and tuple(key) == fields:
+            return rows.get(tuple(_plain(key[name]) for name in fields))
+        return model._default_manager.filter(**key).first()
+
+    def _remember(self, model: type[models.Model], row: models.Model) -> None:
+        fields, rows = self._known.get(model, ((), {}))
+        if fields:
+            rows[_key_of(row, fields)] = row
 
     def write(
         self,
@@ -70,12 +91,13 @@ class RowWriter:
         kind = str(model._meta.verbose_name_plural)
         many = many or {}
         marks = self.overwrite_edited and hasattr(model, "edited_locally")
-        row = model._default_manager.filter(**key).first()
+        row = self._find(model, key)
         if row is None:
             row = model(**key, **values)
             if marks and edited:
                 row.edited_locally = True  # type: ignore[attr-defined]  # hasattr above
             self._save(row, where, many)
+            self._remember(model, row)
             self.report.created[kind] += 1
             self._created.add((model, row.pk))
             return row, True
@@ -116,19 +138,37 @@ class RowWriter:
     def remove(self, queryset: models.QuerySet) -> None:
         """Delete the rows the file no longer has (a lesson's surplus parts)."""
         kind = str(queryset.model._meta.verbose_name_plural)
+        fields, known = self._known.get(queryset.model, ((), {}))
         for row in queryset:
+            if fields:
+                known.pop(_key_of(row, fields), None)
             row.delete()  # one by one, so the history records each
             self.report.removed[kind] += 1
 
     @staticmethod
     def _save(row: models.Model, where: str, many: dict[str, list]) -> None:
+        # Its relations are rows the loader holds (found by slug or made just before):
+        # asking the database whether each exists again would be a query per relation.
+        relations = [f.name for f in row._meta.concrete_fields if f.is_relation]
         try:
-            row.full_clean(validate_unique=False, validate_constraints=False)
+            row.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             raise CurriculumError(f"{where}: {_messages(error)}") from error
         row.save()
         for name, related in many.items():
             getattr(row, name).set(related)
+
+
+def _plain(value: object) -> object:
+    """A key's value as stored: a row stands for its primary key."""
+    return value.pk if isinstance(value, models.Model) else value
+
+
+def _key_of(row: models.Model, fields: tuple[str, ...]) -> tuple:
+    return tuple(
+        getattr(row, f"{name}_id") if row._meta.get_field(name).is_relation else getattr(row, name)
+        for name in fields
+    )
 
 
 def _differs(row: models.Model, values: dict, many: dict[str, list]) -> bool:
