@@ -270,7 +270,8 @@ def competency_changes_for_viewer(
             previous_level=level_in(previous),
             top_level=Subquery(ProficiencyLevel.objects.order_by("-number").values("number")[:1]),
         )
-        .order_by("competency__domain__order", "competency__order")
+        # the id breaks ties, as the stored results do
+        .order_by("competency__domain__order", "competency__order", "competency_id")
     )
     if not targets:
         return _changes_between(pathway, [], {}, [], 4)

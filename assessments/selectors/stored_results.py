@@ -213,8 +213,10 @@ def _snapshot_compute(
 
     targets_by_pathway: dict[int, list[MatrixRow]] = defaultdict(list)
     slugs: dict[int, str] = {}
+    # Competencies in the order every page lists them; their id breaks ties, so two
+    # readers of the same targets (the results, the plan page's changes) agree.
     for row in PathwayCompetency.objects.order_by(
-        "competency__domain__order", "competency__order"
+        "competency__domain__order", "competency__order", "competency_id"
     ).values_list(
         "pathway_id",
         "competency_id",

@@ -3,7 +3,6 @@
 import datetime
 from pathlib import Path
 
-from django.contrib.auth.models import Group, Permission
 from django.db import DataError, IntegrityError, transaction
 
 from cmo_portal import clock, page_cache
@@ -33,6 +32,9 @@ from pathways.models.opportunities import (
 )
 from pathways.selectors.curriculum import CURRICULUM
 
+from .curriculum_editors import CURRICULUM_EDITOR_GROUP as CURRICULUM_EDITOR_GROUP
+from .curriculum_editors import CURRICULUM_MODELS as CURRICULUM_MODELS
+from .curriculum_editors import curriculum_editor_group_sync
 from .curriculum_files import (
     CURRICULUM_DIR,
     CurriculumError,
@@ -45,27 +47,6 @@ from .curriculum_files import (
 )
 from .curriculum_lessons import lesson_parts_write
 from .curriculum_rows import LoadReport, RowWriter
-
-CURRICULUM_EDITOR_GROUP = "Curriculum editor"
-
-# What curriculum editors edit, and nothing else of this app (plans are physicians' own).
-CURRICULUM_MODELS = (
-    Setting,
-    RoleKind,
-    ProficiencyLevel,
-    CompetencyDomain,
-    Competency,
-    RubricLevel,
-    Pathway,
-    PathwayStep,
-    PathwayEducation,
-    PathwayCompetency,
-    LearningModule,
-    LessonSection,
-    ReflectionQuestion,
-    SelfCheckQuestion,
-    Opportunity,
-)
 
 
 class _Loader:
@@ -398,16 +379,3 @@ def curriculum_load(
 def curriculum_cache_drop() -> None:
     """Every cached page shows the curriculum as it is now (cmo_portal.page_cache)."""
     page_cache.topic_changed(CURRICULUM)
-
-
-def curriculum_editor_group_sync() -> Group:
-    """The "Curriculum editor" group: every permission on the curriculum's models and
-    none elsewhere (not on people, not on physicians' plans), so editors need not be
-    superusers."""
-    group, _ = Group.objects.get_or_create(name=CURRICULUM_EDITOR_GROUP)
-    permissions = Permission.objects.filter(
-        content_type__app_label="pathways",
-        content_type__model__in=[model._meta.model_name for model in CURRICULUM_MODELS],
-    )
-    group.permissions.set(permissions)
-    return group

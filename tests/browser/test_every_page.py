@@ -81,6 +81,10 @@ NOT_PAGES = {
     "pathways:action-restore": POST_ONLY,
     "skip-mentor-step": POST_ONLY,
     "csp-report": "POST only: the browser's CSP reports",
+    # Admin pages of curriculum editors (under /admin/, staff with two factors), tested in
+    # tests/pathways/test_curriculum_file.py as the rest of admin is in its own tests.
+    "curriculum_file:export": DOWNLOAD,
+    "curriculum_file:import": "an admin page (Django admin's styles): tests/pathways/test_curriculum_file.py",
     "health": "JSON for the load balancer",
     "pathways:plan-create": POST_ONLY,
     "pathways:plan-regenerate": POST_ONLY,

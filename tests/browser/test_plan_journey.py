@@ -82,8 +82,15 @@ def _plan_in_progress(user):
     )
     goals = list(plan.goals.in_section_order())
     PlanGoal.objects.filter(pk=goals[0].pk).update(met_proposed_at=clock.now())
-    action = PlanAction.objects.filter(goal=goals[1]).order_by("order", "pk").first()
-    action.serves.set([goals[2]])
+    # The first action of a later goal (not every goal has actions), serving another.
+    action = (
+        PlanAction.objects.filter(goal__in=goals[1:])
+        .exclude(goal=goals[0])
+        .order_by("goal__order", "order", "pk")
+        .first()
+    )
+    assert action is not None
+    action.serves.set([next(g for g in goals[1:] if g.pk != action.goal_id)])
     PlanAction.objects.filter(pk=action.pk).update(due_date=today + datetime.timedelta(days=2))
     return plan, goals[0], action
 
