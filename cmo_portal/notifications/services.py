@@ -45,6 +45,7 @@ from .models import (
     EmailStatus,
     NotificationPreferences,
 )
+from .wire import OutboxEmail
 
 if TYPE_CHECKING:
     # The outbox knows the user model as the one AUTH_USER_MODEL names (django-stubs'
@@ -95,7 +96,7 @@ def email_to_payload(message: EmailMessage) -> dict:
 
 
 def email_from_payload(payload: dict) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+    message = OutboxEmail(  # its headers go out whole (wire.py)
         subject=payload["subject"],
         body=payload["body"],
         from_email=payload["from_email"],
