@@ -1,5 +1,7 @@
 """docker-compose.yml cannot be run here (no Docker engine), so its shape is checked."""
 
+import re
+
 import yaml
 
 from tests.repository import ROOT
@@ -82,3 +84,21 @@ def test_make_run_gives_emails_the_address_it_serves_on():
     serve = next(line for line in dry_run.splitlines() if "runserver" in line)
     assert "http://127.0.0.1:8201" in serve
     assert "runserver 127.0.0.1:8201" in serve
+
+
+def test_env_example_names_every_variable_the_settings_and_compose_read():
+    """Every variable read by the settings or substituted by compose is in .env.example,
+    set or named, so an operator sees them all in one file."""
+    example = (ROOT / ".env.example").read_text()
+    settings_text = "\n".join(
+        p.read_text() for p in (ROOT / "cmo_portal" / "settings").glob("*.py")
+    )
+    read = set(re.findall(r"env\.\w+\(\s*\"([A-Z_]+)\"", settings_text))
+    compose = set(re.findall(r"\$\{([A-Z_]+)", (ROOT / "docker-compose.yml").read_text()))
+    missing = sorted(name for name in read | compose if name not in example)
+    assert not missing, f"add to .env.example: {missing}"
+
+
+def test_the_secrets_never_go_into_the_image():
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    assert ".env" in ignored
