@@ -10,6 +10,7 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import RatingSet
 from cmo_portal import clock
@@ -96,7 +97,9 @@ def test_the_download_is_one_json_file_without_secrets_or_email_bodies(physician
 
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/json")
-    today = clock.today().isoformat()
+    # The date in the physician's own zone, which is not UTC's near midnight.
+    with timezone.override(physician.profile.time_zone):
+        today = clock.today().isoformat()
     assert response["Content-Disposition"] == (
         f'attachment; filename="cmo-pathways-data-{today}.json"'
     )
