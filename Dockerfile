@@ -26,9 +26,11 @@ COPY . .
 # collectstatic needs settings to import, not real secrets.
 RUN DJANGO_SECRET_KEY=build-only-key-build-only-key-build-only-key-0000 \
     DJANGO_ALLOWED_HOSTS=build SITE_URL=https://build.invalid DEFAULT_FROM_EMAIL=build@build.invalid \
+    DATABASE_URL=postgres://build:build-only@build.invalid/build \
     python manage.py collectstatic --noinput \
  && mkdir -p /app/data && chown -R cmo:cmo /app/data
 
 USER cmo
 EXPOSE 8000
-CMD ["gunicorn", "cmo_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Each request is logged once, by the site (cmo_portal.middleware.request_logged).
+CMD ["gunicorn", "cmo_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-tmp-dir", "/dev/shm"]

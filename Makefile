@@ -44,6 +44,7 @@ check: setup-dev ## Lint, imports that follow the flow, types, migrations in ste
 	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=cmo-pathways.example.org EMAIL_URL=smtp+tls://mailer@smtp.example.org:587 \
 	SITE_URL=https://cmo-pathways.example.org DEFAULT_FROM_EMAIL="CMO Pathways <hello@cmo-pathways.example.org>" \
+	DATABASE_URL=postgres://cmo:check-only@db.example.org:5432/cmo_pathways \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # The page benchmark of issue 16 (README, "Benchmarks"): seeds its data set into a

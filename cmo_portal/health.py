@@ -1,4 +1,6 @@
-"""The operator's health check: is the database answering, and the broker if one is set."""
+"""The operator's health checks. `health` (readiness): is the database answering, and the
+broker if one is set. `alive` (liveness): the process answers; it touches nothing else, so
+a database outage does not get every web container restarted."""
 
 from django.conf import settings
 from django.db import connection
@@ -38,3 +40,9 @@ def health(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
     )
+
+
+@require_safe
+@never_cache
+def alive(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})

@@ -17,7 +17,9 @@ admin.site.index_title = "Curriculum, people and mail"
 urlpatterns = [
     path("", home.home, name="home"),
     path("welcome/skip-mentor/", home.skip_mentor_step, name="skip-mentor-step"),
+    # Answered by cmo_portal.middleware.operator_endpoints; named here for reverse().
     path("health/", health.health, name="health"),
+    path("health/live/", health.alive, name="health-live"),
     path("security/csp-report/", security.csp_report, name="csp-report"),
     path("accounts/", include("allauth.urls")),
     path("", include("cmo_portal.accounts.urls")),

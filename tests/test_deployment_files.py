@@ -13,8 +13,8 @@ def load_compose() -> dict:
 
 def test_compose_runs_web_worker_beat_postgres_and_redis_with_health_checks():
     services = load_compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis"}
-    for name in ("web", "worker", "db", "redis"):
+    assert set(services) == {"migrate", "web", "worker", "beat", "proxy", "db", "redis"}
+    for name in ("web", "worker", "beat", "db", "redis"):
         assert "healthcheck" in services[name], name
     assert "gunicorn" in services["web"]["command"]
     assert "worker" in services["worker"]["command"]
@@ -26,6 +26,63 @@ def test_compose_has_exactly_one_beat():
     beats = [name for name, spec in services.items() if " beat" in str(spec.get("command", ""))]
     assert beats == ["beat"]
     assert services["beat"]["deploy"]["replicas"] == 1
+
+
+def test_migrations_run_once_before_anything_that_uses_the_database():
+    services = load_compose()["services"]
+    assert services["migrate"]["command"] == "python manage.py migrate --noinput"
+    assert services["migrate"]["restart"] == "no"
+    for name in ("web", "worker", "beat"):
+        assert "migrate" not in str(services[name]["command"]), name
+        waits_for = services[name]["depends_on"]["migrate"]
+        assert waits_for == {"condition": "service_completed_successfully"}, name
+
+
+def test_web_scales_behind_the_proxy_with_no_port_of_its_own():
+    services = load_compose()["services"]
+    assert "ports" not in services["web"]
+    assert services["web"]["expose"] == ["8000"]
+    assert {"80:80", "443:443"} == set(services["proxy"]["ports"])
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert re.search(r"dynamic a \{\s*name web\s*port 8000", caddyfile)
+
+
+def test_the_web_health_check_needs_no_host_header_or_https():
+    # It calls the container's own address; the site answers /health/ before the host
+    # check and the HTTPS redirect (tests/test_health.py).
+    test = " ".join(load_compose()["services"]["web"]["healthcheck"]["test"])
+    assert "http://127.0.0.1:8000/health/" in test
+    assert "Host" not in test and "X-Forwarded-Proto" not in test
+
+
+def test_the_worker_may_finish_its_longest_task_before_it_is_stopped():
+    from django.conf import settings
+
+    grace = load_compose()["services"]["worker"]["stop_grace_period"]
+    minutes = int(grace.removesuffix("m"))
+    assert minutes * 60 > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_beat_is_checked_by_the_age_of_its_schedule():
+    beat = load_compose()["services"]["beat"]
+    schedule = beat["command"].split("--schedule ")[1]
+    assert beat["healthcheck"]["test"] == [
+        "CMD",
+        "python",
+        "-m",
+        "cmo_portal.beat_health",
+        schedule,
+    ]
+
+
+def test_the_site_runs_as_its_own_user_with_no_capabilities():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert re.search(r"^USER cmo$", dockerfile, re.MULTILINE)
+    services = load_compose()["services"]
+    for name in ("migrate", "web", "worker", "beat"):
+        assert services[name]["cap_drop"] == ["ALL"], name
+        assert "no-new-privileges:true" in services[name]["security_opt"], name
+        assert "user" not in services[name], name  # the image's own, not root
 
 
 def test_compose_keeps_data_in_volumes_and_refuses_to_start_without_secrets():

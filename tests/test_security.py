@@ -87,6 +87,9 @@ def test_staff_can_turn_on_two_factor_and_then_login_asks_for_a_code(client):
     assert "_auth_user_id" not in client.session
 
 
+PRODUCTION_DATABASE = "postgres://cmo:a-real-password@db.example.org:5432/cmo_pathways"
+
+
 def _run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     environment.update(env)
@@ -133,6 +136,7 @@ def test_production_settings_pass_the_deployment_checks():
         EMAIL_URL="smtp+tls://mailer:secret@smtp.example.org:587",
         SITE_URL="https://cmo.example.org",
         DEFAULT_FROM_EMAIL="CMO Pathways <hello@cmo.example.org>",
+        DATABASE_URL=PRODUCTION_DATABASE,
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -143,6 +147,7 @@ def test_production_settings_pass_the_deployment_checks():
     [
         ("SITE_URL", "SITE_URL must be set"),
         ("DEFAULT_FROM_EMAIL", "DEFAULT_FROM_EMAIL must be set"),
+        ("DATABASE_URL", "DATABASE_URL must name the PostgreSQL database with its password"),
     ],
 )
 def test_production_refuses_to_start_without_the_site_address_or_sender(missing, message):
@@ -152,8 +157,31 @@ def test_production_refuses_to_start_without_the_site_address_or_sender(missing,
         "DJANGO_ALLOWED_HOSTS": "cmo.example.org",
         "SITE_URL": "https://cmo.example.org",
         "DEFAULT_FROM_EMAIL": "hello@cmo.example.org",
+        "DATABASE_URL": PRODUCTION_DATABASE,
     }
     del env[missing]
     result = _run_manage("check", **env)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(
+    "database_url",
+    [
+        "postgres://cmo@db.example.org:5432/cmo_pathways",
+        "postgres://cmo:change-me@db.example.org:5432/cmo_pathways",
+        "sqlite:////app/data/db.sqlite3",
+    ],
+)
+def test_production_refuses_a_database_without_a_password(database_url):
+    result = _run_manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="cmo_portal.settings.prod",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="cmo.example.org",
+        SITE_URL="https://cmo.example.org",
+        DEFAULT_FROM_EMAIL="hello@cmo.example.org",
+        DATABASE_URL=database_url,
+    )
+    assert result.returncode != 0
+    assert "DATABASE_URL must name the PostgreSQL database with its password" in result.stderr

@@ -51,7 +51,9 @@ def _probe(tmp_path, **extra: str) -> dict:
         DJANGO_ALLOWED_HOSTS="testserver",
         SITE_URL="https://cmo.example.org",
         DEFAULT_FROM_EMAIL="CMO Pathways <hello@cmo.example.org>",
+        # A throwaway SQLite file, which production's settings refuse unless told.
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        DATABASE_PASSWORD_REQUIRED="false",
         CMO_DATA_DIR=str(tmp_path),
         **extra,
     )

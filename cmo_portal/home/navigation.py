@@ -82,7 +82,9 @@ class Navigation:
 
     def __init__(self, request: HttpRequest) -> None:
         self.request = request
-        self.user = request.user
+        # A request refused before authentication (a host not allowed, say) has no user:
+        # its error page shows the navigation of a visitor.
+        self.user = getattr(request, "user", None) or AnonymousUser()
 
     @cached_property
     def roles(self) -> Roles:

@@ -1,8 +1,11 @@
 """Settings shared by every environment; dev, test and prod only adjust these."""
 
 from pathlib import Path
+from typing import Any
 
 from django.utils.csp import CSP
+
+from cmo_portal.errors import error_tracking_started
 
 from .env import BASE_DIR, cache_from_env, env, mailer_from_url
 
@@ -44,6 +47,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The health checks and metrics answer here, before the host check and the HTTPS
+    # redirect: a probe calls them by the container's own address, over plain HTTP.
+    "cmo_portal.middleware.operator_endpoints",
+    "cmo_portal.middleware.request_logged",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "cmo_portal.middleware.resources_for_this_site_only",
@@ -181,6 +188,9 @@ MFA_TOTP_ISSUER = "CMO Pathways"
 MAILERS = {"default": mailer_from_url(env.str("EMAIL_URL", default="console://"))}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="CMO Pathways <hello@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Who gets an email for every server error (Django's mail_admins, when DEBUG is off):
+# a comma-separated list of addresses.
+ADMINS = env.list("DJANGO_ADMINS", default=[])
 # Days the email log keeps a sent, failed or skipped email's message (its body, links
 # included) before the retention sweep removes it; who, what kind and when stay. An
 # account email's message goes as soon as it is sent.
@@ -202,6 +212,8 @@ CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker logs through LOGGING (below), in its format, not one of its own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 # Every periodic job, in one place, each with a line saying why.
 CELERY_BEAT_SCHEDULE: dict = {
@@ -314,15 +326,45 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-LOGGING = {
+# One line per event. In JSON (LOG_FORMAT=json, production's default) each line carries
+# its fields: a request's id, user, method, path, status, latency and client address
+# (cmo_portal.middleware), a task's name and id, and an error's traceback in the same line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "cmo_portal.logs.ContextFields"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Every request has its own line (cmo_portal.requests); Django's request logger
+        # writes only what failed, with its traceback.
+        "django.request": {"level": "ERROR"},
         # site.css is written for browsers: WeasyPrint (the plan's PDF) would warn about
         # each screen-only rule it skips, about a hundred per PDF. Its errors still show.
         "weasyprint": {"level": "ERROR"},
     },
 }
+
+# Errors go to Sentry (or a service speaking its protocol) only when a DSN is set.
+error_tracking_started(
+    env.str("SENTRY_DSN", default=""),
+    environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+    release=env.str("SENTRY_RELEASE", default=""),
+    traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+)

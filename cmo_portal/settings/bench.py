@@ -4,7 +4,8 @@ app installed for its command. Nothing else differs, so the figures are producti
 
 What production requires from the environment gets a local default here: a secret key
 made fresh for each run (the gunicorn workers the command starts inherit it, so the
-sessions it makes are valid in them), the local host names and a sender. The database is
+sessions it makes are valid in them), the local host names, a sender, and no database
+password (the local PostgreSQL trusts local connections). The database is
 DATABASE_URL's; the command refuses the embedded SQLite file and any database holding
 people other than the benchmark's own. The site is behind TLS in production, so the load
 sends X-Forwarded-Proto: https, as the proxy would, rather than turning the redirect off.
@@ -20,6 +21,8 @@ for _name, _value in {
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
     "SITE_URL": "http://127.0.0.1:8000",
     "DEFAULT_FROM_EMAIL": "CMO Pathways bench <bench@localhost>",
+    # The machine's own PostgreSQL, which trusts local connections.
+    "DATABASE_PASSWORD_REQUIRED": "false",
 }.items():
     os.environ.setdefault(_name, _value)
 

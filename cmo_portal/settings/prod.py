@@ -1,4 +1,5 @@
-"""Production: base, tightened. Refuses to start without a secret key, hosts, the\nsite's address and its sender."""
+"""Production: base, tightened. Refuses to start without a secret key, hosts, the
+site's address, its sender and a database password."""
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -27,7 +28,24 @@ if not env.str("DEFAULT_FROM_EMAIL", default=""):
         "CMO Pathways <hello@cmo.example.org>."
     )
 
+# PostgreSQL with a password: production never runs on the embedded SQLite file, nor on
+# compose's or the example's placeholder. A database that authenticates otherwise (a
+# client certificate, a Unix socket's peer authentication) sets
+# DATABASE_PASSWORD_REQUIRED=false.
+if env.bool("DATABASE_PASSWORD_REQUIRED", default=True) and (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    or DATABASES["default"].get("PASSWORD", "") in {"", "change-me"}
+):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name the PostgreSQL database with its password, e.g. "
+        "postgres://cmo:<password>@db:5432/cmo_pathways."
+    )
+
 ALLOW_DEMO_ACCOUNTS = False
+
+# A JSON object per log line, for the log store to index (LOG_FORMAT=plain for people).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT
 
 # Keep database connections between requests (a new PostgreSQL connection costs a few ms
 # on every page otherwise).
