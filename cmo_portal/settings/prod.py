@@ -29,12 +29,12 @@ if not env.str("DEFAULT_FROM_EMAIL", default=""):
     )
 
 # PostgreSQL with a password: production never runs on the embedded SQLite file, nor on
-# compose's or the example's placeholder. A database that authenticates otherwise (a
+# the placeholder of .env.example or the Kubernetes Secret. A database that authenticates otherwise (a
 # client certificate, a Unix socket's peer authentication) sets
 # DATABASE_PASSWORD_REQUIRED=false.
 if env.bool("DATABASE_PASSWORD_REQUIRED", default=True) and (
     DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    or DATABASES["default"].get("PASSWORD", "") in {"", "change-me"}
+    or DATABASES["default"].get("PASSWORD", "") in {"", "change-me", "REPLACE-ME"}
 ):
     raise ImproperlyConfigured(
         "DATABASE_URL must name the PostgreSQL database with its password, e.g. "
