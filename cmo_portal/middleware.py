@@ -7,10 +7,10 @@ from collections.abc import Callable
 from allauth.core.internal.httpkit import get_client_ip
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
+from django.urls import resolve
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
-from . import health
 from .errors import request_id_tagged
 from .logs import log_context
 
@@ -20,21 +20,22 @@ request_logger = logging.getLogger("cmo_portal.requests")
 # characters, not a paragraph.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{8,128}")
 
-# What probes and scrapers call, by path. They answer before the host check and the HTTPS
-# redirect (this middleware comes first): a container's health check or a Kubernetes probe
-# calls the container's own address over plain HTTP. None of them shows anyone's data.
-OPERATOR_ENDPOINTS: dict[str, Callable[[HttpRequest], HttpResponse]] = {
-    "/health/": health.health,
-    "/health/live/": health.alive,
-}
+# What probes and scrapers call (cmo_portal/urls.py names their views). They answer before
+# the host check and the HTTPS redirect (this middleware comes before both): a container's
+# health check or a Kubernetes probe calls the container's own address over plain HTTP.
+# None of them shows anyone's data.
+OPERATOR_PATHS = frozenset({"/health/", "/health/live/", "/metrics"})
 
 
 def operator_endpoints(
     get_response: Callable[[HttpRequest], HttpResponse],
 ) -> Callable[[HttpRequest], HttpResponse]:
     def middleware(request: HttpRequest) -> HttpResponse:
-        view = OPERATOR_ENDPOINTS.get(request.path_info)
-        return view(request) if view is not None else get_response(request)
+        if request.path_info not in OPERATOR_PATHS:
+            return get_response(request)
+        match = resolve(request.path_info)
+        request.resolver_match = match
+        return match.func(request, *match.args, **match.kwargs)
 
     return middleware
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from pathways.admin.curriculum_file import curriculum_file_urls
 
-from . import health, security
+from . import health, metrics, security
 from .home import views as home
 
 # The admin's own login page is replaced by allauth's, so rate limits, email
@@ -20,6 +20,8 @@ urlpatterns = [
     # Answered by cmo_portal.middleware.operator_endpoints; named here for reverse().
     path("health/", health.health, name="health"),
     path("health/live/", health.alive, name="health-live"),
+    # For the operator's Prometheus, with a bearer token; no trailing slash, as it expects.
+    path("metrics", metrics.metrics, name="metrics"),
     path("security/csp-report/", security.csp_report, name="csp-report"),
     path("accounts/", include("allauth.urls")),
     path("", include("cmo_portal.accounts.urls")),

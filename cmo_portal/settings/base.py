@@ -47,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so the time it records for /metrics includes every other middleware.
+    "cmo_portal.metrics.request_metrics",
     # The health checks and metrics answer here, before the host check and the HTTPS
     # redirect: a probe calls them by the container's own address, over plain HTTP.
     "cmo_portal.middleware.operator_endpoints",
@@ -198,6 +200,16 @@ EMAIL_BODY_RETENTION_DAYS = env.int("EMAIL_BODY_RETENTION_DAYS", default=30)
 # Days an emailed one-click unsubscribe link works; after that its page says it has
 # expired and offers the email preferences, after sign-in.
 UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env.int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", default=365)
+
+# --- Metrics ----------------------------------------------------------------------
+
+# The bearer token Prometheus sends to /metrics; unset, /metrics answers 404 (off).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# Under gunicorn's several workers: a folder, emptied before the site starts, where each
+# worker keeps its request metrics so a scrape adds them all up (cmo_portal/metrics.py).
+# prometheus-client reads it from the process environment itself, and takes even an
+# empty value as on: set it to a folder or leave it unset (one process's metrics).
+PROMETHEUS_MULTIPROC_DIR = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
 
 # --- Celery --------------------------------------------------------------------------
 

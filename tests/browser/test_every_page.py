@@ -86,6 +86,7 @@ NOT_PAGES = {
     "curriculum_file:export": DOWNLOAD,
     "curriculum_file:import": "an admin page (Django admin's styles): tests/pathways/test_curriculum_file.py",
     "health": "JSON for the load balancer",
+    "metrics": "Prometheus's text, for the bearer of METRICS_TOKEN: tests/test_metrics.py",
     "pathways:plan-create": POST_ONLY,
     "pathways:plan-regenerate": POST_ONLY,
     "pathways:plan-status": POST_ONLY,
