@@ -159,3 +159,16 @@ def test_env_example_names_every_variable_the_settings_and_compose_read():
 def test_the_secrets_never_go_into_the_image():
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
     assert ".env" in ignored
+
+
+def test_gunicorn_starts_the_metrics_folder_empty(tmp_path, monkeypatch):
+    import runpy
+
+    folder = tmp_path / "prometheus-metrics"
+    folder.mkdir()
+    (folder / "histogram_41.db").write_bytes(b"an earlier run's counts")
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(folder))
+    runpy.run_path(str(ROOT / "gunicorn.conf.py"))["on_starting"](None)
+    assert folder.is_dir() and not list(folder.iterdir())
+    web = load_compose()["services"]["web"]
+    assert web["environment"]["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")
