@@ -369,4 +369,3 @@ def test_deleting_the_account_deletes_the_row_of_its_address(client, user):
     assert list(UndeliverableAddress.objects.values_list("email", flat=True)) == [
         "nobodys@example.net"
     ]
-
