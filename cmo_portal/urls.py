@@ -29,6 +29,8 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("mentors.urls")),
     path("", include("cmo_portal.notifications.urls")),
+    # The email provider's webhooks: bounces and complaints (notifications/bounces.py).
+    path("anymail/", include("anymail.urls")),
     # The curriculum as one file, for curriculum editors (admin pages, before the admin's own).
     path("admin/curriculum-file/", include((curriculum_file_urls(), "curriculum_file"))),
     path("admin/", admin.site.urls),

@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from cmo_portal.time_zones import time_zone_of
 
 from . import queue
-from .models import EmailLog, EmailStatus, NotificationPreferences
+from .models import EmailLog, EmailStatus, NotificationPreferences, UndeliverableAddress
 
 # Every column but the id and the payload, and what `message` says of the payload; all
 # read only.
@@ -79,3 +79,23 @@ class NotificationPreferencesAdmin(admin.ModelAdmin):
     @admin.display(description="time zone (the profile's)")
     def time_zone(self, prefs: NotificationPreferences) -> str:
         return time_zone_of(prefs.user)
+
+
+@admin.register(UndeliverableAddress)
+class UndeliverableAddressAdmin(admin.ModelAdmin):
+    """The addresses the outbox sends nothing to, from the provider's reports (bounces.py).
+    Once the person has fixed their mailbox, support deletes the row (admin asks first)
+    and the outbox sends to it again; their skipped emails are not sent again."""
+
+    list_display = ["email", "reason", "provider", "events", "first_seen_at", "last_seen_at"]
+    list_filter = ["reason", "provider", "last_seen_at"]
+    search_fields = ["email", "user__email", "detail"]
+    list_select_related = ["user"]
+    date_hierarchy = "last_seen_at"
+    readonly_fields = [f.name for f in UndeliverableAddress._meta.fields if f.name != "id"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

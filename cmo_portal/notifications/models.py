@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 
 
 class EmailKind(models.TextChoices):
@@ -116,7 +117,7 @@ class EmailStatus(models.TextChoices):
     SENT = "sent", "Sent"
     RETRYING = "retrying", "Failed for now, will retry"
     FAILED = "failed", "Failed for good"
-    SKIPPED = "skipped", "Not sent (unsubscribed or address not verified)"
+    SKIPPED = "skipped", "Not sent (unsubscribed, address not verified or undeliverable)"
     UNKNOWN = "unknown", "Unknown: cut off while sending, not sent again"
 
 
@@ -187,3 +188,65 @@ class EmailLog(models.Model):
     @property
     def message_kept(self) -> bool:
         return isinstance(self.payload, dict) and "body" in self.payload
+
+
+class UndeliverableReason(models.TextChoices):
+    BOUNCED = "bounced", "Bounced for good (no such mailbox, say)"
+    COMPLAINED = "complained", "Reported as spam by the recipient"
+    REJECTED = "rejected", "Refused by the provider (on its suppression list, say)"
+
+
+# The last error of an email not sent to an undeliverable address.
+NOT_SENT_UNDELIVERABLE = (
+    "Not sent: the email provider reported this address undeliverable (admin: "
+    "Notifications > Undeliverable addresses; delete it there once the mailbox works)."
+)
+
+
+class UndeliverableAddressQuerySet(models.QuerySet):
+    def covering(self, address: str) -> "UndeliverableAddressQuerySet":
+        """The row that stops sending to `address`, matched without regard to case."""
+        return self.filter(email=address.strip().lower())
+
+
+class UndeliverableAddress(models.Model):
+    """An address the email provider reported it cannot or should not deliver to (a hard
+    bounce, a spam complaint, a refusal), through its webhook (bounces.py). The outbox
+    sends nothing more to it, account emails included, until support deletes the row
+    once the person has fixed their mailbox. The row goes with the account of the person
+    whose address it was when it was reported."""
+
+    # Lower-cased, so that one address has one row however the provider spells it.
+    email = models.EmailField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="undeliverable_addresses",
+        help_text="Whose address it was when the provider reported it, if anyone's.",
+    )
+    reason = models.CharField(max_length=10, choices=UndeliverableReason.choices)
+    provider = models.CharField(max_length=40)
+    detail = models.CharField(
+        max_length=500, blank=True, help_text="What the provider said, as it said it."
+    )
+    last_event_id = models.CharField(
+        max_length=200, blank=True, help_text="The provider's id of its latest report."
+    )
+    events = models.PositiveIntegerField("reports", default=1)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    objects = UndeliverableAddressQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-last_seen_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="undeliverable_email_lower_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.get_reason_display()})"

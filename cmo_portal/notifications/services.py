@@ -24,7 +24,9 @@ import smtplib
 from importlib import import_module
 from typing import TYPE_CHECKING
 
+import requests
 from allauth.account.models import EmailAddress
+from anymail.exceptions import AnymailError
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
@@ -38,12 +40,14 @@ from cmo_portal.time_zones import time_zone_of, validate_time_zone
 from . import queue, schedule
 from .models import (
     MESSAGE_REMOVED,
+    NOT_SENT_UNDELIVERABLE,
     PREFERENCE_FOR_KIND,
     DigestFrequency,
     EmailKind,
     EmailLog,
     EmailStatus,
     NotificationPreferences,
+    UndeliverableAddress,
 )
 from .wire import OutboxEmail
 
@@ -68,13 +72,15 @@ PENDING_GRACE = datetime.timedelta(minutes=2)
 # Rows that may still be sent keep their message whatever their age.
 STILL_TO_SEND = (EmailStatus.PENDING, EmailStatus.RETRYING, EmailStatus.SENDING)
 
-# SMTP errors worth another try; any other is permanent (a refused address, say).
+# SMTP and provider API errors worth another try; any other is permanent.
 TEMPORARY_ERRORS = (
     smtplib.SMTPServerDisconnected,
     smtplib.SMTPConnectError,
     smtplib.SMTPHeloError,
     ConnectionError,
     TimeoutError,
+    requests.ConnectionError,
+    requests.Timeout,
 )
 
 
@@ -271,8 +277,13 @@ def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> s
     log = EmailLog.objects.select_related("user").get(pk=log_id)
     attempts = log.attempts + 1
     row = EmailLog.objects.filter(pk=log_id)
-    if not may_receive(log.user, log.kind):  # unsubscribed, or unverified, since queued
-        row.update(**_final(log.kind, status=EmailStatus.SKIPPED, attempts=attempts))
+    # Unsubscribed, unverified, or reported undeliverable by the provider since queued.
+    undeliverable = UndeliverableAddress.objects.covering(log.to_email).exists()
+    if undeliverable or not may_receive(log.user, log.kind):
+        error = NOT_SENT_UNDELIVERABLE if undeliverable else ""
+        row.update(
+            **_final(log.kind, status=EmailStatus.SKIPPED, attempts=attempts, last_error=error)
+        )
         return EmailStatus.SKIPPED
     if not log.message_kept:  # put back in the queue by hand after its message was removed
         row.update(
@@ -294,7 +305,7 @@ def email_log_deliver(log_id: int, *, now: datetime.datetime | None = None) -> s
         row.update(**(_final(log.kind, **fields) if status == EmailStatus.FAILED else fields))
         logger.warning("Email %s not sent (try %s): %s", log_id, attempts, error)
         return status
-    except (smtplib.SMTPException, ValueError, OSError) as error:
+    except (smtplib.SMTPException, ValueError, OSError, AnymailError) as error:
         row.update(
             **_final(
                 log.kind,

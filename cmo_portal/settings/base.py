@@ -1,5 +1,6 @@
 """Settings shared by every environment; dev, test and prod only adjust these."""
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # The history of rubric descriptors and competencies, revertible in admin.
     "simple_history",
+    # Email providers' APIs and webhooks (EMAIL_URL anymail+<provider>://).
+    "anymail",
     "cmo_portal.accounts",
     "cmo_portal.notifications",
     "cmo_portal.submissions",
@@ -193,6 +196,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Who gets an email for every server error (Django's mail_admins, when DEBUG is off):
 # a comma-separated list of addresses.
 ADMINS = env.list("DJANGO_ADMINS", default=[])
+# The email provider's webhooks (/anymail/<provider>/tracking/: bounces and complaints
+# mark an address undeliverable) sign in with ANYMAIL_WEBHOOK_SECRET, a "user:password"
+# put in the URL given to the provider. Unset, a random one that no call matches: the
+# webhooks refuse every call rather than trust anyone (anymail alone would accept all).
+ANYMAIL = {
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or secrets.token_urlsafe(32)
+}
+# Mailgun also signs its calls, with the webhook signing key of its dashboard.
+if mailgun_signing_key := env.str("ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY", default=""):
+    ANYMAIL["MAILGUN_WEBHOOK_SIGNING_KEY"] = mailgun_signing_key
 # Days the email log keeps a sent, failed or skipped email's message (its body, links
 # included) before the retention sweep removes it; who, what kind and when stay. An
 # account email's message goes as soon as it is sent.

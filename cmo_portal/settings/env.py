@@ -5,7 +5,7 @@ embedded setup (SQLite, eager Celery, console email) working when nothing is set
 """
 
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, unquote, urlsplit
 
 import environ
 
@@ -27,13 +27,31 @@ MAILER_BACKENDS = {
 }
 
 
+# Email providers' HTTP APIs, through django-anymail: anymail+<provider>://<credential>@.
+# The credential is given to the backend as the option named here; the query may set the
+# options listed (?sender_domain=mg.example.org), and ?timeout=10 the API's timeout in
+# seconds. Amazon SES (it needs boto3) and SendGrid (anymail dropped it) are not offered.
+ANYMAIL_PROVIDERS: dict[str, tuple[str, frozenset[str]]] = {
+    "postmark": ("server_token", frozenset({"message_stream"})),
+    "mailgun": ("api_key", frozenset({"sender_domain", "api_url"})),
+    "brevo": ("api_key", frozenset({"api_url"})),
+    "sparkpost": ("api_key", frozenset({"api_url", "subaccount"})),
+}
+ANYMAIL_SCHEMES = frozenset(f"anymail+{name}" for name in ANYMAIL_PROVIDERS)
+
+
 def mailer_from_url(url: str) -> dict:
     """One entry of Django's MAILERS from a URL: console://, file:///var/mail/cmo,
-    locmem://, smtp://user:password@host:25, smtp+tls://…:587 or smtp+ssl://…:465.
-    A ?timeout=10 query sets the SMTP timeout in seconds."""
+    locmem://, smtp://user:password@host:25, smtp+tls://…:587 or smtp+ssl://…:465; or an
+    email provider's API: anymail+postmark://<server-token>@,
+    anymail+mailgun://<api-key>@?sender_domain=mg.example.org, anymail+brevo://<api-key>@,
+    anymail+sparkpost://<api-key>@. A ?timeout=10 query sets the timeout in seconds."""
     parts = urlsplit(url)
+    if parts.scheme in ANYMAIL_SCHEMES:
+        return _provider_mailer(parts)
     if parts.scheme not in MAILER_BACKENDS:
-        raise ValueError(f"EMAIL_URL scheme must be one of {sorted(MAILER_BACKENDS)}")
+        schemes = sorted(MAILER_BACKENDS.keys() | ANYMAIL_SCHEMES)
+        raise ValueError(f"EMAIL_URL scheme must be one of {schemes}")
     mailer: dict = {"BACKEND": MAILER_BACKENDS[parts.scheme], "OPTIONS": {}}
     options = mailer["OPTIONS"]
     if parts.scheme == "file":
@@ -49,6 +67,27 @@ def mailer_from_url(url: str) -> dict:
             timeout=int(parse_qs(parts.query).get("timeout", ["10"])[0]),
         )
     return mailer
+
+
+def _provider_mailer(parts: SplitResult) -> dict:
+    """The MAILERS entry of an anymail+<provider>:// URL: anymail's backend for the
+    provider, with the backend's own options."""
+    provider = parts.scheme.removeprefix("anymail+")
+    credential_option, query_options = ANYMAIL_PROVIDERS[provider]
+    credential = unquote(parts.username or "")
+    if not credential:
+        raise ValueError(
+            f"EMAIL_URL {parts.scheme}:// needs the provider's {credential_option} "
+            f"before an @: {parts.scheme}://<{credential_option}>@"
+        )
+    query = {name: values[-1] for name, values in parse_qs(parts.query).items()}
+    allowed = query_options | {"timeout"}
+    if unknown := sorted(query.keys() - allowed):
+        raise ValueError(
+            f"EMAIL_URL {parts.scheme}:// takes no {unknown}; it takes {sorted(allowed)}"
+        )
+    options = {credential_option: credential, "requests_timeout": int(query.pop("timeout", "10"))}
+    return {"BACKEND": f"anymail.backends.{provider}.EmailBackend", "OPTIONS": options | query}
 
 
 def cache_from_env(default: str) -> dict:

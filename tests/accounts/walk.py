@@ -12,6 +12,7 @@ from django.db import models
 from assessments.selectors.stored_results import results_store
 from cmo_portal.accounts.access import user_can_view_data_of
 from cmo_portal.accounts.models import DataKind
+from cmo_portal.notifications.bounces import address_mark_undeliverable
 from cmo_portal.notifications.services import preferences_for
 from cmo_portal.submissions.services import form_sent_once, form_token_new
 from mentors.models.mentorships import Mentorship
@@ -106,6 +107,17 @@ def _log_entry_by(w: World) -> None:
 
 def _preferences(w: World) -> None:
     preferences_for(w.person)
+
+
+def _undeliverable_address(w: World) -> None:
+    """The email provider reported the person's second address bouncing."""
+    address_mark_undeliverable(
+        email=SECOND_EMAIL.upper(),
+        reason="bounced",
+        provider="Postmark",
+        event_id="4323372036854775807",
+        detail=f"smtp;550 5.1.1 <{SECOND_EMAIL}>: no such mailbox",
+    )
 
 
 def _mentor_profile(w: World) -> None:
@@ -224,6 +236,7 @@ ROWS = {
     "accounts.User_user_permissions.user": _permission,
     "admin.LogEntry.user": _log_entry_by,
     "notifications.NotificationPreferences.user": _preferences,
+    "notifications.UndeliverableAddress.user": _undeliverable_address,
     "mentors.MentorProfile.user": _mentor_profile,
     "notifications.EmailLog.user": _email_log,
     "mentors.MentorProfile.reviewed_by": _reviewed_by,

@@ -9,6 +9,7 @@ nor excluded with a reason in NOT_PAGES."""
 from urllib.parse import urlsplit
 
 import pytest
+from anymail import urls as anymail_urls
 from django.urls import URLResolver, get_resolver, resolve, reverse
 
 from cmo_portal import clock
@@ -114,6 +115,12 @@ NOT_PAGES = {
     "mfa_reauthenticate": "asked only of a person with two-factor authentication on",
     "mfa_deactivate_totp": "needs two-factor authentication on and a fresh sign-in",
     "mfa_generate_recovery_codes": "needs two-factor authentication on and a fresh sign-in",
+    # Email providers' webhooks, POST only, behind their secret (tests/notifications/
+    # test_bounces.py).
+    **{
+        f"anymail:{pattern.name}": "POST only: an email provider's webhook"
+        for pattern in anymail_urls.urlpatterns
+    },
 }
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
