@@ -9,7 +9,10 @@ from cmo_portal.beat_health import DEFAULT_MAX_AGE_SECONDS, main, schedule_age_s
 
 
 def test_a_fresh_schedule_is_healthy(tmp_path, capsys):
-    (tmp_path / "celerybeat-schedule.db").write_bytes(b"shelve")
+    schedule = tmp_path / "celerybeat-schedule.db"
+    schedule.write_bytes(b"shelve")
+    written = time.time() - 30  # by this process's clock, which a test may move
+    os.utime(schedule, (written, written))
     assert main(["beat_health", str(tmp_path / "celerybeat-schedule")]) == 0
     assert capsys.readouterr().out.startswith("ok")
 
