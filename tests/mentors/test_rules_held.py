@@ -77,9 +77,7 @@ def test_after_the_cool_off_the_mentor_is_suggested_again(physician, trials_gap)
 
 
 @pytest.mark.django_db
-def test_the_expiry_email_does_not_suggest_the_mentor_who_let_it_expire(
-    physician, trials_gap, run
-):
+def test_the_expiry_email_does_not_suggest_the_mentor_who_let_it_expire(physician, trials_gap, run):
     """Kills the same mutation, where the physician reads it: the "next mentor" of the
     email that says a request expired."""
     request = MentorshipFactory(
