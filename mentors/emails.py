@@ -5,9 +5,11 @@ and a retried one sends once."""
 
 from django.urls import reverse
 
+from cmo_portal.accounts.models import name_or_former
 from cmo_portal.notifications.emails import email_render
 from cmo_portal.notifications.models import EmailKind
 from cmo_portal.notifications.services import email_queue
+from cmo_portal.time_zones import time_zone_of
 
 from .models.feedback import PlanComment, PlanReview
 from .models.mentorships import Mentorship, MentorshipStatus
@@ -34,7 +36,8 @@ def _queue(template: str, recipient, context: dict, key: str) -> None:
             context=context,
             user_id=recipient.pk,
             kind=EmailKind.MENTORING,
-            time_zone=getattr(getattr(recipient, "profile", None), "time_zone", None),
+            # The recipient's zone: a mentor reads the answer-by time on their own clock.
+            time_zone=time_zone_of(recipient),
         ),
         kind=EmailKind.MENTORING,
         period_key=key,
@@ -63,13 +66,22 @@ def mentorship_event_queue(mentorship: Mentorship, event: str) -> None:
         "link": reverse("mentors:mentorship", kwargs={"pk": mentorship.pk}),
         "suggestions_link": reverse("mentors:suggestions"),
     }
+    if event == "withdrawn" and mentorship.withdrawn_for_id is not None:
+        # Another mentor accepted: this mentor hears why, but not who.
+        template = "mentorship_withdrawn_found_mentor"
+    if event == "accepted":
+        context["withdrawn_mentors"] = [
+            name_or_former(m.mentor, former="A former mentor")
+            for m in mentorship.withdrawn_requests.select_related("mentor__user__profile")
+        ]
     if event == "expired":
         if mentorship.status != MentorshipStatus.EXPIRED:
             return
         from .selectors.suggestions import next_suggestion
 
         context["next"] = next_suggestion(mentee)
-    # Each event happens at most once to a mentorship (one question, one answer).
+    # Each event happens at most once to a mentorship (one question, one answer, one
+    # withdrawal, whichever way it came).
     _queue(template, recipient, context, f"mentorship:{mentorship.pk}:{event}")
 
 

@@ -144,6 +144,12 @@ class MentorshipRequestForm(forms.Form):
         label="Goals you would like help with",
         help_text="From your career plans. The mentor sees them with your request.",
     )
+    keep_other_requests = forms.BooleanField(
+        label="If this mentor accepts, keep my other requests open",
+        required=False,
+        help_text="Left unticked, your other waiting requests are withdrawn when this "
+        "mentor accepts, and those mentors are told at once that you found a mentor.",
+    )
 
     def __init__(self, *args, mentee, **kwargs):
         super().__init__(*args, **kwargs)

@@ -129,6 +129,13 @@ class Mentorship(models.Model):
     ended_at = models.DateTimeField(null=True, blank=True)
     # The physician has been told the request expired (set when the email is queued).
     expiry_noticed = models.BooleanField(default=False)
+    # The physician's choice when asking: once this request is accepted, their other
+    # open requests stay open (True) or are withdrawn, and those mentors told (False).
+    keep_other_requests = models.BooleanField(default=False)
+    # Set on a request withdrawn because another mentor accepted: that mentorship.
+    withdrawn_for = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="withdrawn_requests"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MentorshipQuerySet.as_manager()

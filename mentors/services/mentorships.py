@@ -37,11 +37,13 @@ def mentorship_request_create(
     mentor: MentorProfile,
     message: str,
     goals: Iterable[PlanGoal] = (),
+    keep_other_requests: bool = False,
     now: datetime.datetime | None = None,
 ) -> Mentorship:
     """The physician asks a mentor. Refused, with the reason, when the mentor is the
     physician, not approved, paused or full; when the pair already has a request or a
-    mentorship; after a recent decline; or when the physician has too many open."""
+    mentorship; after a recent decline; or when the physician has too many open.
+    `keep_other_requests`: once this one is accepted, the others stay open."""
     now = now or clock.now()
     # One request at a time per physician, so two tabs cannot pass the limit together.
     User.objects.select_for_update().filter(pk=mentee.pk).first()
@@ -80,6 +82,7 @@ def mentorship_request_create(
                 mentee=mentee,
                 mentor=mentor,
                 message=message.strip(),
+                keep_other_requests=keep_other_requests,
                 requested_at=now,
                 expires_at=now + REQUEST_EXPIRES_AFTER,
             )
@@ -142,11 +145,16 @@ def mentorship_accept(
     *, mentorship: Mentorship, user: User, now: datetime.datetime | None = None
 ) -> Mentorship:
     """The mentor accepts. The mentor's row is locked while the active mentorships are
-    counted, so two accepts at the same moment can never pass the capacity."""
+    counted, so two accepts at the same moment can never pass the capacity. Unless the
+    physician chose to keep them, their other open requests are withdrawn in the same
+    transaction, and each of those mentors is told at once."""
     now = now or clock.now()
     if mentorship.mentor_id is None:  # the mentor's account is gone: no one can accept
         raise PermissionDenied("Only the mentor answers a request.")
     profile = MentorProfile.objects.select_for_update(of=("self",)).get(pk=mentorship.mentor_id)
+    # Then the physician, before any of their requests: two mentors accepting two of
+    # their requests at once take turns, and the second finds its request withdrawn.
+    User.objects.select_for_update().filter(pk=mentorship.mentee_id).first()
     mentorship = _locked(mentorship)
     _as_mentor(mentorship, user)
     _must_be_open(mentorship)
@@ -160,8 +168,29 @@ def mentorship_accept(
     mentorship.started_at = now
     _record_response_time(mentorship, now)
     mentorship.save(update_fields=["status", "started_at", "responded_at", "updated_at"])
-    _notify("accepted", mentorship)
+    if not mentorship.keep_other_requests:
+        _withdraw_others(mentorship)
+    _notify("accepted", mentorship)  # it names the requests withdrawn
     return mentorship
+
+
+def _withdraw_others(accepted: Mentorship) -> None:
+    """Withdraw the physician's other open requests because `accepted` was; each mentor
+    is told that the physician found a mentor (not who)."""
+    others = list(
+        Mentorship.objects.open()
+        .filter(mentee_id=accepted.mentee_id)
+        .exclude(pk=accepted.pk)
+        .select_for_update(of=("self",))
+        .select_related("mentor__user__profile", "mentee__profile")
+    )
+    for other in others:
+        other.status = MentorshipStatus.WITHDRAWN
+        other.withdrawn_for = accepted
+        other.save(update_fields=["status", "withdrawn_for", "updated_at"])
+        _notify("withdrawn", other)
+    if others:
+        page_cache.pages_changed_for([other.mentor_user_id for other in others])
 
 
 @transaction.atomic

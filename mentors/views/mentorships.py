@@ -28,6 +28,7 @@ from mentors.selectors.mentorships import (
     mentorships_of_mentee,
 )
 from mentors.selectors.profiles import mentor_get_for_viewer, mentor_profile_of
+from mentors.selectors.withdrawals import withdrawals_context
 from mentors.services.mentorships import (
     mentorship_accept,
     mentorship_answer,
@@ -57,6 +58,7 @@ def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                         mentor=mentor,
                         message=form.cleaned_data["message"],
                         goals=form.cleaned_data["goals"],
+                        keep_other_requests=form.cleaned_data["keep_other_requests"],
                     )
                     sending.leads_to = mentorship.get_absolute_url()
             except AlreadySent as repeat:
@@ -126,6 +128,7 @@ def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),
             "plans": mentorship_plans_for_viewer(mentorship=mentorship, viewer=request.user),
+            **withdrawals_context(mentorship, request.user),
         },
     )
 
