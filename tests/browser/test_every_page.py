@@ -87,6 +87,7 @@ NOT_PAGES = {
     "curriculum_file:export": DOWNLOAD,
     "curriculum_file:import": "an admin page (Django admin's styles): tests/pathways/test_curriculum_file.py",
     "health": "JSON for the load balancer",
+    "health-live": "JSON for the container's liveness probe: tests/test_health.py",
     "metrics": "Prometheus's text, for the bearer of METRICS_TOKEN: tests/test_metrics.py",
     "pathways:plan-create": POST_ONLY,
     "pathways:plan-regenerate": POST_ONLY,
