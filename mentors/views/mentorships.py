@@ -37,6 +37,7 @@ from mentors.services.mentorships import (
     mentorship_request_create,
     mentorship_withdraw,
 )
+from mentors.views.agreements import agreement_context
 from pathways.selectors.curriculum import CURRICULUM
 
 
@@ -126,6 +127,7 @@ def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),
             "plans": mentorship_plans_for_viewer(mentorship=mentorship, viewer=request.user),
+            **agreement_context(mentorship, request.user),
         },
     )
 
