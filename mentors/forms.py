@@ -1,5 +1,7 @@
 """Forms for mentors: they validate and clean; the views hand cleaned_data to services."""
 
+from typing import cast
+
 from django import forms
 from django.utils.text import capfirst
 
@@ -241,15 +243,13 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, mentee, **kwargs):
         super().__init__(*args, **kwargs)
         goals = self.fields["goals"]
-        goals.queryset = (  # type: ignore[attr-defined]  # a ModelMultipleChoiceField
+        goals.queryset = (
             PlanGoal.objects.not_removed()
             .filter(plan__owner=mentee)
             .select_related("plan__pathway")
             .plan_by_plan()
         )
-        goals.label_from_instance = (  # type: ignore[attr-defined]
-            lambda g: f"{g.title} ({g.plan.pathway.title})"
-        )
+        goals.label_from_instance = lambda g: f"{g.title} ({g.plan.pathway.title})"
 
     def clean_ends_on(self):
         ends_on = self.cleaned_data["ends_on"]
@@ -292,11 +292,9 @@ class EndFeedbackForm(forms.Form):
 
     def __init__(self, *args, side: str, goals: list[PlanGoal], **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["goals"]
+        field = cast(forms.ModelMultipleChoiceField, self.fields["goals"])
         # The choices are the mentorship's goals, read once; the queryset only validates.
-        field.queryset = PlanGoal.objects.filter(  # type: ignore[attr-defined]
-            pk__in=[goal.pk for goal in goals]
-        )
+        field.queryset = PlanGoal.objects.filter(pk__in=[goal.pk for goal in goals])
         field.choices = [(goal.pk, goal.title) for goal in goals]
         if not goals:
             del self.fields["goals"]

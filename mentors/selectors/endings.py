@@ -95,24 +95,27 @@ def mentoring_figures() -> MentoringFigures:
         )
         .aggregate(average=Avg("length"))["average"]
     )
-    by_side = {
-        row["side"]: row
+    by_side: dict[str, dict] = {
+        row["side"]: dict(row)
         for row in EndFeedback.objects.values("side").annotate(
-            given=Count("pk"),
-            helped=Count("pk", filter=Q(helped=Helped.YES)),
-            helped_partly=Count("pk", filter=Q(helped=Helped.PARTLY)),
-            not_helped=Count("pk", filter=Q(helped=Helped.NO)),
-            would_again=Count("pk", filter=Q(would_again=True)),
+            count_given=Count("pk"),
+            count_helped=Count("pk", filter=Q(helped=Helped.YES)),
+            count_helped_partly=Count("pk", filter=Q(helped=Helped.PARTLY)),
+            count_not_helped=Count("pk", filter=Q(helped=Helped.NO)),
+            count_would_again=Count("pk", filter=Q(would_again=True)),
         )
     }
-    feedback = [
-        SideFigures(
-            side=side.label,
-            **{
-                name: by_side.get(side.value, {}).get(name, 0)
-                for name in ("given", "helped", "helped_partly", "not_helped", "would_again")
-            },
+    feedback = []
+    for side in Side:
+        row = by_side.get(side.value, {})
+        feedback.append(
+            SideFigures(
+                side=side.label,
+                given=row.get("count_given", 0),
+                helped=row.get("count_helped", 0),
+                helped_partly=row.get("count_helped_partly", 0),
+                not_helped=row.get("count_not_helped", 0),
+                would_again=row.get("count_would_again", 0),
+            )
         )
-        for side in Side
-    ]
     return MentoringFigures(**counts, average_length=length, feedback=feedback)
