@@ -1,13 +1,18 @@
 """Staff review mentor applications here, and can see mentorships, comments and reviews."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.urls import path
 
 from cmo_portal.accounts.admin import PersonalRecordsAdmin
 from cmo_portal.accounts.models import FORMER_MENTOR, DataKind, name_or_former
 from cmo_portal.admin_inlines import LabelledTabularInline
+from mentors.selectors.endings import mentoring_figures
 from mentors.services.profiles import mentor_application_review
 
+from .models.agreements import MentoringFigures
 from .models.feedback import PlanComment, PlanReview
 from .models.mentorships import Mentorship, MentorshipStatus
 from .models.profiles import ApplicationStatus, MentorProfile, TeachableCompetency
@@ -145,3 +150,52 @@ class PlanReviewAdmin(PersonalRecordsAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+# --- Aggregate figures on mentoring (issue 19, part A) -------------------------------
+
+FIGURES_PERMISSION = "mentors.view_mentoringfigures"
+
+
+@admin.register(MentoringFigures)
+class MentoringFiguresAdmin(admin.ModelAdmin):
+    """One page of totals: mentorships started, active, ended, their average length and
+    what the end feedback said. Seen with its own permission (FIGURES_PERMISSION), never by
+    being staff; it names no one, so it is not logged. No row of its own is ever shown:
+    the page has no change, add or delete views."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.has_perm(FIGURES_PERMISSION)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return obj is None and request.user.has_perm(FIGURES_PERMISSION)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "",
+                self.admin_site.admin_view(self.changelist_view),
+                name="{}_{}_changelist".format(*info),
+            )
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Mentoring figures",
+            "opts": self.opts,
+            "figures": mentoring_figures(),
+        }
+        return TemplateResponse(request, "admin/mentors/mentoring_figures.html", context)

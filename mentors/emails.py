@@ -137,3 +137,50 @@ def mentor_application_queue(profile: MentorProfile) -> None:
         context,
         f"application:{profile.pk}:{profile.status}:{profile.reviewed_at:%Y%m%d%H%M%S}",
     )
+
+
+# --- The agreement and the end feedback (issue 19, part A) ---------------------------
+
+
+def _person(mentorship: Mentorship, side: str):
+    """The person on `side`; None when the mentor's account is gone."""
+    if side == "mentor":
+        return mentorship.mentor.user if mentorship.mentor is not None else None
+    return mentorship.mentee
+
+
+def _opposite(side: str) -> str:
+    return "mentee" if side == "mentor" else "mentor"
+
+
+def agreement_event_queue(agreement, event: str) -> None:
+    """ "proposed": the other side is asked to confirm the version; "confirmed": the
+    proposer hears that both have. Each happens once to a version."""
+    mentorship = agreement.mentorship
+    proposer = _person(mentorship, agreement.proposed_by)
+    other = _person(mentorship, _opposite(agreement.proposed_by))
+    recipient, named = (other, proposer) if event == "proposed" else (proposer, other)
+    if recipient is None or named is None:
+        return
+    context = {
+        "agreement": agreement,
+        "recipient_name": recipient.get_full_name(),
+        "other_name": named.get_full_name(),
+        "link": reverse("mentors:mentorship", kwargs={"pk": mentorship.pk}) + "#agreement",
+    }
+    _queue(f"agreement_{event}", recipient, context, f"agreement:{agreement.pk}:{event}")
+
+
+def end_feedback_invite_queue(mentorship: Mentorship, *, given_by: str) -> None:
+    """The side that has not given feedback yet is asked for theirs, once."""
+    recipient = _person(mentorship, _opposite(given_by))
+    named = _person(mentorship, given_by)
+    if recipient is None or named is None:
+        return
+    context = {
+        "recipient_name": recipient.get_full_name(),
+        "other_name": named.get_full_name(),
+        "is_mentee": given_by == "mentor",
+        "link": reverse("mentors:mentorship", kwargs={"pk": mentorship.pk}) + "#end-feedback",
+    }
+    _queue("end_feedback_invite", recipient, context, f"mentorship:{mentorship.pk}:feedback-invite")

@@ -1,8 +1,11 @@
 """Forms for mentors: they validate and clean; the views hand cleaned_data to services."""
 
+from typing import cast
+
 from django import forms
 from django.utils.text import capfirst
 
+from cmo_portal import clock
 from cmo_portal.time_zones import time_zone_names
 from pathways.models.curriculum import (
     Competency,
@@ -12,6 +15,7 @@ from pathways.models.curriculum import (
 )
 from pathways.models.plan import PlanGoal
 
+from .models.agreements import Cadence, Helped, Side
 from .models.feedback import ReviewOutcome
 from .models.profiles import LANGUAGE_CHOICES, MeetingFormat, MentorProfile
 
@@ -209,3 +213,100 @@ class ReviewForm(forms.Form):
         max_length=4000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+# --- The agreement and the end feedback (issue 19, part A) ---------------------------
+
+DEFAULT_CONFIDENTIALITY = (
+    "What we say in our meetings and messages stays between us. Either of us may share "
+    "what we learned in general terms, never who said it or about whom."
+)
+
+
+class AgreementForm(forms.Form):
+    goals = forms.ModelMultipleChoiceField(
+        queryset=PlanGoal.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        label="Goals to work on together",
+        help_text="From the mentee's career plans.",
+        error_messages={"required": "Choose at least one goal to work on together."},
+    )
+    cadence = forms.ChoiceField(label="How often you meet", choices=Cadence.choices)
+    meeting_format = forms.ChoiceField(
+        label="How you meet", choices=[(f.value, capfirst(f.label)) for f in MeetingFormat]
+    )
+    confidentiality = forms.CharField(
+        label="What stays between you",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    ends_on = forms.DateField(
+        label="End date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="When you will look back and decide to end or go on.",
+    )
+
+    def __init__(self, *args, mentee, **kwargs):
+        super().__init__(*args, **kwargs)
+        goals = self.fields["goals"]
+        goals.queryset = (
+            PlanGoal.objects.not_removed()
+            .filter(plan__owner=mentee)
+            .select_related("plan__pathway")
+            .plan_by_plan()
+        )
+        goals.label_from_instance = lambda g: f"{g.title} ({g.plan.pathway.title})"
+
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on <= clock.today():
+            raise forms.ValidationError("Choose an end date after today.")
+        return ends_on
+
+
+class AgreementConfirmForm(forms.Form):
+    version = forms.IntegerField(min_value=1, max_value=32767, widget=forms.HiddenInput)
+
+
+class EndFeedbackForm(forms.Form):
+    helped = forms.ChoiceField(
+        label="Did the mentorship help you?", choices=Helped.choices, widget=forms.RadioSelect
+    )
+    goals = forms.ModelMultipleChoiceField(
+        queryset=PlanGoal.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="On which goals did it help?",
+    )
+    would_again = forms.TypedChoiceField(
+        label="Would you do it again?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label="Anything else (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_on_profile = forms.BooleanField(
+        label="Show my answers and comment on my mentor's profile, without my name",
+        required=False,
+        help_text="You can take this back later on this page.",
+    )
+
+    def __init__(self, *args, side: str, goals: list[PlanGoal], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["goals"])
+        # The choices are the mentorship's goals, read once; the queryset only validates.
+        field.queryset = PlanGoal.objects.filter(pk__in=[goal.pk for goal in goals])
+        field.choices = [(goal.pk, goal.title) for goal in goals]
+        if not goals:
+            del self.fields["goals"]
+        if side == Side.MENTOR:
+            del self.fields["show_on_profile"]
+            self.fields["helped"].label = "Did the mentorship go as you hoped?"
+            self.fields["would_again"].label = "Would you mentor this person again?"
+        else:
+            self.fields["would_again"].label = "Would you choose this mentor again?"

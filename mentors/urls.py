@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import directory, mentorships, reviews
+from .views import agreements, directory, mentorships, reviews
 
 app_name = "mentors"
 
@@ -24,6 +24,19 @@ urlpatterns = [
     path("mentoring/<int:pk>/withdraw/", mentorships.withdraw, name="withdraw"),
     path("mentoring/<int:pk>/end/", mentorships.end, name="end"),
     path("mentoring/<int:pk>/rubric/", reviews.mentee_rubric, name="mentee-rubric"),
+    # The agreement and the end feedback (issue 19, part A).
+    path("mentoring/<int:pk>/agreement/", agreements.agreement_edit, name="agreement"),
+    path(
+        "mentoring/<int:pk>/agreement/confirm/",
+        agreements.agreement_confirm_view,
+        name="agreement-confirm",
+    ),
+    path("mentoring/<int:pk>/feedback/", agreements.end_feedback, name="end-feedback"),
+    path(
+        "mentoring/<int:pk>/feedback/hide/",
+        agreements.end_feedback_hide_view,
+        name="end-feedback-hide",
+    ),
     # A mentor's work on a mentee's plan.
     path("plans/<int:pk>/comments/", reviews.comment_add, name="comment-add"),
     path("plans/<int:pk>/review/", reviews.plan_review, name="plan-review"),

@@ -486,3 +486,36 @@ def submit_ratings(subject, levels: dict, *, rater=None, role: str = "self"):
 def rubric_field(competency, kind: str = "level") -> str:
     """The rubric form's field for a competency: its level, or its "evidence" note."""
     return f"{kind}_{competency.pk}"
+
+
+# --- Mentorship agreements and end feedback (issue 19, part A) ------------------------
+
+
+class MentorshipAgreementFactory(factory.django.DjangoModelFactory):
+    """Version 1, proposed by the mentee and confirmed by them only."""
+
+    class Meta:
+        model = "mentors.MentorshipAgreement"
+
+    mentorship = factory.SubFactory(MentorshipFactory, status=MentorshipStatus.ACTIVE)
+    version = 1
+    cadence = "monthly"
+    meeting_format = "video"
+    confidentiality = "What we say stays between us."
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=180))
+    proposed_by = "mentee"
+    proposed_at = factory.LazyFunction(timezone.now)
+    mentee_confirmed_at = factory.LazyFunction(timezone.now)
+
+
+class EndFeedbackFactory(factory.django.DjangoModelFactory):
+    """The mentee's feedback on an ended mentorship, not shown on the profile."""
+
+    class Meta:
+        model = "mentors.EndFeedback"
+
+    mentorship = factory.SubFactory(MentorshipFactory, status=MentorshipStatus.ENDED)
+    side = "mentee"
+    helped = "yes"
+    would_again = True
+    created_at = factory.LazyFunction(timezone.now)

@@ -290,6 +290,16 @@ ACCESS_RULES: dict[str, Row] = {
     "mentors:withdraw": Row(_active_mentorship, **MENTEE_STEP),
     "mentors:end": Row(_active_mentorship, **EITHER_SIDE),
     "mentors:mentee-rubric": Row(_active_mentorship, **ACTIVE_MENTOR_ONLY),
+    # The agreement and the end feedback (issue 19, part A): the two sides act, support
+    # reads them on the mentorship's page only; feedback waits for the end (302), and
+    # only the mentee takes back the consent to show theirs. The former mentor after the
+    # end: tests/mentors/test_agreements.py and test_endings.py.
+    "mentors:agreement": Row(
+        _active_mentorship, **{**EITHER_SIDE, "owner": 200, "active_mentor": 200, "method": "get"}
+    ),
+    "mentors:agreement-confirm": Row(_active_mentorship, **EITHER_SIDE, data={"version": 1}),
+    "mentors:end-feedback": Row(_active_mentorship, **{**EITHER_SIDE, "method": "get"}),
+    "mentors:end-feedback-hide": Row(_active_mentorship, **MENTEE_STEP),
     "mentors:comment-add": Row(
         _plan, **{**OWNER_POST, "active_mentor": 302}, data={"body": "Good start."}
     ),

@@ -2,4 +2,9 @@
 a mentor (mentorships.py), and what mentors leave on a mentee's plan (feedback.py).
 Import a model from its module; this package only registers them with Django."""
 
-from . import feedback, mentorships, profiles  # noqa: F401
+from . import (  # noqa: F401
+    agreements,  # issue 19 part A: agreement and ending
+    feedback,
+    mentorships,
+    profiles,
+)

@@ -16,6 +16,7 @@ from mentors import matching
 from mentors.forms import DirectoryFilterForm, MentorProfileForm, PauseForm, SuggestionFilterForm
 from mentors.models.mentorships import MAX_OPEN_REQUESTS, Mentorship
 from mentors.models.profiles import MENTORS
+from mentors.selectors.endings import mentor_public_feedback
 from mentors.selectors.profiles import mentor_directory, mentor_get_for_viewer, mentor_profile_of
 from mentors.selectors.suggestions import mentor_suggestions
 from mentors.services.profiles import mentor_profile_save, mentor_requests_pause
@@ -59,6 +60,7 @@ def detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             # The page says when a physician who was declined may ask again.
             "declined_until": declined.may_ask_again_from if declined else None,
             "is_self": mentor.user_id == request.user.pk,
+            "mentee_feedback": mentor_public_feedback(mentor),
         },
     )
 

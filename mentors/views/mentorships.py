@@ -38,6 +38,7 @@ from mentors.services.mentorships import (
     mentorship_request_create,
     mentorship_withdraw,
 )
+from mentors.views.agreements import agreement_context
 from pathways.selectors.curriculum import CURRICULUM
 
 
@@ -129,6 +130,7 @@ def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "answer_form": AnswerForm(),
             "plans": mentorship_plans_for_viewer(mentorship=mentorship, viewer=request.user),
             **withdrawals_context(mentorship, request.user),
+            **agreement_context(mentorship, request.user),
         },
     )
 

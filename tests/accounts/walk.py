@@ -262,11 +262,13 @@ ROWS = {
 
 def relations_to_users() -> dict[str, models.Field]:
     """Every foreign key and one-to-one field to the user model, in every installed app
-    (the hidden tables behind many-to-many fields included)."""
+    (the hidden tables behind many-to-many fields included). A proxy model has no table
+    of its own: its rows are its concrete model's, walked there."""
     user_model = get_user_model()
     return {
         f"{model._meta.label}.{field.name}": field
         for model in apps.get_models(include_auto_created=True)
+        if not model._meta.proxy
         for field in model._meta.concrete_fields
         if field.is_relation and field.related_model is user_model
     }

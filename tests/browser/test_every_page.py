@@ -107,6 +107,8 @@ NOT_PAGES = {
     "mentors:ask": POST_ONLY,
     "mentors:answer": POST_ONLY,
     "mentors:comment-add": POST_ONLY,
+    "mentors:agreement-confirm": POST_ONLY,
+    "mentors:end-feedback-hide": POST_ONLY,
     "mfa_download_recovery_codes": DOWNLOAD + " (recovery codes as text)",
     "account_request_reauthentication_code": "login by code is not enabled",
     "account_confirm_reauthentication_code": "login by code is not enabled",
@@ -190,6 +192,8 @@ PAGES_HERE = {
     "pathways:plan-calendar-reset",
     "mentors:withdraw",
     "mentors:decline",
+    "mentors:agreement",
+    "mentors:end-feedback",
 }
 
 
@@ -328,8 +332,15 @@ def test_pages_behind_a_fresh_sign_in_are_clean(world, watched_page):
 
 def test_every_page_a_mentor_opens_is_clean(world, watched_page):
     mentorship = world["mentorship"]
+    ended = MentorshipFactory(
+        mentee=ProfileFactory(full_name="Dr Done Now").user,
+        mentor=mentorship.mentor,
+        status="ended",
+    )
     sign_in_by_cookie(watched_page, world["mentor"])
     for name, path in [
+        ("mentors:agreement", reverse("mentors:agreement", args=[mentorship.pk])),
+        ("mentors:end-feedback", reverse("mentors:end-feedback", args=[ended.pk])),
         ("mentors:profile-edit", reverse("mentors:profile-edit")),
         ("mentors:mentorships", reverse("mentors:mentorships")),
         ("mentors:mentee-rubric", reverse("mentors:mentee-rubric", args=[mentorship.pk])),
