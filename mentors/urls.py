@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreements, directory, mentorships, reviews
+from .views import agreements, directory, meetings, mentorships, reviews
 
 app_name = "mentors"
 
@@ -37,6 +37,18 @@ urlpatterns = [
         agreements.end_feedback_hide_view,
         name="end-feedback-hide",
     ),
+    # Meetings of a mentorship: times, invitations, notes, action items (issue 19, part B).
+    path("mentoring/<int:pk>/meetings/new/", meetings.meeting_new, name="meeting-new"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/pick/", meetings.meeting_pick, name="meeting-pick"),
+    path(
+        "meetings/<int:pk>/other-times/", meetings.meeting_other_times, name="meeting-other-times"
+    ),
+    path("meetings/<int:pk>/times/", meetings.meeting_times, name="meeting-times"),
+    path("meetings/<int:pk>/move/", meetings.meeting_move_view, name="meeting-move"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel_view, name="meeting-cancel"),
+    path("meetings/<int:pk>/notes/", meetings.note_add, name="meeting-note-add"),
+    path("action-items/<int:pk>/to-plan/", meetings.action_item_add, name="action-item-to-plan"),
     # A mentor's work on a mentee's plan.
     path("plans/<int:pk>/comments/", reviews.comment_add, name="comment-add"),
     path("plans/<int:pk>/review/", reviews.plan_review, name="plan-review"),

@@ -519,3 +519,51 @@ class EndFeedbackFactory(factory.django.DjangoModelFactory):
     helped = "yes"
     would_again = True
     created_at = factory.LazyFunction(timezone.now)
+
+
+# --- Meetings (issue 19, part B) --------------------------------------------------------
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    """A meeting of an active mentorship, its times proposed (add `ProposedTimeFactory`
+    rows) and no time picked yet; `status="scheduled"` with `starts_at` for a scheduled one."""
+
+    class Meta:
+        model = "mentors.Meeting"
+
+    mentorship = factory.SubFactory(MentorshipFactory, status=MentorshipStatus.ACTIVE)
+    topic = factory.Sequence(lambda n: f"Meeting {n}")
+
+
+class ProposedTimeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentors.ProposedTime"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    starts_at = factory.Sequence(
+        lambda n: (
+            timezone.now().replace(microsecond=0, second=0) + datetime.timedelta(days=2, hours=n)
+        )
+    )
+
+
+class MeetingNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentors.MeetingNote"
+
+    meeting = factory.SubFactory(
+        MeetingFactory,
+        status="scheduled",
+        starts_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=2)),
+    )
+    author = factory.LazyAttribute(lambda note: note.meeting.mentorship.mentee)
+    body = "We talked about the interview."
+    shared = True
+
+
+class ActionItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "mentors.ActionItem"
+
+    note = factory.SubFactory(MeetingNoteFactory)
+    title = factory.Sequence(lambda n: f"Action item {n}")

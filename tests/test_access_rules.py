@@ -169,6 +169,30 @@ def _active_mentorship(owner) -> dict:
     return {"pk": Mentorship.objects.active().get(mentee=owner).pk}
 
 
+def _meeting(owner) -> dict:
+    """Times the owner proposed to meet their active mentor, none picked yet."""
+    from tests.factories import MeetingFactory, ProposedTimeFactory
+
+    mentorship = _active_mentorship(owner)["pk"]
+    return {"pk": ProposedTimeFactory(meeting=MeetingFactory(mentorship_id=mentorship)).meeting_id}
+
+
+def _held_meeting(owner) -> dict:
+    """A meeting of the owner and their active mentor, scheduled, started an hour ago."""
+    from tests.factories import MeetingNoteFactory
+
+    note = MeetingNoteFactory(meeting__mentorship_id=_active_mentorship(owner)["pk"])
+    return {"pk": note.meeting_id}
+
+
+def _action_item(owner) -> dict:
+    """An action item in a shared note of the owner's, after a meeting with their mentor."""
+    from tests.factories import ActionItemFactory, MeetingNoteFactory
+
+    note = MeetingNoteFactory(meeting__mentorship_id=_active_mentorship(owner)["pk"])
+    return {"pk": ActionItemFactory(note=note).pk}
+
+
 def _calendar(owner) -> dict:
     return {"token": _plan_parts(owner)["plan"].calendar_token}
 
@@ -215,6 +239,8 @@ MENTOR_ANSWER = {**MENTORSHIP, **_SUPPORT_REFUSED, "owner": 403, "active_mentor"
 # A step either side takes.
 EITHER_SIDE = {**MENTORSHIP, **_SUPPORT_REFUSED, "owner": 302, "active_mentor": 302}
 MENTEE_STEP = {**EITHER_SIDE, "active_mentor": 403}
+# A step only the mentee takes, on a page of its own.
+MENTEE_PAGE = {**MENTORSHIP, **_SUPPORT_REFUSED, "active_mentor": 403, "method": "get"}
 # Work only the active mentor does on the mentee's data.
 ACTIVE_MENTOR_ONLY = {**OWNER_ONLY, "owner": 404, "active_mentor": 200}
 
@@ -300,6 +326,26 @@ ACCESS_RULES: dict[str, Row] = {
     "mentors:agreement-confirm": Row(_active_mentorship, **EITHER_SIDE, data={"version": 1}),
     "mentors:end-feedback": Row(_active_mentorship, **{**EITHER_SIDE, "method": "get"}),
     "mentors:end-feedback-hide": Row(_active_mentorship, **MENTEE_STEP),
+    # Meetings (issue 19, part B): the mentee, the active mentor and support (logged) read
+    # a meeting; support acts in none (403), and reads no note (tests/mentors/test_meetings.py).
+    "mentors:meeting-new": Row(_active_mentorship, **MENTEE_PAGE),
+    "mentors:meeting": Row(_meeting, **MENTORSHIP),
+    "mentors:meeting-pick": Row(_meeting, **MENTOR_ANSWER, data={"time": 0}),
+    "mentors:meeting-other-times": Row(_meeting, **MENTOR_ANSWER),
+    "mentors:meeting-times": Row(_meeting, **MENTEE_PAGE),
+    "mentors:meeting-move": Row(
+        _held_meeting, **{**EITHER_SIDE, "owner": 200, "active_mentor": 200, "method": "get"}
+    ),
+    "mentors:meeting-cancel": Row(_held_meeting, **EITHER_SIDE),
+    "mentors:meeting-note-add": Row(
+        _held_meeting, **EITHER_SIDE, data={"body": "We agreed a plan.", "shared": "1"}
+    ),
+    "mentors:action-item-to-plan": Row(
+        _action_item,
+        **{**EITHER_SIDE, "support": 404, "superuser": 404},
+        data={"goal": 0},
+        why="support reads no meeting note, so not its action items either",
+    ),
     "mentors:comment-add": Row(
         _plan, **{**OWNER_POST, "active_mentor": 302}, data={"body": "Good start."}
     ),
@@ -373,6 +419,7 @@ CONFIRMATION_PAGES: dict[str, dict] = {
     "mentors:decline": {**MENTOR_ANSWER, "method": "get"},
     "mentors:withdraw": {**MENTEE_STEP, "method": "get"},
     "mentors:end": {**EITHER_SIDE, "owner": 200, "active_mentor": 200, "method": "get"},
+    "mentors:meeting-cancel": {**EITHER_SIDE, "owner": 200, "active_mentor": 200, "method": "get"},
 }
 
 

@@ -49,7 +49,7 @@ from .models import (
     NotificationPreferences,
     UndeliverableAddress,
 )
-from .wire import OutboxEmail
+from .wire import OutboxEmail, attachment_from_payload, attachment_to_payload
 
 if TYPE_CHECKING:
     # The outbox knows the user model as the one AUTH_USER_MODEL names (django-stubs'
@@ -85,7 +85,9 @@ TEMPORARY_ERRORS = (
 
 
 def email_to_payload(message: EmailMessage) -> dict:
-    """A JSON-safe copy of a rendered message, for the email log."""
+    """A JSON-safe copy of a rendered message, for the email log. The message, its
+    attachments with it, is what an account email's final status and the retention
+    sweep remove (MESSAGE_REMOVED)."""
     return {
         "subject": message.subject,
         "body": message.body,
@@ -98,6 +100,7 @@ def email_to_payload(message: EmailMessage) -> dict:
         "alternatives": [
             [alt.content, alt.mimetype] for alt in getattr(message, "alternatives", [])
         ],
+        "attachments": [attachment_to_payload(*attachment) for attachment in message.attachments],
     }
 
 
@@ -114,6 +117,9 @@ def email_from_payload(payload: dict) -> EmailMultiAlternatives:
     )
     for content, mimetype in payload["alternatives"]:
         message.attach_alternative(content, mimetype)
+    # Rows logged before emails had attachments have none.
+    for attachment in payload.get("attachments", ()):
+        message.attach(*attachment_from_payload(attachment))
     return message
 
 

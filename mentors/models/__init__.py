@@ -1,10 +1,7 @@
 """Mentors: who offers to mentor (profiles.py), the mentorships between a physician and
-a mentor (mentorships.py), and what mentors leave on a mentee's plan (feedback.py).
+a mentor (mentorships.py), what mentors leave on a mentee's plan (feedback.py), the
+agreement a mentorship starts with and the feedback it ends with (agreements.py), and the
+meetings of a mentorship with their notes (meetings.py).
 Import a model from its module; this package only registers them with Django."""
 
-from . import (  # noqa: F401
-    agreements,  # issue 19 part A: agreement and ending
-    feedback,
-    mentorships,
-    profiles,
-)
+from . import agreements, feedback, meetings, mentorships, profiles  # noqa: F401

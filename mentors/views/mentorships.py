@@ -20,6 +20,7 @@ from mentors.forms import AnswerForm, MentorshipRequestForm, QuestionForm, Reaso
 from mentors.models.mentorships import Mentorship, MentorshipStatus
 from mentors.models.profiles import MENTORS
 from mentors.selectors.feedback import latest_comments_for_mentee
+from mentors.selectors.meetings import meetings_context
 from mentors.selectors.mentorships import (
     mentees_of,
     mentor_dashboard,
@@ -131,6 +132,7 @@ def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "plans": mentorship_plans_for_viewer(mentorship=mentorship, viewer=request.user),
             **withdrawals_context(mentorship, request.user),
             **agreement_context(mentorship, request.user),
+            **meetings_context(mentorship, request.user),
         },
     )
 

@@ -186,6 +186,16 @@ def _ended_by(w: World) -> None:
     mentorship_end(mentorship=mentorship, user=w.person, reason="Moving on.")
 
 
+def _meeting_note_by(w: World) -> None:
+    """After a meeting with the mentee the person mentors: a shared note of theirs (kept
+    for the mentee when the person goes) and a private one (deleted with them)."""
+    from tests.factories import MeetingNoteFactory
+
+    mentorship = w.mentorship or MentorshipFactory(mentee=w.mentee, status="active")
+    MeetingNoteFactory(meeting__mentorship=mentorship, author=w.person, shared=True)
+    MeetingNoteFactory(meeting__mentorship=mentorship, author=w.person, shared=False)
+
+
 def _lesson(w: World) -> None:
     """The person is part way through a lesson and has written a private reflection."""
     progress = LessonProgressFactory(user=w.person, sections_read=1, step=2)
@@ -247,6 +257,7 @@ ROWS = {
     "pathways.PlanAction.mentor": _suggested_as_mentor,
     "mentors.Mentorship.mentee": _mentee_of,
     "mentors.Mentorship.ended_by": _ended_by,
+    "mentors.MeetingNote.author": _meeting_note_by,
     "pathways.LessonProgress.user": _lesson,
     "pathways.ReflectionAnswer.user": _lesson,
     "assessments.NeedsAssessment.user": _needs_assessment,

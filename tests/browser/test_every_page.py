@@ -109,6 +109,10 @@ NOT_PAGES = {
     "mentors:comment-add": POST_ONLY,
     "mentors:agreement-confirm": POST_ONLY,
     "mentors:end-feedback-hide": POST_ONLY,
+    "mentors:meeting-pick": POST_ONLY,
+    "mentors:meeting-other-times": POST_ONLY,
+    "mentors:meeting-note-add": POST_ONLY,
+    "mentors:action-item-to-plan": POST_ONLY,
     "mfa_download_recovery_codes": DOWNLOAD + " (recovery codes as text)",
     "account_request_reauthentication_code": "login by code is not enabled",
     "account_confirm_reauthentication_code": "login by code is not enabled",
@@ -194,6 +198,12 @@ PAGES_HERE = {
     "mentors:decline",
     "mentors:agreement",
     "mentors:end-feedback",
+    # Meetings (issue 19, part B): test_every_meeting_page_is_clean.
+    "mentors:meeting-new",
+    "mentors:meeting",
+    "mentors:meeting-times",
+    "mentors:meeting-move",
+    "mentors:meeting-cancel",
 }
 
 
@@ -369,3 +379,26 @@ def test_every_get_page_of_the_urlconf_is_visited_by_a_browser_test():
         assert PAGES_HERE <= VISITED_HERE, "listed but not visited: " + ", ".join(
             sorted(PAGES_HERE - VISITED_HERE)
         )
+
+
+def test_every_meeting_page_is_clean(world, watched_page):
+    """The mentee proposes; the meeting's pages, a held one with a note and an action
+    item, and one sent back for other times."""
+    from tests.factories import ActionItemFactory, MeetingFactory, ProposedTimeFactory
+
+    mentorship = world["mentorship"]
+    item = ActionItemFactory(note__meeting__mentorship=mentorship)
+    held = item.note.meeting
+    again = ProposedTimeFactory(
+        meeting=MeetingFactory(mentorship=mentorship, status="other_times")
+    ).meeting
+    sign_in_by_cookie(watched_page, world["physician"])
+    for name, path in [
+        ("mentors:meeting-new", reverse("mentors:meeting-new", args=[mentorship.pk])),
+        ("mentors:meeting", reverse("mentors:meeting", args=[held.pk])),
+        ("mentors:meeting-times", reverse("mentors:meeting-times", args=[again.pk])),
+        ("mentors:meeting-move", reverse("mentors:meeting-move", args=[held.pk])),
+        ("mentors:meeting-cancel", reverse("mentors:meeting-cancel", args=[held.pk])),
+    ]:
+        open_page(watched_page, name, path)
+    watched_page.assert_clean()

@@ -23,6 +23,7 @@ from tests.factories import (
     PathwayFactory,
     PlanGoalFactory,
 )
+from tests.mentors.budgets import MENTORSHIP_PAGE_BUDGET
 from tests.pages import client_for
 
 pytestmark = pytest.mark.django_db
@@ -294,12 +295,7 @@ def test_the_mentorship_page_queries_do_not_grow_with_versions(
         MentorshipAgreementFactory(mentorship=mentorship, version=number).goals.set(goals)
     client = client_for(physician)
 
-    with django_assert_max_num_queries(AGREEMENT_PAGE_BUDGET):
+    with django_assert_max_num_queries(MENTORSHIP_PAGE_BUDGET):
         response = client.get(mentorship.get_absolute_url())
 
     assert len(response.context["agreement"].versions) == versions
-
-
-# The session, the user and the nav (3), the mentorship and its request's goals (2), and
-# for the agreement two: its versions and all their goals.
-AGREEMENT_PAGE_BUDGET = 7
