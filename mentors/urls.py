@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import directory, mentorships, reviews
+from .views import messages as message_views
 
 app_name = "mentors"
 
@@ -24,6 +25,8 @@ urlpatterns = [
     path("mentoring/<int:pk>/withdraw/", mentorships.withdraw, name="withdraw"),
     path("mentoring/<int:pk>/end/", mentorships.end, name="end"),
     path("mentoring/<int:pk>/rubric/", reviews.mentee_rubric, name="mentee-rubric"),
+    # The mentorship's message thread (issue 19, messages).
+    path("mentoring/<int:pk>/messages/", message_views.thread, name="messages"),
     # A mentor's work on a mentee's plan.
     path("plans/<int:pk>/comments/", reviews.comment_add, name="comment-add"),
     path("plans/<int:pk>/review/", reviews.plan_review, name="plan-review"),

@@ -2,7 +2,10 @@ from django import forms
 
 from cmo_portal.time_zones import time_zone_names
 
-from .models import NotificationPreferences
+from .models import NotificationPreferences, Topic, topic_field
+
+# The per-topic choices, in the order the page lists them.
+TOPIC_FIELDS = [topic_field(topic) for topic in Topic]
 
 
 class PreferencesForm(forms.ModelForm):
@@ -33,11 +36,14 @@ class PreferencesForm(forms.ModelForm):
             "reassessment_months",
             "request_reminders",
             "plan_nudges",
+            *TOPIC_FIELDS,
         ]
         widgets = {"digest_frequency": forms.RadioSelect}
 
     def __init__(self, *args, time_zone: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for name in TOPIC_FIELDS:
+            self.fields[name].widget = forms.RadioSelect(choices=self.fields[name].choices)
         if time_zone is None:
             del self.fields["time_zone"]
         else:

@@ -1,5 +1,6 @@
 """Mentors: who offers to mentor (profiles.py), the mentorships between a physician and
-a mentor (mentorships.py), and what mentors leave on a mentee's plan (feedback.py).
+a mentor (mentorships.py), what mentors leave on a mentee's plan (feedback.py), and the
+messages between the two (messages.py).
 Import a model from its module; this package only registers them with Django."""
 
-from . import feedback, mentorships, profiles  # noqa: F401
+from . import feedback, mentorships, messages, profiles  # noqa: F401

@@ -27,6 +27,7 @@ from mentors.selectors.mentorships import (
     mentorship_plans_for_viewer,
     mentorships_of_mentee,
 )
+from mentors.selectors.messages import unread_messages_attach
 from mentors.selectors.profiles import mentor_get_for_viewer, mentor_profile_of
 from mentors.services.mentorships import (
     mentorship_accept,
@@ -37,6 +38,7 @@ from mentors.services.mentorships import (
     mentorship_request_create,
     mentorship_withdraw,
 )
+from mentors.views.messages import messages_context
 from pathways.selectors.curriculum import CURRICULUM
 
 
@@ -83,7 +85,7 @@ def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def mentorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The physician's mentors and requests."""
-    mentorships = mentorships_of_mentee(request.user)
+    mentorships = unread_messages_attach(mentorships_of_mentee(request.user), request.user)
     return render(
         request,
         "mentors/mentorship_list.html",
@@ -126,6 +128,7 @@ def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             "question_form": QuestionForm(),
             "answer_form": AnswerForm(),
             "plans": mentorship_plans_for_viewer(mentorship=mentorship, viewer=request.user),
+            **messages_context(mentorship, request.user),
         },
     )
 
