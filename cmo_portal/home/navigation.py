@@ -23,8 +23,8 @@ from django.urls import reverse
 
 from cmo_portal.accounts.models import Intent, User
 from cmo_portal.notifications.models import Notice
-from mentors.models.messages import Message
 from mentors.models.mentorships import MentorshipStatus
+from mentors.models.messages import Message
 
 # Pages in the physician's plan, by URL name in the `pathways` namespace.
 PLAN_PAGES = ("plan-", "goal-", "action-")
@@ -76,16 +76,14 @@ def _count(queryset: QuerySet) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
-def _unread_counts() -> dict[str, Coalesce]:
+def _unread_counts() -> tuple[Coalesce, Coalesce]:
     """The outer user's unread notifications and messages, as annotations. A mentor
     keeps nothing of a mentorship once it ends; the mentee keeps the thread to read."""
     messages = Message.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).filter(
         Q(mentorship__status=MentorshipStatus.ACTIVE) | Q(mentorship__mentee=OuterRef("pk"))
     )
-    return {
-        "unread_notices": _count(Notice.objects.filter(user=OuterRef("pk"), read_at__isnull=True)),
-        "unread_messages": _count(messages),
-    }
+    notices = Notice.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+    return _count(notices), _count(messages)
 
 
 def roles_of(user: User | AnonymousUser) -> Roles:
@@ -104,9 +102,10 @@ def _roles_and_unread(user: User | AnonymousUser) -> tuple[Roles, Unread | None]
         intent = (cached["profile"].intent if cached["profile"] else None) or Intent.GROW
         has_mentor_profile = cached["mentor_profile"] is not None
     else:
+        notices, messages = _unread_counts()
         row = (
             User.objects.filter(pk=user.pk)
-            .annotate(**_unread_counts())
+            .annotate(unread_notices=notices, unread_messages=messages)
             .values("profile__intent", "mentor_profile__id", "unread_notices", "unread_messages")
             .first()
         )
@@ -125,9 +124,12 @@ def _roles_and_unread(user: User | AnonymousUser) -> tuple[Roles, Unread | None]
 
 def unread_of(user: User) -> Unread:
     """The person's unread notifications and messages, in one query."""
-    row = User.objects.filter(pk=user.pk).annotate(**_unread_counts())
-    values = row.values("unread_notices", "unread_messages").first() or {}
-    return Unread(values.get("unread_notices", 0), values.get("unread_messages", 0))
+    notices, messages = _unread_counts()
+    row = User.objects.filter(pk=user.pk).annotate(unread_notices=notices, unread_messages=messages)
+    values = row.values("unread_notices", "unread_messages").first()
+    if values is None:
+        return Unread()
+    return Unread(values["unread_notices"], values["unread_messages"])
 
 
 class Navigation:
@@ -150,10 +152,9 @@ class Navigation:
     @cached_property
     def unread(self) -> Unread:
         unread = self._roles_and_unread[1]
-        if unread is None:  # the roles came from the page's own rows: one query more
-            assert isinstance(self.user, User)
-            unread = unread_of(self.user)
-        return unread
+        if unread is None and isinstance(self.user, User):
+            unread = unread_of(self.user)  # the roles came from the page's rows: one query
+        return unread or Unread()
 
     @cached_property
     def items(self) -> list[NavItem]:

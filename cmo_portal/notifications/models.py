@@ -60,7 +60,10 @@ def topic_field(topic: str) -> str:
 
 def _notice_choice_field(topic: Topic) -> models.CharField:
     return models.CharField(
-        topic.label, max_length=10, choices=NoticeChoice.choices, default=NoticeChoice.SITE_AND_EMAIL
+        topic.label,
+        max_length=10,
+        choices=NoticeChoice.choices,
+        default=NoticeChoice.SITE_AND_EMAIL,
     )
 
 

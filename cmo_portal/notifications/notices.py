@@ -91,7 +91,13 @@ def _notice_write(user: User, *, topic: str, text: str, url: str, key: str) -> N
         notice, created = Notice.objects.get_or_create(
             user=user,
             event=key,
-            defaults={"topic": topic, "text": text, "url": url, "created_at": now, "updated_at": now},
+            defaults={
+                "topic": topic,
+                "text": text,
+                "url": url,
+                "created_at": now,
+                "updated_at": now,
+            },
         )
     if not created and notice.read_at is None:  # saved, so the page cache hears of it
         notice.text, notice.url, notice.updated_at = text, url, now
@@ -136,9 +142,7 @@ def unread_count(user: User) -> int:
 def notice_mark_read(*, user: User, pk: int) -> bool:
     """Mark one of the person's notices read. Returns whether it was unread (marking it
     twice does nothing more)."""
-    return bool(
-        Notice.objects.unread().filter(user=user, pk=pk).update(read_at=clock.now())
-    )
+    return bool(Notice.objects.unread().filter(user=user, pk=pk).update(read_at=clock.now()))
 
 
 def notices_mark_read(*, user: User, event_prefix: str = "") -> int:

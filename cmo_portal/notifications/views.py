@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -18,7 +18,7 @@ from cmo_portal.time_zones import time_zone_remember
 from . import notices as notice_services
 from . import services
 from .forms import PreferencesForm
-from .models import PREFERENCE_FOR_KIND, EmailKind, NotificationPreferences
+from .models import PREFERENCE_FOR_KIND, EmailKind, Notice, NotificationPreferences
 from .tokens import UnsubscribeLinkExpired, unsubscribe_token_read
 
 if TYPE_CHECKING:
@@ -121,8 +121,12 @@ def notices(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one notification read; sent twice, the second does nothing more."""
-    notice_services.notice_mark_read(user=_signed_in(request), pk=pk)
+    """Mark one of the reader's notifications read (404 for anyone else's); sent twice,
+    the second does nothing more."""
+    user = _signed_in(request)
+    if not Notice.objects.filter(user=user, pk=pk).exists():
+        raise Http404("No such notification.")
+    notice_services.notice_mark_read(user=user, pk=pk)
     return redirect("notifications:notices")
 
 

@@ -30,6 +30,16 @@ def may_write_thread(mentorship: Mentorship, user: User) -> bool:
     return mentorship.is_active and mentorship.involves(user)
 
 
+def mentorship_get_for_thread(*, user: User, pk: int) -> Mentorship | None:
+    """The mentorship with its two people, if `user` is one of them; None otherwise."""
+    mentorship = (
+        Mentorship.objects.select_related("mentee__profile", "mentor__user__profile")
+        .filter(pk=pk)
+        .first()
+    )
+    return mentorship if mentorship is not None and mentorship.involves(user) else None
+
+
 @dataclass
 class Thread:
     mentorship: Mentorship
@@ -62,7 +72,9 @@ def thread_for_reader(
         unread=Count("pk", filter=Q(recipient=user, read_at__isnull=True)),
     )
     limit = latest or THREAD_LIMIT
-    rows = list(Message.objects.filter(mentorship=mentorship).order_by("-created_at", "-pk")[:limit])
+    rows = list(
+        Message.objects.filter(mentorship=mentorship).order_by("-created_at", "-pk")[:limit]
+    )
     rows.reverse()
     names = _names(mentorship)
     for message in rows:  # for the page, from the rows the mentorship loaded

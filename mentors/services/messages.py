@@ -73,7 +73,9 @@ def message_send(*, mentorship: Mentorship, sender: User, body: str) -> Message:
             args = (mentorship.pk, recipient.pk)
             delay = MESSAGE_EMAIL_QUIET.total_seconds()
             transaction.on_commit(
-                lambda: current_app.tasks[MESSAGE_EMAILS_SEND].apply_async(args=args, countdown=delay)
+                lambda: current_app.tasks[MESSAGE_EMAILS_SEND].apply_async(
+                    args=args, countdown=delay
+                )
             )
     return message
 
@@ -153,7 +155,7 @@ def message_emails_compose(
     recipient = User.objects.select_related("profile").get(pk=recipient_id)
     if not may_read_thread(mentorship, recipient) or not wants_email(recipient, Topic.MESSAGE):
         return None
-    names = {mentorship.mentee_id: mentorship.mentee.get_full_name()}
+    names: dict[int | None, str] = {mentorship.mentee_id: mentorship.mentee.get_full_name()}
     if mentorship.mentor is not None:
         names[mentorship.mentor.user_id] = mentorship.mentor.user.get_full_name()
     other = _other(mentorship, recipient)
@@ -164,7 +166,11 @@ def message_emails_compose(
             "recipient_name": recipient.get_full_name(),
             "other_name": other.get_full_name() if other is not None else FORMER_MEMBER,
             "messages": [
-                {"sender": names.get(m.sender_id, FORMER_MEMBER), "at": m.created_at, "body": m.body}
+                {
+                    "sender": names.get(m.sender_id, FORMER_MEMBER),
+                    "at": m.created_at,
+                    "body": m.body,
+                }
                 for m in pending
             ],
             "link": settings.SITE_URL + mentorship_thread_url(mentorship_id),
