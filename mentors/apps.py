@@ -19,3 +19,18 @@ class MentorsConfig(AppConfig):
         page_cache.watch(Mentorship, "mentee_id", "mentor__user_id", topics=(MENTORS,))
         page_cache.watch(PlanComment, "plan__owner_id", "author_id")
         page_cache.watch(PlanReview, "plan__owner_id", "mentorship__mentor__user_id")
+
+        # Messages and notices: the navigation's unread counts are on every cached page.
+        from django.db.models.signals import post_save
+
+        from assessments.models import RatingSet
+        from cmo_portal.notifications.models import Notice
+        from pathways.models.plan import PlanChange
+
+        from . import receivers
+        from .models.messages import Message
+
+        page_cache.watch(Message, "recipient_id", "sender_id")
+        page_cache.watch(Notice, "user_id")
+        post_save.connect(receivers.rating_set_submitted, sender=RatingSet)
+        post_save.connect(receivers.plan_changed, sender=PlanChange)

@@ -1,13 +1,16 @@
-"""The mentoring emails: who is told what. Each is composed into the email log inside
+"""The mentoring emails: who is told what. Comments and reviews are also in-site notices
+(cmo_portal/notifications/notices.py), each by the recipient's choice for its topic. Each is composed into the email log inside
 the transaction that made the change, keyed by its event, and sent by a Celery task after
 the commit (cmo_portal/notifications/services.py): a rolled back change sends nothing,
 and a retried one sends once."""
 
+from django.core.mail import EmailMessage
 from django.urls import reverse
 
 from cmo_portal.accounts.models import name_or_former
 from cmo_portal.notifications.emails import email_render
-from cmo_portal.notifications.models import EmailKind
+from cmo_portal.notifications.models import EmailKind, Topic
+from cmo_portal.notifications.notices import notify
 from cmo_portal.notifications.services import email_queue
 from cmo_portal.time_zones import time_zone_of
 
@@ -28,20 +31,36 @@ MENTORSHIP_EVENTS = {
 }
 
 
+def _render(template: str, recipient, context: dict) -> EmailMessage:
+    return email_render(
+        template,
+        to=recipient.email,
+        context=context,
+        user_id=recipient.pk,
+        kind=EmailKind.MENTORING,
+        # The recipient's zone: a mentor reads the answer-by time on their own clock.
+        time_zone=time_zone_of(recipient),
+    )
+
+
 def _queue(template: str, recipient, context: dict, key: str) -> None:
     email_queue(
-        message=email_render(
-            template,
-            to=recipient.email,
-            context=context,
-            user_id=recipient.pk,
-            kind=EmailKind.MENTORING,
-            # The recipient's zone: a mentor reads the answer-by time on their own clock.
-            time_zone=time_zone_of(recipient),
-        ),
+        message=_render(template, recipient, context),
         kind=EmailKind.MENTORING,
         period_key=key,
         user=recipient,
+    )
+
+
+def _notify(topic: str, text: str, template: str, recipient, context: dict, key: str) -> None:
+    """An in-site notice and this email, by the recipient's choice for the topic."""
+    notify(
+        recipient,
+        topic,
+        text,
+        context["link"],
+        key,
+        email=lambda: _render(template, recipient, context),
     )
 
 
@@ -107,7 +126,8 @@ def plan_comment_queue(comment: PlanComment) -> None:
             "recipient_name": recipient.get_full_name(),
             "link": link,
         }
-        _queue("plan_comment", recipient, context, f"comment:{comment.pk}")
+        text = f"{context['author_name']} commented on {_plan_title(comment.plan, recipient)}"
+        _notify(Topic.COMMENT, text, "plan_comment", recipient, context, f"comment:{comment.pk}")
 
 
 def plan_review_queue(review: PlanReview) -> None:
@@ -121,7 +141,13 @@ def plan_review_queue(review: PlanReview) -> None:
         "recipient_name": owner.get_full_name(),
         "link": review.plan.get_absolute_url() + "#reviews",
     }
-    _queue("plan_review", owner, context, f"review:{review.pk}")
+    text = f"{context['mentor_name']} reviewed your plan for {review.plan.pathway.title}"
+    _notify(Topic.REVIEW, text, "plan_review", owner, context, f"review:{review.pk}")
+
+
+def _plan_title(plan, reader) -> str:
+    owner = "your plan" if plan.owner_id == reader.pk else f"{plan.owner.get_full_name()}'s plan"
+    return f"{owner} for {plan.pathway.title}"
 
 
 def mentor_application_queue(profile: MentorProfile) -> None:

@@ -20,3 +20,20 @@ def mentorship_requests_expire() -> int:
     from .services.mentorships import mentorship_requests_expire as expire
 
     return expire()
+
+
+@shared_task(
+    name="mentors.tasks.message_emails_send",
+    soft_time_limit=60,
+    time_limit=2 * 60,
+    **retries_for(),
+    **RUN_AGAIN_IF_CUT_OFF,
+)
+def message_emails_send(mentorship_id: int, recipient_id: int) -> int | None:
+    """Queued after each message, a quiet period later: compose the one email of the
+    recipient's new messages in the thread once the burst is over. Safe twice: the
+    messages are locked and marked emailed as it composes, and the outbox sends once."""
+    from .services.messages import message_emails_compose
+
+    log = message_emails_compose(mentorship_id=mentorship_id, recipient_id=recipient_id)
+    return log.pk if log is not None else None

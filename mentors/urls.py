@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .views import agreements, directory, meetings, mentorships, reviews
+from .views import messages as message_views
 
 app_name = "mentors"
 
@@ -49,6 +50,8 @@ urlpatterns = [
     path("meetings/<int:pk>/cancel/", meetings.meeting_cancel_view, name="meeting-cancel"),
     path("meetings/<int:pk>/notes/", meetings.note_add, name="meeting-note-add"),
     path("action-items/<int:pk>/to-plan/", meetings.action_item_add, name="action-item-to-plan"),
+    # The mentorship's message thread (issue 19, messages).
+    path("mentoring/<int:pk>/messages/", message_views.thread, name="messages"),
     # A mentor's work on a mentee's plan.
     path("plans/<int:pk>/comments/", reviews.comment_add, name="comment-add"),
     path("plans/<int:pk>/review/", reviews.plan_review, name="plan-review"),

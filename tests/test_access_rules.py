@@ -245,6 +245,20 @@ MENTEE_PAGE = {**MENTORSHIP, **_SUPPORT_REFUSED, "active_mentor": 403, "method":
 ACTIVE_MENTOR_ONLY = {**OWNER_ONLY, "owner": 404, "active_mentor": 200}
 
 
+# A mentorship's message thread (issue 19): its two people only, never support (a
+# private conversation, not the mentee's record); after the end the mentee reads it and
+# the former mentor gets nothing (tests/mentors/test_messages.py).
+THREAD = {**OWNER_ONLY, "active_mentor": 200}
+
+
+def _notice(owner) -> dict:
+    from cmo_portal.notifications.notices import notify
+
+    notice = notify(owner, "meeting", "Your meeting is confirmed", "/mentoring/", "meeting:1")
+    assert notice is not None
+    return {"pk": notice.pk}
+
+
 ACCESS_RULES: dict[str, Row] = {
     "pathways:plan-detail": Row(_plan, **PRIVATE),
     "pathways:plan-history": Row(_plan, **PRIVATE),
@@ -350,6 +364,10 @@ ACCESS_RULES: dict[str, Row] = {
         _plan, **{**OWNER_POST, "active_mentor": 302}, data={"body": "Good start."}
     ),
     "mentors:plan-review": Row(_plan, **ACTIVE_MENTOR_ONLY),
+    "mentors:messages": Row(_active_mentorship, **THREAD),
+    "notifications:notice-read": Row(
+        _notice, **OWNER_POST, why="a person marks only their own notifications read"
+    ),
     "pathways:pathway-detail": _public("PathwayFactory"),
     "pathways:competency-detail": _public("CompetencyFactory"),
     "pathways:module-detail": _public("LearningModuleFactory"),

@@ -16,6 +16,7 @@ TASKS = {
     "cmo_portal.composers.tasks.reminder_batch_compose",
     "cmo_portal.submissions.tasks.submitted_forms_forget",
     "mentors.tasks.mentorship_requests_expire",
+    "mentors.tasks.message_emails_send",
     "pathways.tasks.plan_pdf_render",
     "pathways.tasks.plans_refresh",
 }

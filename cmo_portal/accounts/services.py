@@ -113,6 +113,16 @@ def _email_log_scrub(*, user: User, terms: list[str]) -> None:
     naming.update(subject=REMOVED_MENTION, payload={})
 
 
+def _notices_scrub(*, user: User, terms: list[str]) -> None:
+    """Other people's notifications that named the person ("Dr X sent you a message")
+    keep their link and time and lose their text."""
+    from cmo_portal.notifications.models import Notice
+
+    Notice.objects.exclude(user=user).filter(_any_field_contains(("text",), terms)).update(
+        text=REMOVED_MENTION
+    )
+
+
 def _admin_log_scrub(*, own: dict, terms: list[str]) -> None:
     """Admin's history keeps that something was changed, not who it was about: the lines
     about the person's records, or naming them, lose their description."""
@@ -157,6 +167,7 @@ def account_delete(*, user_id: int) -> bool:
     terms = _mentions_of(user)
     _admin_log_scrub(own=personal_data_of(user).own, terms=terms)
     _email_log_scrub(user=user, terms=terms)
+    _notices_scrub(user=user, terms=terms)
     _sessions_end(user)
     user.delete()
     return True

@@ -6,6 +6,9 @@ intent "mentor" or "both") gets Mentoring: the dashboard, or the application unt
 is one. Staff get Admin. The roles cost one query per request, and a page that belongs to
 a mentee (their plan, their results, their mentorship) costs one more to tell the
 mentor reading it (current item: Mentoring) from its owner (current item: My plan).
+The same query counts the person's unread notifications and messages, shown beside
+Notifications and beside Mentors or Mentoring (a page that loaded the roles already
+costs one query for the counts).
 
 Like the home page's composer, this sits above the domain apps and may read them."""
 
@@ -13,10 +16,15 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 
 from cmo_portal.accounts.models import Intent, User
+from cmo_portal.notifications.models import Notice
+from mentors.models.mentorships import MentorshipStatus
+from mentors.models.messages import Message
 
 # Pages in the physician's plan, by URL name in the `pathways` namespace.
 PLAN_PAGES = ("plan-", "goal-", "action-")
@@ -44,6 +52,8 @@ class NavItem:
     url: str
     # "page" on the item's own page, "true" on a page inside its section, else "".
     current: str = ""
+    # Unread items behind the link (notifications, messages), shown as a count.
+    count: int = 0
 
 
 @dataclass(frozen=True)
@@ -54,27 +64,72 @@ class Roles:
     staff: bool = False
 
 
+@dataclass(frozen=True)
+class Unread:
+    notices: int = 0
+    messages: int = 0
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """A subquery counting `queryset`'s rows for the outer user."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _unread_counts() -> tuple[Coalesce, Coalesce]:
+    """The outer user's unread notifications and messages, as annotations. A mentor
+    keeps nothing of a mentorship once it ends; the mentee keeps the thread to read."""
+    messages = Message.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True).filter(
+        Q(mentorship__status=MentorshipStatus.ACTIVE) | Q(mentorship__mentee=OuterRef("pk"))
+    )
+    notices = Notice.objects.filter(user=OuterRef("pk"), read_at__isnull=True)
+    return _count(notices), _count(messages)
+
+
 def roles_of(user: User | AnonymousUser) -> Roles:
     """What the person does on the site, read in one query (none when the page has
     loaded the profile and the mentor profile already)."""
+    return _roles_and_unread(user)[0]
+
+
+def _roles_and_unread(user: User | AnonymousUser) -> tuple[Roles, Unread | None]:
+    """The roles and, when their query ran, the unread counts it read along."""
     if not user.is_authenticated:
-        return Roles()
+        return Roles(), Unread()
     cached = user._state.fields_cache
+    unread = None
     if "profile" in cached and "mentor_profile" in cached:  # loaded by the dashboard
         intent = (cached["profile"].intent if cached["profile"] else None) or Intent.GROW
         has_mentor_profile = cached["mentor_profile"] is not None
     else:
+        notices, messages = _unread_counts()
         row = (
-            User.objects.filter(pk=user.pk).values("profile__intent", "mentor_profile__id").first()
+            User.objects.filter(pk=user.pk)
+            .annotate(unread_notices=notices, unread_messages=messages)
+            .values("profile__intent", "mentor_profile__id", "unread_notices", "unread_messages")
+            .first()
         )
         intent = (row["profile__intent"] if row else None) or Intent.GROW
         has_mentor_profile = bool(row and row["mentor_profile__id"])
-    return Roles(
+        if row:
+            unread = Unread(notices=row["unread_notices"], messages=row["unread_messages"])
+    roles = Roles(
         grows=intent in {Intent.GROW, Intent.BOTH},
         mentors=has_mentor_profile or intent in {Intent.MENTOR, Intent.BOTH},
         has_mentor_profile=has_mentor_profile,
         staff=user.is_staff,
     )
+    return roles, unread
+
+
+def unread_of(user: User) -> Unread:
+    """The person's unread notifications and messages, in one query."""
+    notices, messages = _unread_counts()
+    row = User.objects.filter(pk=user.pk).annotate(unread_notices=notices, unread_messages=messages)
+    values = row.values("unread_notices", "unread_messages").first()
+    if values is None:
+        return Unread()
+    return Unread(values["unread_notices"], values["unread_messages"])
 
 
 class Navigation:
@@ -87,8 +142,19 @@ class Navigation:
         self.user = getattr(request, "user", None) or AnonymousUser()
 
     @cached_property
+    def _roles_and_unread(self) -> tuple[Roles, Unread | None]:
+        return _roles_and_unread(self.user)
+
+    @cached_property
     def roles(self) -> Roles:
-        return roles_of(self.user)
+        return self._roles_and_unread[0]
+
+    @cached_property
+    def unread(self) -> Unread:
+        unread = self._roles_and_unread[1]
+        if unread is None and isinstance(self.user, User):
+            unread = unread_of(self.user)  # the roles came from the page's rows: one query
+        return unread or Unread()
 
     @cached_property
     def items(self) -> list[NavItem]:
@@ -105,13 +171,26 @@ class Navigation:
             mentoring = "mentors:dashboard" if roles.has_mentor_profile else "mentors:profile-edit"
             entries.append(("Mentoring", reverse(mentoring)))
         entries += [(label, reverse(f"pathways:{name}")) for label, (name, _) in CURRICULUM.items()]
+        counts: dict[str, int] = {}
         if self.user.is_authenticated:
+            entries.append(("Notifications", reverse("notifications:notices")))
             entries.append(("Profile", reverse("accounts:profile-edit")))
+            unread = self.unread
+            # Unread messages beside the mentoring link: Mentoring for a mentor, else Mentors.
+            counts = {
+                "Notifications": unread.notices,
+                "Mentoring" if roles.mentors else "Mentors": unread.messages,
+            }
         if roles.staff:
             entries.append(("Admin", reverse("admin:index")))
         path = self.request.path
         return [
-            NavItem(label, url, "page" if url == path else ("true" if label == section else ""))
+            NavItem(
+                label,
+                url,
+                "page" if url == path else ("true" if label == section else ""),
+                counts.get(label, 0),
+            )
             for label, url in entries
         ]
 
@@ -126,7 +205,7 @@ class Navigation:
                 return ""
             return "Profile"
         if namespace == "notifications":
-            return "Profile"
+            return "Notifications" if name == "notices" else "Profile"
         if namespace == "assessments":
             if name == "results-for":
                 return self._someone_elses(int(match.kwargs["user_id"]))

@@ -1,8 +1,13 @@
+from typing import cast
+
 from django import forms
 
 from cmo_portal.time_zones import time_zone_names
 
-from .models import NotificationPreferences
+from .models import NoticeChoice, NotificationPreferences, Topic, topic_field
+
+# The per-topic choices, in the order the page lists them.
+TOPIC_FIELDS = [topic_field(topic) for topic in Topic]
 
 
 class PreferencesForm(forms.ModelForm):
@@ -33,12 +38,24 @@ class PreferencesForm(forms.ModelForm):
             "reassessment_months",
             "request_reminders",
             "plan_nudges",
+            *TOPIC_FIELDS,
         ]
         widgets = {"digest_frequency": forms.RadioSelect}
 
     def __init__(self, *args, time_zone: str | None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for name in TOPIC_FIELDS:
+            field = cast(forms.ChoiceField, self.fields[name])
+            field.widget = forms.RadioSelect(choices=NoticeChoice.choices)
+            field.required = False  # left out of a form: kept as it was
         if time_zone is None:
             del self.fields["time_zone"]
         else:
             self.fields["time_zone"].initial = time_zone
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        for name in TOPIC_FIELDS:
+            if not cleaned.get(name):
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned

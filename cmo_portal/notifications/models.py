@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from cmo_portal import clock
+
 
 class EmailKind(models.TextChoices):
     ACCOUNT = "account", "Account (sign-in, address, password)"
@@ -28,6 +30,41 @@ PREFERENCE_FOR_KIND: dict[str, str] = {
     EmailKind.PLAN_NUDGE: "plan_nudges",
     EmailKind.DIGEST: "digest_frequency",
 }
+
+
+class Topic(models.TextChoices):
+    """What an in-site notice (and its email) is about: one preference each."""
+
+    MESSAGE = "message", "New messages from your mentor or mentee"
+    RATING = "rating", "Your mentor rated you on the rubric"
+    COMMENT = "comment", "A comment on your plan, or on your mentee's"
+    REVIEW = "review", "Your mentor reviewed your plan"
+    PLAN_CHANGE = "plan_change", "Your mentee's plan changed after your review"
+    MEETING = "meeting", "Meetings proposed, confirmed, moved or cancelled"
+    AGREEMENT = "agreement", "The mentorship agreement and the end feedback"
+    REQUEST = "request", "Mentorship requests withdrawn or closed"
+
+
+class NoticeChoice(models.TextChoices):
+    """One preference per topic, shared by the site and email."""
+
+    SITE_AND_EMAIL = "site_email", "On the site and by email"
+    SITE_ONLY = "site", "On the site only"
+    OFF = "off", "Off"
+
+
+def topic_field(topic: str) -> str:
+    """The NotificationPreferences field that holds the choice for `topic`."""
+    return f"notice_{topic}"
+
+
+def _notice_choice_field(topic: Topic) -> models.CharField:
+    return models.CharField(
+        topic.label,
+        max_length=10,
+        choices=NoticeChoice.choices,
+        default=NoticeChoice.SITE_AND_EMAIL,
+    )
 
 
 class DigestFrequency(models.TextChoices):
@@ -87,6 +124,14 @@ class NotificationPreferences(models.Model):
         blank=True,
         help_text="Leave empty for the default: 6 months in training, 12 in practice.",
     )
+    notice_message = _notice_choice_field(Topic.MESSAGE)
+    notice_rating = _notice_choice_field(Topic.RATING)
+    notice_comment = _notice_choice_field(Topic.COMMENT)
+    notice_review = _notice_choice_field(Topic.REVIEW)
+    notice_plan_change = _notice_choice_field(Topic.PLAN_CHANGE)
+    notice_meeting = _notice_choice_field(Topic.MEETING)
+    notice_agreement = _notice_choice_field(Topic.AGREEMENT)
+    notice_request = _notice_choice_field(Topic.REQUEST)
     next_digest_at = models.DateTimeField(null=True, blank=True, db_index=True)
     next_reminders_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
@@ -109,6 +154,9 @@ class NotificationPreferences(models.Model):
             return True
         value = getattr(self, name)
         return value != DigestFrequency.NEVER if name == "digest_frequency" else bool(value)
+
+    def notice_choice(self, topic: str) -> str:
+        return getattr(self, topic_field(topic), NoticeChoice.SITE_AND_EMAIL)
 
 
 class EmailStatus(models.TextChoices):
@@ -250,3 +298,38 @@ class UndeliverableAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.get_reason_display()})"
+
+
+class NoticeQuerySet(models.QuerySet):
+    def unread(self) -> "NoticeQuerySet":
+        return self.filter(read_at__isnull=True)
+
+
+class Notice(models.Model):
+    """One in-site notification: something that happened for the person, with a link to
+    it. One per (user, event): the same event told again while unread refreshes the
+    notice (a burst of messages is one notice), and once read adds nothing."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    topic = models.CharField(max_length=20, choices=Topic.choices)
+    # What makes the notice one of a kind: "review:12", "messages:7:301".
+    event = models.CharField(max_length=80)
+    text = models.CharField(max_length=300)
+    url = models.CharField("link", max_length=500, help_text="A path on this site.")
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "event"], name="one_notice_per_user_event")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"], name="notice_user_unread")]
+
+    def __str__(self) -> str:
+        return self.text

@@ -1,4 +1,5 @@
-"""Email preferences, and the one-click unsubscribe that works without logging in."""
+"""Email preferences, the one-click unsubscribe that works without logging in, and the
+in-site notifications list."""
 
 from __future__ import annotations
 
@@ -7,16 +8,17 @@ from typing import TYPE_CHECKING
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from cmo_portal.time_zones import time_zone_remember
 
+from . import notices as notice_services
 from . import services
 from .forms import PreferencesForm
-from .models import PREFERENCE_FOR_KIND, EmailKind, NotificationPreferences
+from .models import PREFERENCE_FOR_KIND, EmailKind, Notice, NotificationPreferences
 from .tokens import UnsubscribeLinkExpired, unsubscribe_token_read
 
 if TYPE_CHECKING:
@@ -95,3 +97,43 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         "notifications/unsubscribe_confirm.html",
         {"kind_label": kind_label, "email": user.email, "token": token},
     )
+
+
+def _signed_in(request: HttpRequest) -> User:
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied("The notifications are behind login_required.")
+    return user
+
+
+@login_required
+@require_safe
+def notices(request: HttpRequest) -> HttpResponse:
+    """The person's notifications, unread first."""
+    items = notice_services.notices_for(_signed_in(request))
+    return render(
+        request,
+        "notifications/notices.html",
+        {"notices": items, "unread": sum(1 for notice in items if notice.read_at is None)},
+    )
+
+
+@login_required
+@require_POST
+def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the reader's notifications read (404 for anyone else's); sent twice,
+    the second does nothing more."""
+    user = _signed_in(request)
+    if not Notice.objects.filter(user=user, pk=pk).exists():
+        raise Http404("No such notification.")
+    notice_services.notice_mark_read(user=user, pk=pk)
+    return redirect("notifications:notices")
+
+
+@login_required
+@require_POST
+def notices_read(request: HttpRequest) -> HttpResponse:
+    count = notice_services.notices_mark_read(user=_signed_in(request))
+    if count:
+        messages.success(request, "All your notifications are marked read.")
+    return redirect("notifications:notices")

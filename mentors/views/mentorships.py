@@ -28,6 +28,7 @@ from mentors.selectors.mentorships import (
     mentorship_plans_for_viewer,
     mentorships_of_mentee,
 )
+from mentors.selectors.messages import unread_messages_attach
 from mentors.selectors.profiles import mentor_get_for_viewer, mentor_profile_of
 from mentors.selectors.withdrawals import withdrawals_context
 from mentors.services.mentorships import (
@@ -40,6 +41,7 @@ from mentors.services.mentorships import (
     mentorship_withdraw,
 )
 from mentors.views.agreements import agreement_context
+from mentors.views.messages import messages_context
 from pathways.selectors.curriculum import CURRICULUM
 
 
@@ -87,7 +89,7 @@ def request_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def mentorship_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The physician's mentors and requests."""
-    mentorships = mentorships_of_mentee(request.user)
+    mentorships = unread_messages_attach(mentorships_of_mentee(request.user), request.user)
     return render(
         request,
         "mentors/mentorship_list.html",
@@ -133,6 +135,7 @@ def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
             **withdrawals_context(mentorship, request.user),
             **agreement_context(mentorship, request.user),
             **meetings_context(mentorship, request.user),
+            **messages_context(mentorship, request.user),
         },
     )
 

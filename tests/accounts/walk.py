@@ -22,6 +22,7 @@ from mentors.services.mentorships import (
     mentorship_end,
     mentorship_request_create,
 )
+from mentors.services.messages import message_send
 from mentors.services.profiles import mentor_application_review
 from pathways.models.lessons import ReflectionAnswer
 from pathways.models.plan import PlanStatus
@@ -230,6 +231,22 @@ def _support_view_by(w: World) -> None:
     assert user_can_view_data_of(w.person, w.asker, what=DataKind.RESULTS)
 
 
+def _message_sent(w: World) -> None:
+    """The person, as mentor, writes to their mentee (who is told by a notice)."""
+    assert w.mentorship is not None
+    message_send(mentorship=w.mentorship, sender=w.person, body="Shall we meet on Monday?")
+
+
+def _message_received(w: World) -> None:
+    assert w.mentorship is not None
+    message_send(mentorship=w.mentorship, sender=w.mentee, body="Monday suits me.")
+
+
+def _notice(w: World) -> None:
+    """The person's mentee wrote to them: a notice for the person."""
+    _message_received(w)
+
+
 def _submitted_form(w: World) -> None:
     """The person sent a form that creates something: its one-time token is kept."""
     with form_sent_once(user=w.person, token=form_token_new()) as sending:
@@ -266,6 +283,9 @@ ROWS = {
     "accounts.DataAccessLog.person": _seen_by_support,
     "accounts.DataAccessLog.viewer": _support_view_by,
     "submissions.SubmittedForm.user": _submitted_form,
+    "mentors.Message.sender": _message_sent,
+    "mentors.Message.recipient": _message_received,
+    "notifications.Notice.user": _notice,
     "pathways.HistoricalCompetency.history_user": _curriculum_changed_by,
     "pathways.HistoricalRubricLevel.history_user": _curriculum_changed_by,
 }

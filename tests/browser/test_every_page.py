@@ -103,6 +103,8 @@ NOT_PAGES = {
     "pathways:plan-calendar": DOWNLOAD + " (an iCalendar feed)",
     "assessments:retake": POST_ONLY,
     "mentors:profile-pause": POST_ONLY,
+    "notifications:notice-read": POST_ONLY,
+    "notifications:notices-read": POST_ONLY,
     "mentors:accept": POST_ONLY,
     "mentors:ask": POST_ONLY,
     "mentors:answer": POST_ONLY,
@@ -191,6 +193,8 @@ PAGES_HERE = {
     "mentors:profile-edit",
     "mentors:mentorships",
     "mentors:mentee-rubric",
+    "mentors:messages",
+    "notifications:notices",
     "assessments:results-for",
     "pathways:action-delete",
     "pathways:plan-calendar-reset",
@@ -302,6 +306,7 @@ def test_every_page_a_physician_opens_is_clean(world, watched_page):
         ("account_change_password", reverse("account_change_password")),
         ("mfa_index", reverse("mfa_index")),
         ("notifications:preferences", reverse("notifications:preferences")),
+        ("notifications:notices", reverse("notifications:notices")),
         # Not a mentor yet: the application form.
         ("mentors:profile-edit", reverse("mentors:profile-edit")),
         ("account_logout", reverse("account_logout")),
@@ -354,6 +359,7 @@ def test_every_page_a_mentor_opens_is_clean(world, watched_page):
         ("mentors:profile-edit", reverse("mentors:profile-edit")),
         ("mentors:mentorships", reverse("mentors:mentorships")),
         ("mentors:mentee-rubric", reverse("mentors:mentee-rubric", args=[mentorship.pk])),
+        ("mentors:messages", reverse("mentors:messages", args=[mentorship.pk])),
         ("mentors:decline", reverse("mentors:decline", args=[world["request_to_mentor"].pk])),
         (
             "assessments:results-for",

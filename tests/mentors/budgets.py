@@ -1,8 +1,10 @@
 """The query budget of the mentorship page, one number for every test that measures it:
-its parts (the agreement, meetings, messages) each add their queries once, whatever the
-mentorship holds."""
+its parts (the request, the agreement, meetings, messages) each add their queries once,
+whatever the mentorship holds."""
 
-# The session, the user and the navigation (3); the mentorship with its people and the
-# request's goals (2); the agreement's versions and their goals (2); the meetings and
-# their proposed times (2).
-MENTORSHIP_PAGE_BUDGET = 9
+# The user and the navigation with its unread counts (2); the mentorship with its people
+# and the request's goals (2), the mentor's user (1); for the mentor, the access rule's
+# look at the mentorship (1); the plans the reader may open, or the physician's other
+# requests (1); the agreement's versions and their goals (2); the meetings and their
+# proposed times (2); the thread's counts and latest messages (2).
+MENTORSHIP_PAGE_BUDGET = 13
