@@ -1,5 +1,6 @@
-"""The mentoring emails: who is told what. Comments and reviews are also in-site notices
-(cmo_portal/notifications/notices.py), each by the recipient's choice for its topic. Each is composed into the email log inside
+"""The mentoring emails: who is told what. Each is also an in-site notice
+(cmo_portal/notifications/notices.py), and both go by the recipient's choice for its
+topic (requests, agreements, comments, reviews). Each is composed into the email log inside
 the transaction that made the change, keyed by its event, and sent by a Celery task after
 the commit (cmo_portal/notifications/services.py): a rolled back change sends nothing,
 and a retried one sends once."""
@@ -28,6 +29,18 @@ MENTORSHIP_EVENTS = {
     "question": ("mentorship_question", "mentee"),
     "expired": ("mentorship_expired", "mentee"),
     "ended": ("mentorship_ended", None),  # whoever did not end it
+}
+# What the notice says of each, by its template; {other} is the other side's name.
+REQUEST_NOTICES = {
+    "mentorship_requested": "{other} asked you to be their mentor",
+    "mentorship_answered": "{other} answered your question about their request",
+    "mentorship_withdrawn": "{other} withdrew their request",
+    "mentorship_withdrawn_found_mentor": "{other}'s request is closed: they found a mentor",
+    "mentorship_accepted": "{other} accepted your request",
+    "mentorship_declined": "{other} declined your request",
+    "mentorship_question": "{other} asked a question about your request",
+    "mentorship_expired": "Your request to {other} expired without an answer",
+    "mentorship_ended": "{other} ended your mentorship",
 }
 
 
@@ -101,7 +114,10 @@ def mentorship_event_queue(mentorship: Mentorship, event: str) -> None:
         context["next"] = next_suggestion(mentee)
     # Each event happens at most once to a mentorship (one question, one answer, one
     # withdrawal, whichever way it came).
-    _queue(template, recipient, context, f"mentorship:{mentorship.pk}:{event}")
+    text = REQUEST_NOTICES[template].format(other=context["other_name"])
+    _notify(
+        Topic.REQUEST, text, template, recipient, context, f"mentorship:{mentorship.pk}:{event}"
+    )
 
 
 def plan_comment_queue(comment: PlanComment) -> None:
@@ -194,7 +210,19 @@ def agreement_event_queue(agreement, event: str) -> None:
         "other_name": named.get_full_name(),
         "link": reverse("mentors:mentorship", kwargs={"pk": mentorship.pk}) + "#agreement",
     }
-    _queue(f"agreement_{event}", recipient, context, f"agreement:{agreement.pk}:{event}")
+    text = (
+        f"{context['other_name']} proposed an agreement for your mentorship: confirm it"
+        if event == "proposed"
+        else f"{context['other_name']} confirmed your mentorship's agreement"
+    )
+    _notify(
+        Topic.AGREEMENT,
+        text,
+        f"agreement_{event}",
+        recipient,
+        context,
+        f"agreement:{agreement.pk}:{event}",
+    )
 
 
 def end_feedback_invite_queue(mentorship: Mentorship, *, given_by: str) -> None:
@@ -209,4 +237,11 @@ def end_feedback_invite_queue(mentorship: Mentorship, *, given_by: str) -> None:
         "is_mentee": given_by == "mentor",
         "link": reverse("mentors:mentorship", kwargs={"pk": mentorship.pk}) + "#end-feedback",
     }
-    _queue("end_feedback_invite", recipient, context, f"mentorship:{mentorship.pk}:feedback-invite")
+    _notify(
+        Topic.AGREEMENT,
+        f"{context['other_name']} gave feedback on your mentorship: give yours",
+        "end_feedback_invite",
+        recipient,
+        context,
+        f"mentorship:{mentorship.pk}:feedback-invite",
+    )

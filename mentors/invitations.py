@@ -15,8 +15,8 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from cmo_portal import clock
 from cmo_portal.accounts.models import User
 from cmo_portal.notifications.emails import email_render
-from cmo_portal.notifications.models import EmailKind
-from cmo_portal.notifications.services import email_queue
+from cmo_portal.notifications.models import EmailKind, Topic
+from cmo_portal.notifications.notices import notify
 from cmo_portal.time_zones import time_zone_of, zone_label
 
 from .models.meetings import Meeting, MeetingStatus
@@ -77,9 +77,19 @@ MEETING_EVENTS = {
 }
 
 
+# What the notice says of each event; {other} is the other side's name.
+MEETING_NOTICES = {
+    "proposed": "{other} proposed times for a meeting: pick one",
+    "other_times": "{other} asked for other times for your meeting",
+    "scheduled": "Your meeting with {other} is set",
+    "moved": "Your meeting with {other} has moved",
+    "cancelled": "Your meeting with {other} was cancelled",
+}
+
+
 def meeting_event_queue(meeting: Meeting, event: str) -> None:
-    """Tell the side(s) `MEETING_EVENTS` names; a scheduled, moved or cancelled meeting
-    carries its invitation. Each email is one of a kind by (meeting, event, sequence or
+    """Tell the side(s) `MEETING_EVENTS` names, in the site and by email as each chose for
+    meetings; a scheduled, moved or cancelled meeting's email carries its invitation. Each email is one of a kind by (meeting, event, sequence or
     proposal round)."""
     template, sides, invitation = MEETING_EVENTS[event]
     mentorship = meeting.mentorship
@@ -114,9 +124,11 @@ def meeting_event_queue(meeting: Meeting, event: str) -> None:
         if ical is not None:
             message.attach(INVITATION_FILENAME, ical, INVITATION_MIMETYPE)
         count = meeting.sequence if invitation else meeting.proposal_round
-        email_queue(
-            message=message,
-            kind=EmailKind.MENTORING,
-            period_key=f"meeting:{meeting.pk}:{event}:{count}",
-            user=recipient,
+        notify(
+            recipient,
+            Topic.MEETING,
+            MEETING_NOTICES[event].format(other=other.get_full_name()),
+            meeting.get_absolute_url(),
+            f"meeting:{meeting.pk}:{event}:{count}",
+            email=lambda message=message: message,
         )
