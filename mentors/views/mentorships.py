@@ -384,6 +384,6 @@ def end(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         form_class=ReasonForm,
         act=mentorship_end,
         done_before=lambda m, user: m.ended_by_id == user.pk,
-        done="The mentorship has ended. Thank you both.",
+        done="The mentorship has ended. Thank you both. Tell us how it went, below.",
         confirmation=_end_page,
     )
