@@ -37,8 +37,11 @@ def agreement_context(mentorship: Mentorship, user: User) -> dict:
     form = None
     if side is not None and mentorship.status == MentorshipStatus.ENDED and mine is None:
         form = EndFeedbackForm(side=side, goals=feedback_goal_choices(mentorship))
+    # After the end the mentor keeps nothing of the agreement (its goals are the mentee's
+    # plan); the mentee keeps it to read.
+    kept = side == "mentee" or mentorship.is_active
     return {
-        "agreement": agreement_state(mentorship, side),
+        "agreement": agreement_state(mentorship, side) if kept else None,
         "end_feedback": {"mine": mine, "form": form, "side": side},
     }
 

@@ -272,6 +272,9 @@ def test_after_the_end_the_former_mentor_can_neither_propose_nor_confirm(
     assert MentorshipAgreement.objects.count() == 1
     assert not MentorshipAgreement.objects.get().is_confirmed
     assert "Confirm version" not in page and "Propose a revision" not in page
+    assert "Your agreement" not in page  # the mentor keeps nothing of it
+    mentee_page = client_for(physician).get(mentorship.get_absolute_url()).content.decode()
+    assert "Your agreement" in mentee_page  # the mentee keeps it to read
 
 
 def test_someone_outside_the_mentorship_gets_nothing(
