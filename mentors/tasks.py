@@ -37,3 +37,18 @@ def message_emails_send(mentorship_id: int, recipient_id: int) -> int | None:
 
     log = message_emails_compose(mentorship_id=mentorship_id, recipient_id=recipient_id)
     return log.pk if log is not None else None
+
+
+@shared_task(
+    name="mentors.tasks.message_emails_sweep",
+    soft_time_limit=2 * 60,
+    time_limit=3 * 60,
+    **retries_for(),
+    **RUN_AGAIN_IF_CUT_OFF,
+)
+def message_emails_sweep() -> int:
+    """Periodic (see CELERY_BEAT_SCHEDULE): the message emails a lost task left unsent.
+    Safe twice: composing locks the messages and marks them emailed."""
+    from .services.messages import message_emails_sweep as sweep
+
+    return sweep()

@@ -17,6 +17,7 @@ TASKS = {
     "cmo_portal.submissions.tasks.submitted_forms_forget",
     "mentors.tasks.mentorship_requests_expire",
     "mentors.tasks.message_emails_send",
+    "mentors.tasks.message_emails_sweep",
     "pathways.tasks.plan_pdf_render",
     "pathways.tasks.plans_refresh",
 }

@@ -248,6 +248,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "mentors.tasks.mentorship_requests_expire",
         "schedule": 15 * 60,
     },
+    # The email of new messages whose task was lost (each message queues its own): a
+    # burst over and still unread is composed here, once.
+    "send-lost-message-emails": {
+        "task": "mentors.tasks.message_emails_sweep",
+        "schedule": 10 * 60,
+    },
     # Whose digest is due now, at 8:00 in their own time zone? Their next send time is
     # kept in PostgreSQL, so a beat that was down catches up at its next run.
     "send-due-digests": {

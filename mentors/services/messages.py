@@ -15,7 +15,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Min
+from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
 
 from cmo_portal import clock, page_cache
@@ -181,3 +181,28 @@ def message_emails_compose(
     )
     key = f"{_thread_event(mentorship_id)}{pending[0].pk}-{pending[-1].pk}"
     return email_queue(message=message, kind=EmailKind.MENTORING, period_key=key, user=recipient)
+
+
+def message_emails_sweep(*, now: datetime.datetime | None = None, batch: int = 500) -> int:
+    """Periodic: compose the emails a lost task left unsent (Redis lost, a worker gone).
+    Every thread and reader with messages neither read nor emailed whose burst is over
+    is composed as its own task would have; the messages' lock and the outbox's key keep
+    it to one email. Returns how many emails were composed."""
+    now = now or clock.now()
+    due = (
+        Message.objects.filter(read_at__isnull=True, emailed_at__isnull=True)
+        .values("mentorship_id", "recipient_id")
+        .annotate(first=Min("created_at"), last=Max("created_at"))
+        .filter(
+            Q(last__lte=now - MESSAGE_EMAIL_QUIET) | Q(first__lte=now - MESSAGE_EMAIL_MAX_WAIT),
+            recipient_id__isnull=False,
+        )
+        .order_by("first")[:batch]
+    )
+    composed = 0
+    for thread in list(due):
+        log = message_emails_compose(
+            mentorship_id=thread["mentorship_id"], recipient_id=thread["recipient_id"], now=now
+        )
+        composed += log is not None
+    return composed

@@ -19,6 +19,7 @@ from mentors.services.mentorships import mentorship_end
 from mentors.services.messages import (
     MESSAGE_EMAILS_SEND,
     message_emails_compose,
+    message_emails_sweep,
     message_send,
 )
 from tests.mentors.budgets import MENTORSHIP_PAGE_BUDGET
@@ -168,6 +169,24 @@ def test_a_burst_of_messages_makes_one_email_after_the_pause(
     compose_at(minutes(31), mentorship, active_mentor, run)
     assert len(mail.outbox) == 2
     assert "Fourth" in mail.outbox[1].body and "Third" not in mail.outbox[1].body
+
+
+def test_the_sweep_sends_what_a_lost_task_left_and_only_that(
+    physician, active_mentor, mentorship, run
+):
+    # The messages' own tasks never ran (the broker lost them).
+    send_at(minutes(0), mentorship, physician, "Lost in the queue")
+    send_at(minutes(1), mentorship, active_mentor, "Still talking")
+
+    def sweep_at(at):
+        with time_machine.travel(at, tick=False):
+            return run(message_emails_sweep)
+
+    assert sweep_at(minutes(5)) == 0  # the burst is not over yet
+    assert sweep_at(minutes(12)) == 2  # one email to each reader
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([active_mentor.email, physician.email])
+    assert sweep_at(minutes(30)) == 0  # nothing twice
+    assert len(mail.outbox) == 2
 
 
 def test_a_conversation_that_never_pauses_is_emailed_after_the_longest_wait(
