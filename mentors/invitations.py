@@ -8,8 +8,10 @@ meeting, the event and the sequence: a retried request sends nothing twice."""
 
 import datetime
 import zoneinfo
+from functools import partial
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from cmo_portal import clock
@@ -104,25 +106,6 @@ def meeting_event_queue(meeting: Meeting, event: str) -> None:
     for side in sides:
         recipient = people[side]
         other = people["mentor" if side == "mentee" else "mentee"]
-        zone = time_zone_of(recipient)
-        message = email_render(
-            template,
-            to=recipient.email,
-            context={
-                "meeting": meeting,
-                "times": times,
-                "recipient_name": recipient.get_full_name(),
-                "other_name": other.get_full_name(),
-                "other_zone": time_zone_of(other),
-                "other_zone_label": zone_label(zoneinfo.ZoneInfo(time_zone_of(other))),
-                "link": meeting.get_absolute_url(),
-            },
-            user_id=recipient.pk,
-            kind=EmailKind.MENTORING,
-            time_zone=zone,
-        )
-        if ical is not None:
-            message.attach(INVITATION_FILENAME, ical, INVITATION_MIMETYPE)
         count = meeting.sequence if invitation else meeting.proposal_round
         notify(
             recipient,
@@ -130,5 +113,30 @@ def meeting_event_queue(meeting: Meeting, event: str) -> None:
             MEETING_NOTICES[event].format(other=other.get_full_name()),
             meeting.get_absolute_url(),
             f"meeting:{meeting.pk}:{event}:{count}",
-            email=lambda message=message: message,
+            email=partial(_meeting_email, template, meeting, times, recipient, other, ical),
         )
+
+
+def _meeting_email(
+    template: str, meeting: Meeting, times: list, recipient: User, other: User, ical: str | None
+) -> EmailMessage:
+    """The email of a meeting's event, in the recipient's zone, with its invitation."""
+    message = email_render(
+        template,
+        to=recipient.email,
+        context={
+            "meeting": meeting,
+            "times": times,
+            "recipient_name": recipient.get_full_name(),
+            "other_name": other.get_full_name(),
+            "other_zone": time_zone_of(other),
+            "other_zone_label": zone_label(zoneinfo.ZoneInfo(time_zone_of(other))),
+            "link": meeting.get_absolute_url(),
+        },
+        user_id=recipient.pk,
+        kind=EmailKind.MENTORING,
+        time_zone=time_zone_of(recipient),
+    )
+    if ical is not None:
+        message.attach(INVITATION_FILENAME, ical, INVITATION_MIMETYPE)
+    return message
