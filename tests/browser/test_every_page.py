@@ -371,22 +371,6 @@ def test_every_page_a_mentor_opens_is_clean(world, watched_page):
     watched_page.assert_clean()
 
 
-def test_every_get_page_of_the_urlconf_is_visited_by_a_browser_test():
-    names = page_names()
-    accounted = PAGES_HERE | set(VISITED_ELSEWHERE) | set(NOT_PAGES)
-    assert not names - accounted, "visited by no browser test: " + ", ".join(
-        sorted(names - accounted)
-    )
-    assert not accounted - names, "no longer in the URLconf: " + ", ".join(
-        sorted(accounted - names)
-    )
-    assert not PAGES_HERE & set(NOT_PAGES)
-    if VISITED_HERE:  # the visiting tests ran in this session
-        assert PAGES_HERE <= VISITED_HERE, "listed but not visited: " + ", ".join(
-            sorted(PAGES_HERE - VISITED_HERE)
-        )
-
-
 def test_every_meeting_page_is_clean(world, watched_page):
     """The mentee proposes; the meeting's pages, a held one with a note and an action
     item, and one sent back for other times."""
@@ -408,3 +392,20 @@ def test_every_meeting_page_is_clean(world, watched_page):
     ]:
         open_page(watched_page, name, path)
     watched_page.assert_clean()
+
+
+# Last in the file: it reads what the visiting tests above recorded in this session.
+def test_every_get_page_of_the_urlconf_is_visited_by_a_browser_test():
+    names = page_names()
+    accounted = PAGES_HERE | set(VISITED_ELSEWHERE) | set(NOT_PAGES)
+    assert not names - accounted, "visited by no browser test: " + ", ".join(
+        sorted(names - accounted)
+    )
+    assert not accounted - names, "no longer in the URLconf: " + ", ".join(
+        sorted(accounted - names)
+    )
+    assert not PAGES_HERE & set(NOT_PAGES)
+    if VISITED_HERE:  # the visiting tests ran in this session
+        assert PAGES_HERE <= VISITED_HERE, "listed but not visited: " + ", ".join(
+            sorted(PAGES_HERE - VISITED_HERE)
+        )
