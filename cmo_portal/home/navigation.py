@@ -218,6 +218,9 @@ class Navigation:
                 return self._plan_section(match.kwargs.get("pk"), name)
             return ""
         if namespace == "mentors":
+            side = getattr(self.request, "mentoring_side", None)  # mentors/views/sections.py
+            if side is not None:
+                return "Mentoring" if side == "mentor" else "Mentors"
             if name in {"plan-review", "comment-add", "mentee-rubric"}:
                 return "Mentoring"
             if name == "mentorship":

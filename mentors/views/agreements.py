@@ -27,6 +27,7 @@ from mentors.selectors.endings import feedback_goal_choices
 from mentors.selectors.mentorships import mentorship_get_for_participant
 from mentors.services.agreements import agreement_confirm, agreement_propose
 from mentors.services.endings import ALREADY_GIVEN, end_feedback_give, end_feedback_hide
+from mentors.views.sections import page_of_mentorship
 
 
 def agreement_context(mentorship: Mentorship, user: User) -> dict:
@@ -67,6 +68,7 @@ def agreement_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not mentorship.is_active:
         messages.error(request, "The agreement is made while the mentorship is active.")
         return redirect(mentorship)
+    page_of_mentorship(request, mentorship)
     state = agreement_state(mentorship, side)
     latest = state.latest
     initial = (

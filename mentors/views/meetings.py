@@ -43,6 +43,7 @@ from mentors.services.meetings import (
     meeting_propose_again,
     meeting_schedule,
 )
+from mentors.views.sections import page_of_mentorship
 from pathways.models.plan import PlanGoal
 
 
@@ -57,6 +58,7 @@ def meeting_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     if mentorship.mentee_id != request.user.pk:
         raise PermissionDenied("The mentee proposes the times of a meeting.")
+    page_of_mentorship(request, mentorship)
     form = MeetingProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -100,6 +102,7 @@ def _meeting_page(
 ) -> HttpResponse:
     mentorship = meeting.mentorship
     is_participant = mentorship.involves(request.user)
+    page_of_mentorship(request, mentorship)
     return render(
         request,
         "mentors/meeting_detail.html",

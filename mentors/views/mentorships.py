@@ -42,6 +42,7 @@ from mentors.services.mentorships import (
 )
 from mentors.views.agreements import agreement_context
 from mentors.views.messages import messages_context
+from mentors.views.sections import page_of_mentorship
 from pathways.selectors.curriculum import CURRICULUM
 
 
@@ -122,6 +123,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 def mentorship_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     mentorship = mentorship_get_for_participant(user=request.user, pk=pk)
     is_mentor = mentorship.mentor_user_id == request.user.pk
+    page_of_mentorship(request, mentorship)
     return render(
         request,
         "mentors/mentorship_detail.html",

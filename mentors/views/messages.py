@@ -20,6 +20,7 @@ from mentors.selectors.messages import (
     thread_for_reader,
 )
 from mentors.services.messages import message_send, messages_mark_read
+from mentors.views.sections import page_of_mentorship
 
 
 def messages_context(mentorship: Mentorship, user) -> dict:
@@ -71,6 +72,7 @@ def thread(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Your message was not sent: please see below.")
     if request.method == "GET":  # the page still marks them new: `current` was read before
         messages_mark_read(mentorship=mentorship, reader=request.user)
+    page_of_mentorship(request, mentorship)
     return render(
         request,
         "mentors/messages.html",

@@ -114,3 +114,23 @@ def test_the_roles_cost_one_query_however_many_templates_render(
         first = navigation(request)["nav"].items
         again = navigation(request)["nav"].items
     assert first is again
+
+
+@pytest.mark.parametrize("page", ["meeting", "thread"])
+def test_a_mentorships_pages_are_in_mentoring_for_its_mentor_and_mentors_for_its_mentee(
+    physician, active_mentor, page
+):
+    from django.urls import reverse
+
+    from tests.factories import MeetingFactory
+
+    mentorship = physician.mentorships.get()
+    path = (
+        MeetingFactory(mentorship=mentorship).get_absolute_url()
+        if page == "meeting"
+        else reverse("mentors:messages", args=[mentorship.pk])
+    )
+    mentor_nav = main_nav(client_for(active_mentor), path)
+    assert [label for label, current in mentor_nav.items() if current] == ["Mentoring"]
+    mentee_nav = main_nav(client_for(physician), path)
+    assert [label for label, current in mentee_nav.items() if current] == ["Mentors"]
