@@ -20,7 +20,7 @@ import time_machine
 from django.core import mail
 
 from cmo_portal import clock
-from cmo_portal.notifications.models import EmailLog
+from cmo_portal.notifications.models import EmailLog, Notice, Topic
 from mentors.invitations import INVITATION_FILENAME, INVITATION_MIMETYPE
 from mentors.models.agreements import MentorshipAgreement
 from mentors.models.meetings import ActionItem, Meeting, MeetingStatus
@@ -204,9 +204,18 @@ def test_from_request_to_a_plan_action_through_agreement_meeting_messages_and_no
     press(mentor_page, other.get_by_role("button", name="Send the message"))
     watched_page.visit("/")
     assert nav_count(watched_page, "Mentors") == "1"
-    assert nav_count(watched_page, "Notifications") == "1"
+    # Every step so far told the physician too: the acceptance, the mentor's agreement,
+    # the meeting set, and now the message.
+    unread = Notice.objects.filter(user=physician, read_at__isnull=True)
+    assert sorted(unread.values_list("topic", flat=True)) == [
+        Topic.AGREEMENT,
+        Topic.MEETING,
+        Topic.MESSAGE,
+        Topic.REQUEST,
+    ]
+    assert nav_count(watched_page, "Notifications") == "4"
     press(watched_page, page.locator("header nav").get_by_role("link", name="Notifications"))
-    notice = page.locator(".notice--unread")
+    notice = page.locator(".notice--unread", has_text="sent you a message")
     assert notice.inner_text().startswith("New")
     assert "Dr Owen Mentor sent you a message" in notice.inner_text()
     photograph(watched_page, "notifications")
@@ -215,7 +224,7 @@ def test_from_request_to_a_plan_action_through_agreement_meeting_messages_and_no
     photograph(watched_page, "mentorship")
     press(watched_page, page.get_by_role("link", name="Open the thread (1 unread)"))
     assert nav_count(watched_page, "Mentors") == ""
-    assert nav_count(watched_page, "Notifications") == ""
+    assert nav_count(watched_page, "Notifications") == "3"  # the thread read its own notice
 
     # 7. After the meeting: the mentor's shared note, its action item into the plan.
     with time_machine.travel(soon + datetime.timedelta(minutes=70), tick=True):
