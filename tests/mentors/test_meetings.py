@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from cmo_portal import clock
 from mentors.models.meetings import Meeting, MeetingStatus
 from mentors.models.mentorships import Mentorship
 from mentors.services.meetings import (
@@ -33,7 +34,12 @@ from tests.pages import client_for, words_of
 
 pytestmark = pytest.mark.django_db
 
-SOON = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(days=5)
+
+@pytest.fixture
+def soon() -> datetime.datetime:
+    """Five days from now by the project's clock, read when the test runs (so it holds
+    with the clock moved ahead), to the minute."""
+    return clock.now().replace(second=0, microsecond=0) + datetime.timedelta(days=5)
 
 
 @pytest.fixture
@@ -43,14 +49,14 @@ def mentorship(physician, active_mentor) -> Mentorship:
     return Mentorship.objects.get(mentee=physician, mentor__user=active_mentor)
 
 
-def propose(run, mentorship, user, times=(SOON,)) -> Meeting:
+def propose(run, mentorship, user, times) -> Meeting:
     return run(
         meeting_propose, mentorship=mentorship, user=user, topic="The interview", times=times
     )
 
 
-def test_the_mentee_proposes_up_to_three_times_and_no_more(run, mentorship, physician):
-    hours = [SOON + datetime.timedelta(hours=n) for n in range(4)]
+def test_the_mentee_proposes_up_to_three_times_and_no_more(run, mentorship, physician, soon):
+    hours = [soon + datetime.timedelta(hours=n) for n in range(4)]
     meeting = propose(run, mentorship, physician, hours[:3])
     assert meeting.status == MeetingStatus.PROPOSED
     assert [t.starts_at for t in meeting.times.all()] == hours[:3]
@@ -62,18 +68,18 @@ def test_the_mentee_proposes_up_to_three_times_and_no_more(run, mentorship, phys
 
 
 def test_only_the_mentee_of_an_active_mentorship_proposes(
-    run, mentorship, active_mentor, physician
+    run, mentorship, active_mentor, physician, soon
 ):
     with pytest.raises(PermissionDenied):
-        propose(run, mentorship, active_mentor)
+        propose(run, mentorship, active_mentor, [soon])
     run(mentorship_end, mentorship=mentorship, user=physician)
     with pytest.raises(ValidationError, match="active"):
-        propose(run, mentorship, physician)
+        propose(run, mentorship, physician, [soon])
     assert not Meeting.objects.exists()
 
 
-def test_the_mentor_picks_one_time_once(run, mentorship, physician, active_mentor):
-    meeting = propose(run, mentorship, physician, [SOON, SOON + datetime.timedelta(days=1)])
+def test_the_mentor_picks_one_time_once(run, mentorship, physician, active_mentor, soon):
+    meeting = propose(run, mentorship, physician, [soon, soon + datetime.timedelta(days=1)])
     second = meeting.times.all()[1]
     with pytest.raises(PermissionDenied):
         run(meeting_schedule, meeting=meeting, user=physician, time_id=second.pk)
@@ -86,11 +92,11 @@ def test_the_mentor_picks_one_time_once(run, mentorship, physician, active_mento
 
 
 def test_asking_for_other_times_lets_the_mentee_propose_again(
-    run, mentorship, physician, active_mentor
+    run, mentorship, physician, active_mentor, soon
 ):
-    meeting = propose(run, mentorship, physician)
+    meeting = propose(run, mentorship, physician, [soon])
     run(meeting_ask_other_times, meeting=meeting, user=active_mentor, note="Mornings, please.")
-    later = SOON + datetime.timedelta(days=2)
+    later = soon + datetime.timedelta(days=2)
     run(meeting_propose_again, meeting=meeting, user=physician, times=[later])
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.PROPOSED
@@ -125,15 +131,15 @@ def test_the_proposal_form_keeps_what_was_typed_on_error(mentorship, physician):
     assert not Meeting.objects.exists()
 
 
-def test_moving_asks_to_confirm_in_both_zones_before_it_moves(run, mentorship, physician):
-    meeting = MeetingFactory(mentorship=mentorship, status="scheduled", starts_at=SOON)
+def test_moving_asks_to_confirm_in_both_zones_before_it_moves(run, mentorship, physician, soon):
+    meeting = MeetingFactory(mentorship=mentorship, status="scheduled", starts_at=soon)
     url = reverse("mentors:meeting-move", kwargs={"pk": meeting.pk})
     client = client_for(physician)
     asked = client.post(url, {"starts_at": "2031-02-03T10:00"})
     assert asked.status_code == 200
     assert "(London, for Dr Di Active)" in words_of(asked)
     meeting.refresh_from_db()
-    assert meeting.sequence == 0 and meeting.starts_at == SOON
+    assert meeting.sequence == 0 and meeting.starts_at == soon
     done = client.post(url, {"starts_at": "2031-02-03T10:00", "confirmed": "True"})
     assert done.status_code == 302
     meeting.refresh_from_db()
@@ -141,8 +147,8 @@ def test_moving_asks_to_confirm_in_both_zones_before_it_moves(run, mentorship, p
     assert meeting.starts_at == datetime.datetime(2031, 2, 3, 16, 0, tzinfo=datetime.UTC)
 
 
-def test_cancelling_asks_first_and_a_second_post_changes_nothing(mentorship, active_mentor):
-    meeting = MeetingFactory(mentorship=mentorship, status="scheduled", starts_at=SOON)
+def test_cancelling_asks_first_and_a_second_post_changes_nothing(mentorship, active_mentor, soon):
+    meeting = MeetingFactory(mentorship=mentorship, status="scheduled", starts_at=soon)
     url = reverse("mentors:meeting-cancel", kwargs={"pk": meeting.pk})
     client = client_for(active_mentor)
     assert "Cancel the meeting?" in words_of(client.get(url))
@@ -171,8 +177,8 @@ def test_a_private_note_is_read_by_its_author_alone(mentorship, physician, activ
     assert "For both" in mentee_reads
 
 
-def test_notes_come_after_the_meeting_has_started(run, mentorship, physician):
-    meeting = MeetingFactory(mentorship=mentorship, status="scheduled", starts_at=SOON)
+def test_notes_come_after_the_meeting_has_started(run, mentorship, physician, soon):
+    meeting = MeetingFactory(mentorship=mentorship, status="scheduled", starts_at=soon)
     with pytest.raises(ValidationError, match="not started"):
         run(meeting_note_add, meeting=meeting, user=physician, body="Early", shared=True)
 
