@@ -42,7 +42,7 @@ class Topic(models.TextChoices):
     PLAN_CHANGE = "plan_change", "Your mentee's plan changed after your review"
     MEETING = "meeting", "Meetings proposed, confirmed, moved or cancelled"
     AGREEMENT = "agreement", "The mentorship agreement and the end feedback"
-    REQUEST = "request", "Mentorship requests withdrawn or closed"
+    REQUEST = "request", "Mentorship requests and their answers"
 
 
 class NoticeChoice(models.TextChoices):

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='notificationpreferences',
             name='notice_request',
-            field=models.CharField(choices=[('site_email', 'On the site and by email'), ('site', 'On the site only'), ('off', 'Off')], default='site_email', max_length=10, verbose_name='Mentorship requests withdrawn or closed'),
+            field=models.CharField(choices=[('site_email', 'On the site and by email'), ('site', 'On the site only'), ('off', 'Off')], default='site_email', max_length=10, verbose_name='Mentorship requests and their answers'),
         ),
         migrations.AddField(
             model_name='notificationpreferences',
@@ -58,7 +58,7 @@ class Migration(migrations.Migration):
             name='Notice',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('topic', models.CharField(choices=[('message', 'New messages from your mentor or mentee'), ('rating', 'Your mentor rated you on the rubric'), ('comment', "A comment on your plan, or on your mentee's"), ('review', 'Your mentor reviewed your plan'), ('plan_change', "Your mentee's plan changed after your review"), ('meeting', 'Meetings proposed, confirmed, moved or cancelled'), ('agreement', 'The mentorship agreement and the end feedback'), ('request', 'Mentorship requests withdrawn or closed')], max_length=20)),
+                ('topic', models.CharField(choices=[('message', 'New messages from your mentor or mentee'), ('rating', 'Your mentor rated you on the rubric'), ('comment', "A comment on your plan, or on your mentee's"), ('review', 'Your mentor reviewed your plan'), ('plan_change', "Your mentee's plan changed after your review"), ('meeting', 'Meetings proposed, confirmed, moved or cancelled'), ('agreement', 'The mentorship agreement and the end feedback'), ('request', 'Mentorship requests and their answers')], max_length=20)),
                 ('event', models.CharField(max_length=80)),
                 ('text', models.CharField(max_length=300)),
                 ('url', models.CharField(help_text='A path on this site.', max_length=500, verbose_name='link')),
