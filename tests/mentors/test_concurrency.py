@@ -1,16 +1,15 @@
 """Capacity holds under concurrency: accepts that race each other never take a mentor
 past capacity. Row locks are PostgreSQL's, so this runs against PostgreSQL."""
 
-import threading
 import time
 
 import pytest
-from django.core.exceptions import ValidationError
 from django.db import connection
 
 from mentors.models.mentorships import Mentorship
 from mentors.services import mentorships as services
 from tests.factories import MentorProfileFactory, MentorshipFactory
+from tests.mentors.races import at_once
 from tests.services import needs_service
 
 pytestmark = pytest.mark.postgresql
@@ -23,31 +22,6 @@ def postgresql():
             "the capacity race needs PostgreSQL's row locks: set DATABASE_URL to a "
             "PostgreSQL database (SQLite runs one writer at a time)"
         )
-
-
-def race(calls) -> list[str]:
-    """Run each call in its own thread and connection, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("accepted")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as error:  # shown in the assertion, not lost in a thread
-            outcomes.append(f"error: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,8 +39,9 @@ def test_accepts_at_the_same_moment_never_pass_capacity(postgresql, monkeypatch,
         record(mentorship, now)
 
     monkeypatch.setattr(services, "_record_response_time", slow_record)
-    outcomes = race(
-        [lambda m=m: services.mentorship_accept(mentorship=m, user=mentor.user) for m in requests]
+    outcomes = at_once(
+        [lambda m=m: services.mentorship_accept(mentorship=m, user=mentor.user) for m in requests],
+        done="accepted",
     )
     assert outcomes == ["accepted"] * capacity + ["refused"] * 2
     assert Mentorship.objects.active().filter(mentor=mentor).count() == capacity
@@ -76,13 +51,14 @@ def test_accepts_at_the_same_moment_never_pass_capacity(postgresql, monkeypatch,
 def test_the_same_request_sent_twice_at_once_is_saved_once(postgresql):
     mentor = MentorProfileFactory(capacity=3)
     mentee = MentorshipFactory(mentor=MentorProfileFactory(), status="declined").mentee
-    outcomes = race(
+    outcomes = at_once(
         [
             lambda: services.mentorship_request_create(
                 mentee=mentee, mentor=mentor, message="Could you help me, please?"
             )
         ]
-        * 2
+        * 2,
+        done="accepted",
     )
     assert outcomes == ["accepted", "refused"]
     assert Mentorship.objects.filter(mentee=mentee, mentor=mentor).count() == 1

@@ -11,7 +11,6 @@ import threading
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
@@ -27,6 +26,7 @@ from tests.factories import (
     submit_ratings,
 )
 from tests.mentors.mentorships import status_of
+from tests.mentors.races import at_once
 from tests.services import needs_service
 
 # --- A mentor who let a request expire is not offered again within the cool-off --------
@@ -123,31 +123,6 @@ def postgresql():
         )
 
 
-def at_once(calls) -> list[str]:
-    """Run each call in its own thread and connection, all released at the same moment."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[str] = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("sent")
-        except ValidationError:
-            outcomes.append("refused")
-        except Exception as error:  # shown in the assertion, not lost in a thread
-            outcomes.append(f"error: {error!r}")
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return sorted(outcomes)
-
-
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_tabs_sending_the_last_request_at_once_never_pass_the_limit(postgresql):
@@ -170,7 +145,8 @@ def test_two_tabs_sending_the_last_request_at_once_never_pass_the_limit(postgres
                 mentee=mentee, mentor=m, message="Could you help me, please?", goals=slow_goals()
             )
             for mentor in tabs
-        ]
+        ],
+        done="sent",
     )
     assert outcomes == ["refused", "sent"]
     assert Mentorship.objects.filter(mentee=mentee).open().count() == MAX_OPEN_REQUESTS
